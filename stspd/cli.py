@@ -1,0 +1,111 @@
+"""The `stspd` command: one function per sub-command, the work done in the modules they call."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+EXIT_INVALID = 1
+EXIT_MISUSE = 2
+
+
+class Misuse(click.ClickException):
+    """A mistake in how the command was called (exit 2), said in French."""
+
+    exit_code = EXIT_MISUSE
+
+    def show(self, file=None) -> None:
+        click.echo(f"Erreur : {self.format_message()}", err=True)
+
+
+PROJECT = click.argument("projet", type=click.Path(path_type=Path, file_okay=False), default=".", metavar="PROJET")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="stspd")
+def main() -> None:
+    """Écrire, valider et publier une stratégie territoriale de sécurité et de prévention de la délinquance.
+
+    Un projet est un dossier : strategie.yaml, diagnostic.yaml, actions/*.yaml (une fiche action par
+    fichier) et evaluations/AAAA.yaml. Commencez par « stspd init » ou par l'exemple fourni.
+    """
+
+
+@main.command()
+@click.argument("dossier", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--territoire", required=True, help="Nom de la commune ou de l'intercommunalité, ex. « Villeneuve-sur-Lot ».")
+@click.option("--periode", required=True, metavar="AAAA-AAAA", help="Première et dernière année de la stratégie, ex. 2025-2030.")
+@click.option("--type", "kind", type=click.Choice(["commune", "epci"]), default="commune", show_default=True,
+              help="Commune (CLSPD) ou intercommunalité (CISPD).")
+def init(dossier: Path, territoire: str, periode: str, kind: str) -> None:
+    """Créer un nouveau projet dans DOSSIER (nouveau ou vide), prêt à valider."""
+    from .scaffold import create_project
+
+    match = re.fullmatch(r"\s*(\d{4})\s*[-–/]\s*(\d{4})\s*", periode)
+    if not match or int(match.group(1)) > int(match.group(2)):
+        raise Misuse(f"--periode attend deux années dans l'ordre, ex. 2025-2030 (reçu « {periode} »)")
+    if dossier.exists() and (not dossier.is_dir() or any(dossier.iterdir())):
+        raise Misuse(f"« {dossier} » existe et n'est pas vide : stspd init ne remplace aucun fichier")
+    written = create_project(dossier, territoire=territoire, debut=int(match.group(1)), fin=int(match.group(2)), kind=kind)
+    click.echo(f"Projet créé dans {dossier} ({len(written)} fichiers). Étape suivante : stspd validate {dossier}")
+
+
+@main.command()
+@PROJECT
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="text pour lire, json pour un outil, github pour des annotations dans une CI GitHub.")
+def validate(projet: Path, fmt: str) -> None:
+    """Vérifier PROJET (par défaut le dossier courant) : schémas, identifiants, références, années, montants.
+
+    Code de sortie : 0 valide, 1 données invalides, 2 mauvaise utilisation.
+    """
+    from .project import NotAProject
+    from .report import render
+    from .validate import validate_project
+
+    try:
+        project, problems = validate_project(projet)
+    except NotAProject as error:
+        raise Misuse(str(error)) from None
+    click.echo(render(problems, fmt, _summary(project, problems)), nl=False)
+    sys.exit(EXIT_INVALID if problems else 0)
+
+
+def _summary(project, problems) -> str:
+    if problems:
+        files = len({p.file for p in problems})
+        plural = "s" if len(problems) > 1 else ""
+        return f"{len(problems)} erreur{plural} dans {files} fichier{'s' if files > 1 else ''} : le projet n'est pas valide."
+    data = project.strategie.data
+    objectives = sum(len(axe["objectifs"]) for axe in data["axes"])
+    years = ", ".join(str(doc.data["annee"]) for doc in project.evaluations)
+    evaluations = f", {len(project.evaluations)} évaluation{'s' if len(project.evaluations) > 1 else ''} ({years})" if years else ""
+    return (f"Projet valide : {len(data['axes'])} axes, {objectives} objectifs, "
+            f"{len(project.fiches)} fiches actions{evaluations}.")
+
+
+@main.command()
+@click.argument("nom", required=False, metavar="[NOM]")
+@click.option("--output", type=click.Path(path_type=Path, file_okay=False), metavar="DOSSIER",
+              help="Écrire tous les schémas dans DOSSIER (pour l'éditeur) au lieu d'en afficher un.")
+def schema(nom: str | None, output: Path | None) -> None:
+    """Afficher le schéma JSON NOM (strategie, diagnostic, fiche, evaluation, commun), ou les lister."""
+    from . import schemas
+    from .scaffold import write_schemas
+
+    if output is not None:
+        for path in write_schemas(output):
+            click.echo(path)
+        return
+    if nom is None:
+        for name in schemas.names():
+            click.echo(f"{name:<12} {schemas.load(name)['title']}")
+        return
+    if nom not in schemas.names():
+        raise Misuse(f"schéma inconnu « {nom} » ; schémas : {', '.join(schemas.names())}")
+    click.echo(schemas.schema_path(nom).read_text(encoding="utf-8"), nl=False)

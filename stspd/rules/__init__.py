@@ -1,0 +1,21 @@
+"""Cross-checks beyond the schema: one module per rule, each yielding located problems.
+
+A rule runs on the documents that passed their schema, so it may trust their shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..index import Index
+from ..problems import Problem
+from ..project import Project
+from . import diagnostic_fragments, evaluation_scope, funding, national_measures, period, references, table_shape, unique_ids
+
+RULES = (unique_ids, references, national_measures, period, funding, table_shape, evaluation_scope, diagnostic_fragments)
+
+
+def check_all(project: Project) -> Iterator[Problem]:
+    index = Index(project)
+    for rule in RULES:
+        yield from rule.check(project, index)
