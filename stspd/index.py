@@ -12,7 +12,10 @@ from .yamlload import Document
 
 @dataclass(frozen=True)
 class Declared:
-    """An id declared somewhere: its kind (« partenaire »…), the scope it must be unique in, and where."""
+    """An id declared somewhere: its kind (« partenaire »…), the scope it must be unique in, and where.
+
+    A scoped id (an indicator, a fiche in an evaluation) is unique within its own file only.
+    """
 
     kind: str
     scope: str
@@ -20,6 +23,10 @@ class Declared:
     document: Document
     path: tuple
     value: dict
+
+    @property
+    def key(self) -> tuple:
+        return (self.kind, self.id, self.document.display if self.scope else "")
 
 
 def declarations(project: Project) -> Iterator[Declared]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,11 +49,8 @@ def _find(root: Path, stem: str) -> Path | None:
 
 
 def _display(path: Path) -> str:
-    """The path as the user named it, relative to where they are when possible."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
+    """The path as the user named the project, followed by the file's place in it."""
+    return str(path)
 
 
 def load_project(root: Path) -> Project:

@@ -12,9 +12,9 @@ NAME = "ids-uniques"
 
 
 def check(project: Project, index: Index) -> Iterator[Problem]:
-    first: dict[tuple[str, str, str], Declared] = {}
+    first: dict[tuple, Declared] = {}
     for declared in declarations(project):
-        seen = first.setdefault((declared.kind, declared.scope, declared.id), declared)
+        seen = first.setdefault(declared.key, declared)
         if seen is not declared:
             line, _ = seen.document.mark(seen.path)
             scope = f" dans l'{declared.scope}" if declared.scope.startswith("é") else f" dans la {declared.scope}" if declared.scope else ""
