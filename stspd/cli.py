@@ -76,17 +76,20 @@ def validate(projet: Path, fmt: str) -> None:
     sys.exit(EXIT_INVALID if problems else 0)
 
 
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number < 2 else plural}"
+
+
 def _summary(project, problems) -> str:
     if problems:
         files = len({p.file for p in problems})
-        plural = "s" if len(problems) > 1 else ""
-        return f"{len(problems)} erreur{plural} dans {files} fichier{'s' if files > 1 else ''} : le projet n'est pas valide."
+        return f"{_count(len(problems), 'erreur', 'erreurs')} dans {_count(files, 'fichier', 'fichiers')} : le projet n'est pas valide."
     data = project.strategie.data
     objectives = sum(len(axe["objectifs"]) for axe in data["axes"])
     years = ", ".join(str(doc.data["annee"]) for doc in project.evaluations)
-    evaluations = f", {len(project.evaluations)} évaluation{'s' if len(project.evaluations) > 1 else ''} ({years})" if years else ""
-    return (f"Projet valide : {len(data['axes'])} axes, {objectives} objectifs, "
-            f"{len(project.fiches)} fiches actions{evaluations}.")
+    evaluations = f", {_count(len(project.evaluations), 'évaluation', 'évaluations')} ({years})" if years else ""
+    return (f"Projet valide : {_count(len(data['axes']), 'axe', 'axes')}, {_count(objectives, 'objectif', 'objectifs')}, "
+            f"{_count(len(project.fiches), 'fiche action', 'fiches actions')}{evaluations}.")
 
 
 @main.command()
