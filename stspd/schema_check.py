@@ -53,6 +53,10 @@ def _bundled_name(declared: str, folder: Path) -> str | None:
     local = _local_schema(declared, folder)
     if isinstance(local, dict) and local.get("$id") in ids:
         return ids[local["$id"]]
+    # A project copied elsewhere loses the schemas its lines point to: a bundled schema's name is enough.
+    name = declared.rsplit("/", 1)[-1].removesuffix(".schema.json")
+    if isinstance(local, str) and "://" not in declared and name in schemas.names():
+        return name
     return None
 
 

@@ -1,0 +1,153 @@
+"""`stspd build`: the strategy document in DOCX, ODT, PDF, HTML and Markdown.
+
+validate → model → Markdown (Jinja2) → pandoc (one run per format, in parallel) → post-processing → files.
+Nothing is written unless every format was made; each file is replaced whole.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import atomic, fr, markdown, model
+from .problems import Problem
+from .resources import resource_dir
+from .validate import validate_project
+
+FORMATS = ("docx", "odt", "pdf", "html", "md")
+STEM = "strategie"
+# Raw HTML, TeX and attributes are not read: a user's text is Markdown and only Markdown.
+READER = "markdown-raw_html-raw_tex-raw_attribute-tex_math_dollars-tex_math_single_backslash"
+HTML_STYLE = """<style>
+body { max-width: 52em; font-family: Calibri, Carlito, "Segoe UI", Arial, sans-serif; line-height: 1.45; }
+h1, h2, h3 { color: #1F3864; } h1 { border-bottom: 1px solid #1F3864; }
+table { border-collapse: collapse; width: 100%; display: block; overflow-x: auto; }
+th { background: #1F3864; color: #fff; text-align: left; }
+th, td { border: 1px solid #BFBFBF; padding: .25em .5em; vertical-align: top; }
+caption { caption-side: bottom; font-style: italic; color: #595959; }
+.fiche { break-before: page; }
+</style>"""
+TYPST_PREAMBLE = """#show figure: set block(breakable: true)
+#set table(align: left)
+#set text(lang: "fr")
+#set par(justify: false)"""
+
+
+class InvalidProject(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Settings:
+    project: Path
+    formats: tuple[str, ...]
+    output: Path
+    templates: Path | None = None
+
+
+def build(settings: Settings) -> list[Path]:
+    """Write the requested formats into the output folder; returns the files written."""
+    project, problems = validate_project(settings.project)
+    if problems:
+        raise InvalidProject(problems)
+    view = model.build(project)
+    stamp = timestamp(view["strategie"])
+    build_date = fr.date(stamp.date()) if "SOURCE_DATE_EPOCH" in os.environ else None
+    text = markdown.render(view, overrides=settings.templates, build_date=build_date)
+    context = _Context(settings, view, text, stamp)
+    with ThreadPoolExecutor(max_workers=len(settings.formats)) as pool:
+        made = dict(zip(settings.formats, pool.map(context.make, settings.formats)))
+    written = []
+    for fmt in settings.formats:  # only now, every format being complete
+        path = settings.output / f"{STEM}.{fmt}"
+        atomic.write_bytes(path, made[fmt])
+        written.append(path)
+    return written
+
+
+def timestamp(strategie: dict) -> datetime.datetime:
+    """The date the documents carry: SOURCE_DATE_EPOCH, else the adoption date, else a fixed date."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        return datetime.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), tz=datetime.timezone.utc)
+    adopted = (strategie.get("adoption") or {}).get("date")
+    day = datetime.date.fromisoformat(adopted) if adopted else datetime.date(strategie["periode"]["debut"], 1, 1)
+    return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc)
+
+
+def find_template_file(name: str, settings: Settings) -> Path | None:
+    """A town's own file first (in the project, then in --templates), else the one shipped."""
+    for folder in (settings.project, settings.templates, resource_dir("templates")):
+        if folder is not None and (folder / name).is_file():
+            return folder / name
+    return None
+
+
+class _Context:
+    def __init__(self, settings: Settings, view: dict, text: str, stamp: datetime.datetime):
+        self.settings = settings
+        self.view = view
+        self.text = text
+        self.stamp = stamp
+        self.env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(stamp.timestamp()))}
+
+    def make(self, fmt: str) -> bytes:
+        return getattr(self, f"_{fmt}")()
+
+    def _pandoc(self, to: str, *args: str) -> bytes:
+        import subprocess
+        import tempfile
+
+        import pypandoc
+
+        lua = find_template_file("stspd.lua", self.settings)
+        command = [pypandoc.get_pandoc_path(), "--from", READER, "--to", to, "--sandbox", "--standalone",
+                   "--lua-filter", str(lua), *args]
+        with tempfile.TemporaryDirectory() as folder:
+            output = Path(folder) / f"out.{to}"
+            result = subprocess.run([*command, "--output", str(output)], input=self.text.encode("utf-8"),
+                                    capture_output=True, env=self.env)
+            if result.returncode != 0:
+                raise RuntimeError(f"pandoc ({to}) : {result.stderr.decode('utf-8', 'replace').strip()}")
+            return output.read_bytes()
+
+    def _reference(self, name: str) -> list[str]:
+        path = find_template_file(name, self.settings)
+        return ["--reference-doc", str(path)] if path else []
+
+    def _header(self) -> str:
+        period = self.view["periode"]
+        return f"{self.view['territoire']['nom']} · STSPD {period['debut']}-{period['fin']}"
+
+    def _iso(self) -> str:
+        return self.stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def _md(self) -> bytes:
+        return self.text.encode("utf-8")
+
+    def _docx(self) -> bytes:
+        from .docx_post import postprocess
+        from .reproducible import normalise_zip
+
+        raw = self._pandoc("docx", "--toc", "--toc-depth=2", *self._reference("reference.docx"))
+        return normalise_zip(postprocess(raw, self._header()), self._iso())
+
+    def _odt(self) -> bytes:
+        from .reproducible import normalise_zip
+
+        return normalise_zip(self._pandoc("odt", "--toc", "--toc-depth=2", *self._reference("reference.odt")), self._iso())
+
+    def _html(self) -> bytes:
+        return self._pandoc("html5", "--toc", "--toc-depth=2", "--variable", f"header-includes={HTML_STYLE}")
+
+    def _pdf(self) -> bytes:
+        import typst
+
+        source = self._pandoc("typst", "--toc", "--toc-depth=2", "--variable", "papersize=a4",
+                              "--variable", "margin.x=2.2cm", "--variable", "margin.y=2cm",
+                              "--variable", f"header-includes={TYPST_PREAMBLE}")
+        return typst.compile(source, format="pdf", timestamp=int(self.stamp.timestamp()))

@@ -1,0 +1,173 @@
+"""What pandoc's DOCX writer cannot do, done with python-docx on its output.
+
+Header text, a table of contents readable before Word updates it, full-width tables with a shaded header row
+repeated on each page, and landscape sections for wide tables that keep the headers and footers.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+HEADER_PLACEHOLDER = "STSPD"
+HEADER_FILL = "1F3864"
+HEADER_TEXT = "FFFFFF"
+LANDSCAPE_START, LANDSCAPE_END = "StspdLandscapeStart", "StspdLandscapeEnd"
+
+
+def postprocess(docx: bytes, header_text: str) -> bytes:
+    document = Document(io.BytesIO(docx))
+    _header(document, header_text)
+    _toc(document)
+    for table in document.tables:
+        _table(table)
+    _landscape(document)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _header(document, text: str) -> None:
+    for section in document.sections:
+        for paragraph in section.header.paragraphs:
+            for run in paragraph.runs:
+                if run.text == HEADER_PLACEHOLDER:
+                    run.text = text
+
+
+def _style_of(paragraph_element) -> str | None:
+    style = paragraph_element.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return style.get(qn("w:val")) if style is not None else None
+
+
+def _headings(body) -> list[tuple[int, str, str]]:
+    """(level, text, bookmark) of the level-1 and level-2 headings, in order."""
+    found = []
+    bookmark = None
+    for element in body.iterchildren():
+        if element.tag == qn("w:bookmarkStart"):
+            bookmark = element.get(qn("w:name"))
+        elif element.tag == qn("w:p"):
+            style = _style_of(element) or ""
+            if style in ("Heading1", "Heading2") and bookmark:
+                text = "".join(t.text or "" for t in element.iter(qn("w:t")))
+                found.append((int(style[-1]), text, bookmark))
+            bookmark = None
+    return found
+
+
+def _toc(document) -> None:
+    """Start the contents on a new page, and write its entries so that it reads before Word refreshes it."""
+    body = document.element.body
+    sdt = next((e for e in body.iterchildren(qn("w:sdt")) if e.find(f".//{qn('w:instrText')}") is not None), None)
+    if sdt is None:
+        return
+    sdt.addprevious(_page_break())
+    content = sdt.find(qn("w:sdtContent"))
+    field_paragraph = next(p for p in content.iterchildren(qn("w:p")) if p.find(f".//{qn('w:instrText')}") is not None)
+    run = field_paragraph.find(qn("w:r"))
+    end = run.find(f"{qn('w:fldChar')}[@{qn('w:fldCharType')}='end']")
+    run.remove(end)
+    entries = [_toc_entry(level, text, anchor) for level, text, anchor in _headings(body)]
+    if not entries:
+        run.append(end)
+        return
+    last_run = OxmlElement("w:r")
+    last_run.append(end)
+    entries[-1].append(last_run)
+    field_paragraph.addnext(entries[0])
+    for previous, entry in zip(entries, entries[1:]):
+        previous.addnext(entry)
+
+
+def _toc_entry(level: int, text: str, anchor: str):
+    paragraph = OxmlElement("w:p")
+    properties = OxmlElement("w:pPr")
+    style = OxmlElement("w:pStyle")
+    style.set(qn("w:val"), f"TOC{level}")
+    properties.append(style)
+    paragraph.append(properties)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), anchor)
+    run = OxmlElement("w:r")
+    text_element = OxmlElement("w:t")
+    text_element.text = text
+    text_element.set(qn("xml:space"), "preserve")
+    run.append(text_element)
+    link.append(run)
+    paragraph.append(link)
+    return paragraph
+
+
+def _page_break():
+    paragraph = OxmlElement("w:p")
+    run = OxmlElement("w:r")
+    br = OxmlElement("w:br")
+    br.set(qn("w:type"), "page")
+    run.append(br)
+    paragraph.append(run)
+    return paragraph
+
+
+def _table(table) -> None:
+    """Full width; header row shaded, bold white, repeated on each page; rows not split across pages."""
+    properties = table._tbl.tblPr
+    width = properties.find(qn("w:tblW"))
+    if width is None:
+        width = OxmlElement("w:tblW")
+        properties.append(width)
+    width.set(qn("w:type"), "pct")
+    width.set(qn("w:w"), "5000")
+    for row in table.rows:
+        row_properties = row._tr.get_or_add_trPr()
+        is_header = row_properties.find(qn("w:tblHeader")) is not None
+        if row_properties.find(qn("w:cantSplit")) is None:
+            row_properties.append(OxmlElement("w:cantSplit"))
+        if not is_header:
+            continue
+        for cell in row.cells:
+            shading = OxmlElement("w:shd")
+            shading.set(qn("w:val"), "clear")
+            shading.set(qn("w:color"), "auto")
+            shading.set(qn("w:fill"), HEADER_FILL)
+            cell._tc.get_or_add_tcPr().append(shading)
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.bold = True
+                    run.font.color.rgb = _rgb(HEADER_TEXT)
+
+
+def _rgb(hex_colour: str):
+    from docx.shared import RGBColor
+
+    return RGBColor.from_string(hex_colour)
+
+
+def _landscape(document) -> None:
+    """Turn the markers around wide tables into a landscape section with the same headers and footers."""
+    body = document.element.body
+    final = body.find(qn("w:sectPr"))
+    for paragraph in list(body.iterchildren(qn("w:p"))):
+        style = _style_of(paragraph)
+        if style not in (LANDSCAPE_START, LANDSCAPE_END):
+            continue
+        properties = paragraph.find(qn("w:pPr"))
+        properties.remove(properties.find(qn("w:pStyle")))
+        section = copy.deepcopy(final)
+        for first_page in section.findall(qn("w:titlePg")):
+            section.remove(first_page)
+        if style == LANDSCAPE_END:  # a section's properties describe the section that ends here
+            _turn(section)
+        properties.append(section)
+
+
+def _turn(section) -> None:
+    size = section.find(qn("w:pgSz"))
+    width, height = size.get(qn("w:w")), size.get(qn("w:h"))
+    size.set(qn("w:w"), height)
+    size.set(qn("w:h"), width)
+    size.set(qn("w:orient"), "landscape")

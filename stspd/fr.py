@@ -1,0 +1,59 @@
+"""French conventions for numbers, amounts, dates and percentages, from CLDR (Babel)."""
+
+from __future__ import annotations
+
+import datetime
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
+
+LOCALE = "fr_FR"
+MISSING = "—"
+
+
+def number(value: float | int | None, digits: int = 1) -> str:
+    """1 234,5 ; integers stay integers; a missing value shows as a dash, never as zero."""
+    if value is None:
+        return MISSING
+    if float(value).is_integer():
+        return format_decimal(int(value), locale=LOCALE)
+    return format_decimal(round(value, digits), format=f"#,##0.{'#' * digits}", locale=LOCALE)
+
+
+def euros(value: float | int | None) -> str:
+    """12 000 € (cents only where there are some)."""
+    if value is None:
+        return MISSING
+    pattern = "#,##0 ¤" if float(value).is_integer() else "#,##0.00 ¤"
+    return format_currency(value, "EUR", format=pattern, currency_digits=False, locale=LOCALE)
+
+
+def percent(value: float | None, signed: bool = False) -> str:
+    """A ratio as 12,5 % (+12,5 % when signed)."""
+    if value is None:
+        return MISSING
+    text = format_percent(value, format="#,##0.# %", locale=LOCALE)
+    return f"+{text}" if signed and value > 0 else text
+
+
+def date(value: str | datetime.date | None) -> str:
+    """12 mars 2025 ; 1er mars 2025."""
+    if value is None:
+        return MISSING
+    day = value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+    text = format_date(day, format="d MMMM y", locale=LOCALE)
+    return text.replace("1 ", "1er ", 1) if day.day == 1 else text
+
+
+def month(value: str) -> str:
+    """« 2025-09 » → septembre 2025 ; a full date is written as a date."""
+    if len(value) > 7:
+        return date(value)
+    return format_date(datetime.date.fromisoformat(f"{value}-01"), format="MMMM y", locale=LOCALE)
+
+
+def evolution(first: float | None, last: float | None) -> float | None:
+    """Relative change from first to last; unknown when either is missing or first is zero."""
+    if first in (None, 0) or last is None:
+        return None
+    return (last - first) / first

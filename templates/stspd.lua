@@ -1,0 +1,25 @@
+-- pandoc filter of stspd: a new page for each fiche action, and landscape markers for wide tables.
+-- (French typography is applied to the Markdown before pandoc: a filter over every inline costs 0.6 s.)
+
+local page_break = {
+  docx = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>',
+  typst = '#pagebreak(weak: true)',
+}
+local raw_format = { docx = "openxml", typst = "typst" }
+
+-- The docx post-processing turns these empty paragraphs into section breaks (see stspd/docx_post.py).
+local function marker(name)
+  return pandoc.RawBlock("openxml", '<w:p><w:pPr><w:pStyle w:val="' .. name .. '"/></w:pPr></w:p>')
+end
+
+function Div(div)
+  if div.classes:includes("fiche") and page_break[FORMAT] then
+    -- before the div, not in it: Typst allows no page break inside a container
+    return { pandoc.RawBlock(raw_format[FORMAT], page_break[FORMAT]), div }
+  end
+  if div.classes:includes("paysage") and FORMAT == "docx" then
+    table.insert(div.content, 1, marker("StspdLandscapeStart"))
+    table.insert(div.content, marker("StspdLandscapeEnd"))
+    return div
+  end
+end
