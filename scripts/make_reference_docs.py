@@ -381,8 +381,12 @@ def build_styles(styles_el) -> None:
                 keep_next=True, keep_lines=True)
         set_rpr(rpr_of(s), font=FONT, size=size, bold=False, color=col)
 
-    set_rpr(rpr_of(st("AbstractTitle")), size=10.5, color=BLUE_DARK)
-    set_rpr(rpr_of(st("Abstract")), size=10)
+    # pandoc's abstract (the signatories of the strategy, on the cover page)
+    abstract_title = st("AbstractTitle")
+    set_ppr(ppr_of(abstract_title), before=720, after=80, line=240, jc="left")
+    set_rpr(rpr_of(abstract_title), size=11, bold=True, color=BLUE_DARK)
+    set_ppr(ppr_of(st("Abstract")), before=0, after=120, jc="left")
+    set_rpr(rpr_of(st("Abstract")), size=10.5)
 
     # ---- headings
     headings = {

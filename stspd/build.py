@@ -28,7 +28,7 @@ table { border-collapse: collapse; width: 100%; display: block; overflow-x: auto
 th { background: #1F3864; color: #fff; text-align: left; }
 th, td { border: 1px solid #BFBFBF; padding: .25em .5em; vertical-align: top; }
 caption { caption-side: bottom; font-style: italic; color: #595959; }
-.fiche { break-before: page; }
+.nouvelle-page { break-before: page; }
 </style>"""
 TYPST_PREAMBLE = """#show figure: set block(breakable: true)
 #set table(align: left)

@@ -112,3 +112,61 @@ def schema(nom: str | None, output: Path | None) -> None:
     if nom not in schemas.names():
         raise Misuse(f"schéma inconnu « {nom} » ; schémas : {', '.join(schemas.names())}")
     click.echo(schemas.schema_path(nom).read_text(encoding="utf-8"), nl=False)
+
+
+@main.command()
+@PROJECT
+@click.option("--format", "formats", default="docx", show_default=True, metavar="LISTE",
+              help="Formats séparés par des virgules : docx, odt, pdf, html, md.")
+@click.option("--output", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"), show_default=True,
+              metavar="DOSSIER", help="Dossier où écrire strategie.docx, strategie.pdf…")
+@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), metavar="DOSSIER",
+              help="Modèles de la commune, qui remplacent ceux de stspd du même nom (voir « stspd templates export »).")
+def build(projet: Path, formats: str, output: Path, templates_dir: Path | None) -> None:
+    """Produire le document de la stratégie de PROJET (DOCX, ODT, PDF, HTML, Markdown).
+
+    Les données sont d'abord validées : s'il y a une erreur, rien n'est écrit. Un fichier existant n'est
+    remplacé que par un document complet.
+    """
+    from .build import FORMATS, InvalidProject, Settings
+    from .build import build as build_documents
+    from .project import NotAProject
+    from .report import render
+
+    wanted = tuple(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown or not wanted:
+        raise Misuse(f"format inconnu « {', '.join(unknown) or formats} » ; formats : {', '.join(FORMATS)}")
+    try:
+        written = build_documents(Settings(projet, wanted, output, templates_dir))
+    except NotAProject as error:
+        raise Misuse(str(error)) from None
+    except InvalidProject as error:
+        summary = f"{_count(len(error.problems), 'erreur', 'erreurs')} : rien n'a été écrit."
+        click.echo(render(error.problems, "text", summary), nl=False)
+        sys.exit(EXIT_INVALID)
+    for path in written:
+        click.echo(path)
+
+
+@main.group()
+def templates() -> None:
+    """Les modèles du document, pour les adapter à la commune."""
+
+
+@templates.command("export")
+@click.argument("dossier", type=click.Path(path_type=Path, file_okay=False))
+def templates_export(dossier: Path) -> None:
+    """Copier les modèles de stspd dans DOSSIER pour les modifier (aucun fichier existant n'est remplacé)."""
+    from .atomic import write_bytes
+    from .resources import resource_dir
+
+    source = resource_dir("templates")
+    files = sorted(p for p in source.iterdir() if p.is_file())
+    existing = [p.name for p in files if (dossier / p.name).exists()]
+    if existing:
+        raise Misuse(f"{dossier} contient déjà {', '.join(existing)} : stspd ne remplace aucun fichier")
+    for path in files:
+        write_bytes(dossier / path.name, path.read_bytes())
+        click.echo(dossier / path.name)
+    click.echo(f"Modifiez ces fichiers, puis : stspd build PROJET --templates {dossier}")

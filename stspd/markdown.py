@@ -36,6 +36,16 @@ def list_item(value: object) -> str:
     return str(value).strip().replace("\n", "\n  ")
 
 
+def table(headers: list[str], widths: list[int], rows: list[list[str]], caption: str | None = None) -> str:
+    """A pipe table. `widths` are relative; the separator is long enough that pandoc honours them."""
+    total = sum(widths)
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("-" * max(3, w * 100 // total) for w in widths) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    if caption:
+        lines += ["", f": {caption}"]
+    return "\n" + "\n".join(lines) + "\n\n"
+
+
 def slug(value: object) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", str(value)).strip("-").lower()
 
@@ -51,6 +61,7 @@ def environment(overrides: Path | None = None) -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["table"] = table
     env.filters.update(
         inline=inline,
         md=block,

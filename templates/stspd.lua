@@ -1,4 +1,4 @@
--- pandoc filter of stspd: a new page for each fiche action, and landscape markers for wide tables.
+-- pandoc filter of stspd: a new page for each fiche action (.nouvelle-page), and landscape markers for wide tables.
 -- (French typography is applied to the Markdown before pandoc: a filter over every inline costs 0.6 s.)
 
 local page_break = {
@@ -13,7 +13,7 @@ local function marker(name)
 end
 
 function Div(div)
-  if div.classes:includes("fiche") and page_break[FORMAT] then
+  if div.classes:includes("nouvelle-page") and page_break[FORMAT] then
     -- before the div, not in it: Typst allows no page break inside a container
     return { pandoc.RawBlock(raw_format[FORMAT], page_break[FORMAT]), div }
   end
