@@ -357,7 +357,12 @@ def build_styles(styles_el) -> None:
 
     # ---- body text
     set_ppr(ppr_of(st("Normal")), jc="left")
-    set_ppr(ppr_of(st("BodyText")), before=0, after=120, jc="left")
+    # Word (and LibreOffice reading a DOCX) puts the larger of "space after"
+    # and the next paragraph's "space before" between two paragraphs, not the
+    # sum: 6 pt before and after still gives 6 pt between body paragraphs,
+    # and keeps 6 pt between a tight list or a table (no space after) and
+    # the text that follows.
+    set_ppr(ppr_of(st("BodyText")), before=120, after=120, jc="left")
     set_ppr(ppr_of(st("Compact")), before=0, after=0)
     set_rpr(rpr_of(st("Compact")), size=9.5)
 
@@ -377,8 +382,10 @@ def build_styles(styles_el) -> None:
         s = st(sid)
         _replace(s, "w:basedOn", STYLE_ORDER, val="Normal")
         _remove(s, "w:pPr", "w:rPr")
+        # the date closes the cover block: no "keep with next" into the page
+        # break that follows it (contents or first Heading 1)
         set_ppr(ppr_of(s), before=before, after=after, line=240, jc="left",
-                keep_next=True, keep_lines=True)
+                keep_next=True if sid != "Date" else None, keep_lines=True)
         set_rpr(rpr_of(s), font=FONT, size=size, bold=False, color=col)
 
     # pandoc's abstract (the signatories of the strategy, on the cover page)
@@ -720,19 +727,19 @@ class OdtStyles:
 
     @staticmethod
     def props(st, kind: str):
-        """Return ``style:<kind>-properties`` of a style, in schema order."""
-        order = ["paragraph", "text"]
+        """Return ``style:<kind>-properties`` of a style, created if needed.
+
+        Only paragraph and text properties are used here; the schema puts the
+        paragraph properties before the text properties.
+        """
         tag = q(f"style:{kind}-properties")
         el = st.find(tag)
-        if el is not None:
-            return el
-        el = etree.Element(tag)
-        if kind == "paragraph":
-            st.insert(0, el)
-        elif kind in order:
-            st.append(el)
-        else:
-            st.insert(0, el)
+        if el is None:
+            el = etree.Element(tag)
+            if kind == "text":
+                st.append(el)
+            else:
+                st.insert(0, el)
         return el
 
     @staticmethod
@@ -827,10 +834,13 @@ def build_odt_styles(xml: bytes) -> bytes:
            style_justify_single_word="false", fo_orphans="2", fo_widows="2")
     s.text(standard, font=FONT, size=10.5)
     body = s.style("Text_20_body")
-    s.para(body, fo_margin_top="0cm", fo_margin_bottom=pt_to_cm(6),
+    # ODF adds the two margins (Word takes the larger one): 3 pt + 3 pt gives
+    # 6 pt between body paragraphs, and pandoc's tight-list items (automatic
+    # styles with no margin) keep 3 pt from the text around them.
+    s.para(body, fo_margin_top=pt_to_cm(3), fo_margin_bottom=pt_to_cm(3),
            style_contextual_spacing="false")
     first = s.style("First_20_paragraph")
-    s.para(first, fo_margin_top="0cm", fo_margin_bottom=pt_to_cm(6))
+    s.para(first, fo_margin_top=pt_to_cm(3), fo_margin_bottom=pt_to_cm(3))
 
     # ---- cover page
     title = s.style("Title", parent="Standard", cls="chapter", next_="Subtitle")

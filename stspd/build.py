@@ -30,10 +30,8 @@ th, td { border: 1px solid #BFBFBF; padding: .25em .5em; vertical-align: top; }
 caption { caption-side: bottom; font-style: italic; color: #595959; }
 .nouvelle-page { break-before: page; }
 </style>"""
-TYPST_PREAMBLE = """#show figure: set block(breakable: true)
-#set table(align: left)
-#set text(lang: "fr")
-#set par(justify: false)"""
+# Long tables must break across pages; Typst would keep a table's figure on one page and let it run off.
+TYPST_PREAMBLE = "#show figure: set block(breakable: true)"
 
 
 class InvalidProject(Exception):
@@ -137,9 +135,12 @@ class _Context:
         return normalise_zip(postprocess(raw, self._header()), self._iso())
 
     def _odt(self) -> bytes:
+        from .odt_post import postprocess
         from .reproducible import normalise_zip
 
-        return normalise_zip(self._pandoc("odt", "--toc", "--toc-depth=2", *self._reference("reference.odt")), self._iso())
+        template = find_template_file("strategie.opendocument", self.settings)
+        raw = self._pandoc("odt", "--toc", "--toc-depth=2", "--template", str(template), *self._reference("reference.odt"))
+        return normalise_zip(postprocess(raw, self._header()), self._iso())
 
     def _html(self) -> bytes:
         return self._pandoc("html5", "--toc", "--toc-depth=2", "--variable", f"header-includes={HTML_STYLE}")
@@ -147,7 +148,8 @@ class _Context:
     def _pdf(self) -> bytes:
         import typst
 
+        style = find_template_file("style.typ", self.settings).read_text(encoding="utf-8")
         source = self._pandoc("typst", "--toc", "--toc-depth=2", "--variable", "papersize=a4",
                               "--variable", "margin.x=2.2cm", "--variable", "margin.y=2cm",
-                              "--variable", f"header-includes={TYPST_PREAMBLE}")
-        return typst.compile(source, format="pdf", timestamp=int(self.stamp.timestamp()))
+                              "--variable", f"header-includes={TYPST_PREAMBLE}", "--variable", f"include-before={style}")
+        return typst.compile(source, format="pdf", timestamp=int(self.stamp.timestamp()), sys_inputs={"entete": self._header()})

@@ -78,6 +78,7 @@ def environment(overrides: Path | None = None) -> SandboxedEnvironment:
     return env
 
 
+_HEADING_AFTER_TEXT = re.compile(r"([^\n])\n(#{1,6} )")
 _SPACE_BEFORE_COLON = re.compile(r"(?<=\S) ([:»])")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"(?<=\S) ([;?!])")
 _SPACE_AFTER_GUILLEMET = re.compile(r"« ")
@@ -92,4 +93,5 @@ def typography(text: str) -> str:
 
 def render(model: dict, template: str = "strategie.md.j2", overrides: Path | None = None, **extra) -> str:
     text = environment(overrides).get_template(template).render(**model, **extra)
+    text = _HEADING_AFTER_TEXT.sub(r"\1\n\n\2", text)  # pandoc reads a heading only after a blank line
     return typography(re.sub(r"\n{3,}", "\n\n", text))  # blank runs are template whitespace, not meaning
