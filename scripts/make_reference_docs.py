@@ -859,8 +859,18 @@ def build_odt_styles(xml: bytes) -> bytes:
         s.para(st, fo_margin_top=pt_to_cm(before), fo_margin_bottom=pt_to_cm(3),
                fo_line_height="100%", fo_text_align="start")
         s.text(st, font=FONT, size=12, color_=GREY)
+    # the signatories, on the cover page: pandoc's ODT writer drops the
+    # abstract, stspd writes these two styles itself (as the DOCX ones)
+    abstract_title = s.style("Abstract_20_Title", parent="Standard",
+                             display="Abstract Title", next_="Abstract")
+    s.para(abstract_title, fo_margin_top=pt_to_cm(36), fo_margin_bottom=pt_to_cm(4),
+           fo_margin_left="0cm", fo_margin_right="0cm", fo_line_height="100%",
+           fo_text_align="start", fo_keep_with_next="always")
+    s.text(abstract_title, size=11, bold=True, color_=BLUE_DARK)
     abstract = s.style("Abstract")
-    s.text(abstract, size=10)
+    s.para(abstract, fo_margin_left="0cm", fo_margin_right="0cm",
+           fo_margin_top="0cm", fo_margin_bottom=pt_to_cm(6), fo_text_align="start")
+    s.text(abstract, size=10.5)
 
     # ---- headings
     heading = s.style("Heading")

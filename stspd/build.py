@@ -34,6 +34,10 @@ caption { caption-side: bottom; font-style: italic; color: #595959; }
 TYPST_PREAMBLE = "#show figure: set block(breakable: true)"
 
 
+class BuildError(Exception):
+    """A template or a converter failed: said in French, with what failed."""
+
+
 class InvalidProject(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__(f"{len(problems)} problems")
@@ -56,7 +60,7 @@ def build(settings: Settings) -> list[Path]:
     view = model.build(project)
     stamp = timestamp(view["strategie"])
     build_date = fr.date(stamp.date()) if "SOURCE_DATE_EPOCH" in os.environ else None
-    text = markdown.render(view, overrides=settings.templates, build_date=build_date)
+    text = _render_markdown(view, settings, build_date)
     context = _Context(settings, view, text, stamp)
     with ThreadPoolExecutor(max_workers=len(settings.formats)) as pool:
         made = dict(zip(settings.formats, pool.map(context.make, settings.formats)))
@@ -66,6 +70,17 @@ def build(settings: Settings) -> list[Path]:
         atomic.write_bytes(path, made[fmt])
         written.append(path)
     return written
+
+
+def _render_markdown(view: dict, settings: Settings, build_date: str | None) -> str:
+    from jinja2 import TemplateError, TemplateSyntaxError
+
+    try:
+        return markdown.render(view, overrides=settings.templates, build_date=build_date)
+    except TemplateSyntaxError as error:
+        raise BuildError(f"modèle {error.filename or error.name}, ligne {error.lineno} : {error.message}") from None
+    except TemplateError as error:  # the sandbox refusing an attribute is one of these
+        raise BuildError(f"un modèle a échoué : {error}") from None
 
 
 def timestamp(strategie: dict) -> datetime.datetime:
@@ -94,7 +109,12 @@ class _Context:
         self.env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(stamp.timestamp()))}
 
     def make(self, fmt: str) -> bytes:
-        return getattr(self, f"_{fmt}")()
+        try:
+            return getattr(self, f"_{fmt}")()
+        except BuildError:
+            raise
+        except Exception as error:  # noqa: BLE001 - pandoc, Typst or a reference document: name the format
+            raise BuildError(f"le format {fmt} n'a pas pu être produit : {error}") from error
 
     def _pandoc(self, to: str, *args: str) -> bytes:
         import subprocess
@@ -110,7 +130,7 @@ class _Context:
             result = subprocess.run([*command, "--output", str(output)], input=self.text.encode("utf-8"),
                                     capture_output=True, env=self.env)
             if result.returncode != 0:
-                raise RuntimeError(f"pandoc ({to}) : {result.stderr.decode('utf-8', 'replace').strip()}")
+                raise BuildError(f"pandoc ({to}) : {result.stderr.decode('utf-8', 'replace').strip()}")
             return output.read_bytes()
 
     def _reference(self, name: str) -> list[str]:

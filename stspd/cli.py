@@ -128,7 +128,7 @@ def build(projet: Path, formats: str, output: Path, templates_dir: Path | None) 
     Les données sont d'abord validées : s'il y a une erreur, rien n'est écrit. Un fichier existant n'est
     remplacé que par un document complet.
     """
-    from .build import FORMATS, InvalidProject, Settings
+    from .build import FORMATS, BuildError, InvalidProject, Settings
     from .build import build as build_documents
     from .project import NotAProject
     from .report import render
@@ -144,6 +144,9 @@ def build(projet: Path, formats: str, output: Path, templates_dir: Path | None) 
     except InvalidProject as error:
         summary = f"{_count(len(error.problems), 'erreur', 'erreurs')} : rien n'a été écrit."
         click.echo(render(error.problems, "text", summary), nl=False)
+        sys.exit(EXIT_INVALID)
+    except BuildError as error:
+        click.echo(f"Erreur : {error} ; rien n'a été écrit.", err=True)
         sys.exit(EXIT_INVALID)
     for path in written:
         click.echo(path)

@@ -11,6 +11,9 @@ from lxml import etree
 from .docx_post import HEADER_PLACEHOLDER
 
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+FO_NS = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
 
 
 def _t(name: str) -> str:
@@ -26,7 +29,7 @@ def postprocess(odt: bytes, header_text: str) -> bytes:
             if info.filename == "styles.xml":
                 content = _header(content, header_text)
             elif info.filename == "content.xml":
-                content = _toc(content)
+                content = _table_borders(_toc(content))
             target.writestr(info, content)
     return out.getvalue()
 
@@ -39,9 +42,24 @@ def _header(styles: bytes, text: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
-FO = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+# pandoc writes its own cell styles with no border; the reference document cannot reach them.
+_CELL_STYLES = {"TableHeaderRowCell": "#1f3864", "TableRowCell": None}
+
+
+def _table_borders(content: bytes) -> bytes:
+    root = etree.fromstring(content)
+    for style in root.iter(f"{{{STYLE}}}style"):
+        name = style.get(f"{{{STYLE}}}name")
+        if name in _CELL_STYLES and style.get(f"{{{STYLE}}}family") == "table-cell":
+            properties = style.find(f"{{{STYLE}}}table-cell-properties")
+            if properties is None:
+                properties = etree.SubElement(style, f"{{{STYLE}}}table-cell-properties")
+            properties.set(f"{{{FO_NS}}}border", "0.5pt solid #bfbfbf")
+            if _CELL_STYLES[name]:
+                properties.set(f"{{{FO_NS}}}background-color", _CELL_STYLES[name])
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
 TOC_TITLE_STYLE = "Stspd_Sommaire"
 
 
@@ -57,7 +75,7 @@ def _toc(content: bytes) -> bytes:
     style.set(f"{{{STYLE}}}name", TOC_TITLE_STYLE)
     style.set(f"{{{STYLE}}}family", "paragraph")
     style.set(f"{{{STYLE}}}parent-style-name", "Contents_20_Heading")
-    etree.SubElement(style, f"{{{STYLE}}}paragraph-properties").set(f"{{{FO}}}break-before", "page")
+    etree.SubElement(style, f"{{{STYLE}}}paragraph-properties").set(f"{{{FO_NS}}}break-before", "page")
     body = etree.SubElement(toc, _t("index-body"))
     heading = etree.SubElement(etree.SubElement(body, _t("index-title")), _t("p"))
     heading.set(_t("style-name"), TOC_TITLE_STYLE)

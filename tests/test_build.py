@@ -1,0 +1,213 @@
+"""The rendered documents, read back: DOCX with python-docx, ODT and HTML parsed, the PDF's text extracted.
+
+The sample is built once per session in every format; the tests read those files.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+from docx import Document
+from docx.oxml.ns import qn
+from lxml import etree
+
+from conftest import SAMPLE, edit, run
+from stspd.build import FORMATS, Settings, build
+
+FICHES = sorted((yaml.safe_load(p.read_text(encoding="utf-8")) for p in (SAMPLE / "actions").glob("*.yaml")), key=lambda f: f["id"])
+SECTIONS = ["Édito", "Cadre de la stratégie", "Le territoire", "Le diagnostic local de sécurité", "Gouvernance",
+            "Orientations stratégiques", "Fiches actions", "Suivi et évaluation", "Annexes"]
+NNBSP, NBSP = "\u202f", "\u00a0"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    build(Settings(SAMPLE, FORMATS, out))
+    return out
+
+
+@pytest.fixture(scope="session")
+def docx(built):
+    return Document(str(built / "strategie.docx"))
+
+
+def _headings(document, level: int) -> list[str]:
+    return [p.text for p in document.paragraphs if p.style.name == f"Heading {level}"]
+
+
+def fiche_heading(fiche: dict) -> str:
+    return f"Fiche {fiche['id']} · {fiche['titre']}"
+
+
+def plain(text: str) -> str:
+    """Text as typed: French spaces back to spaces, typographic apostrophes back to straight ones."""
+    return " ".join(text.replace(NBSP, " ").replace(NNBSP, " ").replace("’", "'").split())
+
+
+def test_every_format_is_written(built):
+    assert sorted(p.name for p in built.iterdir()) == sorted(f"strategie.{f}" for f in FORMATS)
+
+
+# DOCX
+def test_docx_has_every_section(docx):
+    assert [h for h in _headings(docx, 1)] == SECTIONS
+
+
+def test_docx_has_every_fiche_heading(docx):
+    headings = [plain(h) for h in _headings(docx, 2)]
+    assert [h for h in headings if h.startswith("Fiche ")] == [plain(fiche_heading(f)) for f in FICHES]
+
+
+def test_docx_fiche_has_its_indicators_table(docx):
+    indicator_tables = [t for t in docx.tables if [c.text for c in t.rows[0].cells] == ["Type", "Indicateur", "Référence", "Cible", "Source"]]
+    with_indicators = [f for f in FICHES if f.get("indicateurs")]
+    assert len(indicator_tables) == len(with_indicators)
+    for table, fiche in zip(indicator_tables, with_indicators):
+        assert len(table.rows) == 1 + len(fiche["indicateurs"])
+        assert plain(table.rows[1].cells[1].text).startswith(plain(fiche["indicateurs"][0]["libelle"]))
+
+
+def test_docx_has_a_filled_table_of_contents(docx):
+    body = docx.element.body
+    toc = next(e for e in body.iterchildren(qn("w:sdt")) if "TOC" in "".join(t.text or "" for t in e.iter(qn("w:instrText"))))
+    entries = ["".join(t.text for t in p.iter(qn("w:t"))) for p in toc.iter(qn("w:p")) if "TOC" in (p.find(f".//{qn('w:pStyle')}").get(qn("w:val")) if p.find(f".//{qn('w:pStyle')}") is not None else "")]
+    assert "Fiches actions" in entries and len(entries) >= len(FICHES) + len(SECTIONS)
+
+
+def test_docx_starts_each_fiche_but_the_first_on_a_new_page(docx):
+    breaks = docx.element.body.findall(f".//{qn('w:br')}[@{qn('w:type')}='page']")
+    assert len(breaks) == len(FICHES) - 1 + 1  # one before each later fiche, one before the contents
+
+
+def test_docx_header_names_the_territory(docx):
+    assert "Valmont-sur-Loire · STSPD 2024-2028" in [p.text for p in docx.sections[0].header.paragraphs]
+
+
+def test_docx_wide_table_in_a_landscape_section_keeping_headers(docx):
+    landscape = [s for s in docx.sections if s.page_width > s.page_height]
+    assert len(landscape) == 1
+    assert landscape[0]._sectPr.find(qn("w:headerReference")) is not None
+
+
+def test_docx_tables_have_a_shaded_repeated_header_row(docx):
+    for table in docx.tables:
+        first = table.rows[0]._tr
+        assert first.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+        assert first.find(f".//{qn('w:shd')}").get(qn("w:fill")) == "1F3864"
+        assert table._tbl.tblPr.find(qn("w:tblW")).get(qn("w:type")) == "pct"
+
+
+def test_docx_french_conventions(docx):
+    text = "\n".join(p.text for p in docx.paragraphs) + "\n".join(c.text for t in docx.tables for r in t.rows for c in r.cells)
+    assert f"60{NNBSP}412 habitants" in text
+    assert re.search(rf"\d{NNBSP}\d{{3}}{NBSP}€", text) or re.search(rf"\d{NNBSP}\d{{3}} €", text)
+    assert "14 mars 2024" in text
+    assert f"{NBSP}:" in text and f"{NNBSP};" in text
+    assert " :" not in text.replace("\n", "")
+
+
+# ODT
+def _odt(built, name: str):
+    with zipfile.ZipFile(built / "strategie.odt") as z:
+        return etree.fromstring(z.read(name))
+
+
+TEXT_NS = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+
+
+def test_odt_headings_and_contents(built):
+    content = _odt(built, "content.xml")
+    headings = ["".join(h.itertext()) for h in content.iter(f"{TEXT_NS}h")]
+    assert all(s in headings for s in SECTIONS)
+    assert sum(h.startswith("Fiche ") for h in headings) == len(FICHES)
+    entries = ["".join(p.itertext()) for p in content.iter(f"{TEXT_NS}index-body") for p in p.iter(f"{TEXT_NS}p")]
+    assert "Annexes" in entries
+
+
+def test_odt_header_names_the_territory(built):
+    styles = _odt(built, "styles.xml")
+    assert "Valmont-sur-Loire · STSPD 2024-2028" in ["".join(p.itertext()) for p in styles.iter(f"{TEXT_NS}p")]
+
+
+# HTML
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.h2: list[str] = []
+        self._in_h2 = False
+        self.lang = None
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self.lang = self.lang or (dict(attrs).get("lang") if tag == "html" else None)
+        if tag == "h2":
+            self._in_h2, self.h2 = True, [*self.h2, ""]
+
+    def handle_endtag(self, tag):
+        self._in_h2 = self._in_h2 and tag != "h2"
+
+    def handle_data(self, data):
+        if self._in_h2:
+            self.h2[-1] += data
+
+
+@pytest.fixture(scope="session")
+def html(built):
+    collector = _Collector()
+    collector.feed((built / "strategie.html").read_text(encoding="utf-8"))
+    return collector
+
+
+def test_html_is_french_readable_on_a_phone_with_real_table_headers(html):
+    assert html.lang == "fr-FR"
+    assert any(t == "meta" and a.get("name") == "viewport" for t, a in html.tags)
+    assert sum(t == "th" for t, _ in html.tags) > 50 and any(t == "thead" for t, _ in html.tags)
+
+
+def test_html_has_every_fiche(html):
+    headings = [" ".join(h.split()) for h in html.h2]
+    assert [plain(h) for h in headings if h.startswith("Fiche ")] == [plain(fiche_heading(f)) for f in FICHES]
+
+
+# PDF
+def test_pdf_holds_every_fiche_title(built):
+    from pypdf import PdfReader
+
+    reader = PdfReader(built / "strategie.pdf")
+    assert reader.pages[0].mediabox.width == pytest.approx(595.3, abs=1)  # A4
+    text = plain(" ".join(page.extract_text() for page in reader.pages))
+    for fiche in FICHES:
+        assert plain(fiche["titre"]) in text
+
+
+# Markdown
+def test_markdown_has_metadata_and_fiches(built):
+    text = (built / "strategie.md").read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: ")
+    assert sum(line.startswith("## Fiche ") for line in text.splitlines()) == len(FICHES)
+
+
+# Same input, same bytes
+def test_two_builds_are_byte_identical(built, tmp_path):
+    build(Settings(SAMPLE, FORMATS, tmp_path))
+    for fmt in FORMATS:
+        assert (tmp_path / f"strategie.{fmt}").read_bytes() == (built / f"strategie.{fmt}").read_bytes(), fmt
+
+
+def test_source_date_epoch_sets_the_document_dates(sample_copy, tmp_path, monkeypatch):
+    edit(sample_copy / "strategie.yaml", "  date: 2024-03-14\n", "")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")  # 2025-01-01
+    build(Settings(sample_copy, ("docx", "md"), tmp_path))
+    assert "Document de travail du 1er janvier 2025" in (tmp_path / "strategie.md").read_text(encoding="utf-8")
+    with zipfile.ZipFile(tmp_path / "strategie.docx") as z:
+        assert b"2025-01-01T00:00:00Z" in z.read("docProps/core.xml")
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}

@@ -1,0 +1,100 @@
+"""User text stays text; a failed or refused build writes nothing; towns override templates by name."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from conftest import edit, run
+
+FICHE = "actions/1.1.1.yaml"
+
+
+def _build(project: Path, out: Path, *formats: str, extra=()):
+    return run("build", project, "--format", ",".join(formats), "--output", out, *extra)
+
+
+def test_user_text_is_never_a_template_nor_raw_code(sample_copy, tmp_path):
+    edit(sample_copy / FICHE, "description: |\n", "description: |\n  Calcul {{ 7*7 }} et {% raw %} <script>alert(1)</script> \\input{/etc/passwd} ![x](/etc/passwd)\n\n")
+    edit(sample_copy / FICHE, "\ntitre: ", "\ntitre: Ateliers | colonne {{ 7*7 }} ")
+    result = _build(sample_copy, tmp_path, "html", "docx", "md")
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "strategie.html").read_text(encoding="utf-8")
+    assert "Calcul {{ 7*7 }} et {% raw %}" in html and "49" not in html.split("Calcul", 1)[1][:40]
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "\\input{/etc/passwd}" in html and "root:" not in html
+    assert "Ateliers | colonne {{ 7*7 }}" in html  # a pipe in a title does not break the table or heading
+    with zipfile.ZipFile(tmp_path / "strategie.docx") as docx:
+        names = docx.namelist()
+        assert not any(name.startswith("word/media/") for name in names)  # /etc/passwd was not pulled in
+        assert "root:" not in docx.read("word/document.xml").decode()
+
+
+def test_invalid_project_builds_nothing(sample_copy, tmp_path):
+    edit(sample_copy / FICHE, "pilote: ", "pilote: inconnu-")
+    result = _build(sample_copy, tmp_path / "dist", "docx")
+    assert result.exit_code == 1 and "partenaire inconnu" in result.output and "rien n'a été écrit" in result.output
+    assert not (tmp_path / "dist").exists()
+
+
+def test_a_failing_format_leaves_previous_outputs_untouched(sample_copy, tmp_path):
+    out = tmp_path / "dist"
+    assert _build(sample_copy, out, "md", "pdf").exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    broken = tmp_path / "modeles"
+    broken.mkdir()
+    (broken / "style.typ").write_text("#set page(\n", encoding="utf-8")  # a Typst syntax error
+    edit(sample_copy / FICHE, "\ntitre: ", "\ntitre: Nouveau ")
+    result = _build(sample_copy, out, "md", "pdf", extra=("--templates", broken))
+    assert result.exit_code == 1 and "le format pdf n'a pas pu être produit" in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_town_overrides_one_template_by_name(sample_copy, tmp_path):
+    own = tmp_path / "modeles"
+    own.mkdir()
+    (own / "annexes.md.j2").write_text("# Annexes de la commune\n\nVersion locale.\n", encoding="utf-8")
+    assert _build(sample_copy, tmp_path / "dist", "md", extra=("--templates", own)).exit_code == 0
+    text = (tmp_path / "dist" / "strategie.md").read_text(encoding="utf-8")
+    assert "# Annexes de la commune" in text and "# Le diagnostic local de sécurité" in text
+
+
+def test_templates_run_in_the_sandbox(sample_copy, tmp_path):
+    own = tmp_path / "modeles"
+    own.mkdir()
+    (own / "annexes.md.j2").write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}\n", encoding="utf-8")
+    result = _build(sample_copy, tmp_path / "dist", "md", extra=("--templates", own))
+    assert result.exit_code == 1 and "un modèle a échoué" in result.output
+    assert not (tmp_path / "dist").exists()
+
+
+def test_a_template_syntax_error_is_located(sample_copy, tmp_path):
+    own = tmp_path / "modeles"
+    own.mkdir()
+    (own / "annexes.md.j2").write_text("# Annexes\n\n{% if %}\n", encoding="utf-8")
+    result = _build(sample_copy, tmp_path / "dist", "md", extra=("--templates", own))
+    assert result.exit_code == 1 and "ligne 3" in result.output
+
+
+def test_the_projects_own_reference_document_wins(sample_copy, tmp_path):
+    from docx import Document
+
+    reference = Document()
+    reference.styles["Normal"].font.name = "Marianne"
+    reference.save(sample_copy / "reference.docx")
+    assert _build(sample_copy, tmp_path, "docx").exit_code == 0
+    assert Document(str(tmp_path / "strategie.docx")).styles["Normal"].font.name == "Marianne"
+
+
+def test_templates_export_copies_and_never_overwrites(tmp_path):
+    result = run("templates", "export", tmp_path / "modeles")
+    assert result.exit_code == 0
+    names = {p.name for p in (tmp_path / "modeles").iterdir()}
+    assert {"strategie.md.j2", "fiche.md.j2", "reference.docx", "style.typ", "stspd.lua"} <= names
+    again = run("templates", "export", tmp_path / "modeles")
+    assert again.exit_code == 2 and "ne remplace aucun fichier" in again.output
+
+
+def test_unknown_format_is_misuse(project, tmp_path):
+    result = run("build", project, "--format", "docx,rtf", "--output", tmp_path)
+    assert result.exit_code == 2 and "rtf" in result.output
