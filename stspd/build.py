@@ -147,12 +147,16 @@ class _Context:
     def _md(self) -> bytes:
         return self.text.encode("utf-8")
 
+    def _logo(self) -> Path | None:
+        name = self.view["strategie"].get("logo")
+        return self.settings.project / name if name else None
+
     def _docx(self) -> bytes:
         from .docx_post import postprocess
         from .reproducible import normalise_zip
 
         raw = self._pandoc("docx", "--toc", "--toc-depth=2", *self._reference("reference.docx"))
-        return normalise_zip(postprocess(raw, self._header()), self._iso())
+        return normalise_zip(postprocess(raw, self._header(), self._logo()), self._iso())
 
     def _odt(self) -> bytes:
         from .odt_post import postprocess
@@ -163,13 +167,34 @@ class _Context:
         return normalise_zip(postprocess(raw, self._header()), self._iso())
 
     def _html(self) -> bytes:
-        return self._pandoc("html5", "--toc", "--toc-depth=2", "--variable", f"header-includes={HTML_STYLE}")
+        logo = self._logo()
+        cover = []
+        if logo:  # a data URI keeps the page one self-contained file
+            import base64
+
+            kind = "png" if logo.suffix.lower() == ".png" else "jpeg"
+            data = base64.b64encode(logo.read_bytes()).decode()
+            cover = ["--variable", f'include-before=<img class="logo" src="data:image/{kind};base64,{data}" alt="Logo" width="120">']
+        return self._pandoc("html5", "--toc", "--toc-depth=2", "--variable", f"header-includes={HTML_STYLE}", *cover)
 
     def _pdf(self) -> bytes:
         import typst
 
+        import tempfile
+
         style = find_template_file("style.typ", self.settings).read_text(encoding="utf-8")
+        logo = self._logo()
+        # On the first page's background: content here would push the cover to a page of its own.
+        preamble = TYPST_PREAMBLE + (
+            f'\n#set page(background: context if here().page() == 1 {{ place(top + left, dx: 2.2cm, dy: 0.35cm, '
+            f'image("logo{logo.suffix.lower()}", height: 1.5cm)) }})' if logo else "")
         source = self._pandoc("typst", "--toc", "--toc-depth=2", "--variable", "papersize=a4",
                               "--variable", "margin.x=2.2cm", "--variable", "margin.y=2cm",
-                              "--variable", f"header-includes={TYPST_PREAMBLE}", "--variable", f"include-before={style}")
-        return typst.compile(source, format="pdf", timestamp=int(self.stamp.timestamp()), sys_inputs={"entete": self._header()})
+                              "--variable", f"header-includes={preamble}", "--variable", f"include-before={style}")
+        with tempfile.TemporaryDirectory() as folder:
+            main = Path(folder) / "strategie.typ"
+            main.write_bytes(source)
+            if logo:
+                (Path(folder) / f"logo{logo.suffix.lower()}").write_bytes(logo.read_bytes())
+            return typst.compile(str(main), root=folder, format="pdf", timestamp=int(self.stamp.timestamp()),
+                                 sys_inputs={"entete": self._header()})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import io
+from pathlib import Path
 
 from docx import Document
 from docx.oxml import OxmlElement
@@ -19,9 +20,11 @@ HEADER_TEXT = "FFFFFF"
 LANDSCAPE_START, LANDSCAPE_END = "StspdLandscapeStart", "StspdLandscapeEnd"
 
 
-def postprocess(docx: bytes, header_text: str) -> bytes:
+def postprocess(docx: bytes, header_text: str, logo: Path | None = None) -> bytes:
     document = Document(io.BytesIO(docx))
     _header(document, header_text)
+    if logo:
+        _logo(document, logo)
     _toc(document)
     for table in document.tables:
         _table(table)
@@ -37,6 +40,15 @@ def _header(document, text: str) -> None:
             for run in paragraph.runs:
                 if run.text == HEADER_PLACEHOLDER:
                     run.text = text
+
+
+def _logo(document, logo: Path) -> None:
+    """The town's logo above the title of the cover."""
+    from docx.shared import Cm
+
+    title = next((p for p in document.paragraphs if p.style.name == "Title"), None)
+    if title is not None:
+        title.insert_paragraph_before().add_run().add_picture(str(logo), height=Cm(2.5))
 
 
 def _style_of(paragraph_element) -> str | None:

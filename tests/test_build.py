@@ -211,3 +211,10 @@ def test_source_date_epoch_sets_the_document_dates(sample_copy, tmp_path, monkey
     with zipfile.ZipFile(tmp_path / "strategie.docx") as z:
         assert b"2025-01-01T00:00:00Z" in z.read("docProps/core.xml")
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_the_logo_is_on_the_cover(docx, built):
+    cover = docx.paragraphs[0]
+    assert cover._p.find(f".//{qn('w:drawing')}") is not None and docx.paragraphs[1].style.name == "Title"
+    html = (built / "strategie.html").read_text(encoding="utf-8")
+    assert html.index('<img class="logo" src="data:image/png;base64,') < html.index("<h1 class=\"title\">")

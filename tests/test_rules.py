@@ -181,3 +181,14 @@ def test_diagnostic_split_over_files(project):
     (project / "diagnostic" / "c.yaml").write_text("methode:\n  presentation: encore\n", encoding="utf-8")
     p = only_problem(project, "diagnostic")
     assert p.file.endswith("c.yaml") and p.line == 1 and "figure déjà dans" in p.message
+
+
+# logo
+def test_missing_or_wrong_logo(project):
+    edit(project / "strategie.yaml", "titre: Stratégie", "logo: logo.png\ntitre: Stratégie")
+    p = only_problem(project, "logo")
+    assert p.line == 6 and "introuvable" in p.message
+    (project / "logo.png").write_text("pas une image", encoding="utf-8")
+    assert "ni un PNG ni un JPEG" in only_problem(project, "logo").message
+    (project / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 20)
+    assert problems_of(project) == []
