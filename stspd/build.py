@@ -1,7 +1,9 @@
 """`stspd build`: the strategy document in DOCX, ODT, PDF, HTML and Markdown.
 
-validate → model → Markdown (Jinja2) → pandoc (one run per format, in parallel) → post-processing → files.
-Nothing is written unless every format was made; each file is replaced whole.
+read → model → Markdown (Jinja2) → pandoc (one run per format, in parallel) → post-processing → files.
+The schemas and cross-checks run while pandoc works (it is a separate process): they cost nothing then, and
+they still decide. Nothing is written unless the data are valid and every format was made; each file is
+replaced whole.
 """
 
 from __future__ import annotations
@@ -9,18 +11,19 @@ from __future__ import annotations
 import datetime
 import os
 from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import atomic, fr, markdown, model
+from .pandoc import PandocRun, environment
 from .problems import Problem
 from .resources import resource_dir
-from .validate import validate_project
+from .project import load_project
+from .validate import check_project
 
 FORMATS = ("docx", "odt", "pdf", "html", "md")
 STEM = "strategie"
-# Raw HTML, TeX and attributes are not read: a user's text is Markdown and only Markdown.
-READER = "markdown-raw_html-raw_tex-raw_attribute-tex_math_dollars-tex_math_single_backslash"
 HTML_STYLE = """<style>
 body { max-width: 52em; font-family: Calibri, Carlito, "Segoe UI", Arial, sans-serif; line-height: 1.45; }
 h1, h2, h3 { color: #1F3864; } h1 { border-bottom: 1px solid #1F3864; }
@@ -54,16 +57,25 @@ class Settings:
 
 def build(settings: Settings) -> list[Path]:
     """Write the requested formats into the output folder; returns the files written."""
-    project, problems = validate_project(settings.project)
-    if problems:
-        raise InvalidProject(problems)
-    view = model.build(project)
-    stamp = timestamp(view["strategie"])
-    build_date = fr.date(stamp.date()) if "SOURCE_DATE_EPOCH" in os.environ else None
-    text = _render_markdown(view, settings, build_date)
+    project = load_project(settings.project)
+    try:
+        view = model.build(project)
+        stamp = timestamp(view["strategie"])
+        build_date = fr.date(stamp.date()) if "SOURCE_DATE_EPOCH" in os.environ else None
+        text = _render_markdown(view, settings, build_date)
+    except Exception:  # noqa: BLE001 - invalid data may break the model before validation has spoken
+        problems = check_project(project)
+        if problems:
+            raise InvalidProject(problems) from None
+        raise
     context = _Context(settings, view, text, stamp)
-    with ThreadPoolExecutor(max_workers=len(settings.formats)) as pool:
-        made = dict(zip(settings.formats, pool.map(context.make, settings.formats)))
+    finishers = [context.launch(fmt) for fmt in settings.formats]  # the pandoc processes work from now on
+    problems = check_project(project)
+    if problems:
+        context.cancel()
+        raise InvalidProject(problems)
+    with ThreadPoolExecutor(max_workers=len(finishers)) as pool:
+        made = dict(zip(settings.formats, pool.map(lambda finish: finish(), finishers)))
     written = []
     for fmt in settings.formats:  # only now, every format being complete
         path = settings.output / f"{STEM}.{fmt}"
@@ -101,37 +113,37 @@ def find_template_file(name: str, settings: Settings) -> Path | None:
 
 
 class _Context:
+    """Each format in two steps: `launch` starts its pandoc now; the function it returns finishes the file."""
+
     def __init__(self, settings: Settings, view: dict, text: str, stamp: datetime.datetime):
         self.settings = settings
         self.view = view
         self.text = text
         self.stamp = stamp
-        self.env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(stamp.timestamp()))}
+        self.runs: list[PandocRun] = []
 
-    def make(self, fmt: str) -> bytes:
-        try:
-            return getattr(self, f"_{fmt}")()
-        except BuildError:
-            raise
-        except Exception as error:  # noqa: BLE001 - pandoc, Typst or a reference document: name the format
-            raise BuildError(f"le format {fmt} n'a pas pu être produit : {error}") from error
+    def launch(self, fmt: str) -> Callable[[], bytes]:
+        finish = getattr(self, f"_{fmt}")()
 
-    def _pandoc(self, to: str, *args: str) -> bytes:
-        import subprocess
-        import tempfile
+        def complete() -> bytes:
+            try:
+                return finish()
+            except BuildError:
+                raise
+            except Exception as error:  # noqa: BLE001 - pandoc, Typst or a reference document: name the format
+                raise BuildError(f"le format {fmt} n'a pas pu être produit : {error}") from error
 
-        import pypandoc
+        return complete
 
+    def cancel(self) -> None:
+        for run in self.runs:
+            run.cancel()
+
+    def _pandoc(self, to: str, *args: str) -> PandocRun:
         lua = find_template_file("stspd.lua", self.settings)
-        command = [pypandoc.get_pandoc_path(), "--from", READER, "--to", to, "--sandbox", "--standalone",
-                   "--lua-filter", str(lua), *args]
-        with tempfile.TemporaryDirectory() as folder:
-            output = Path(folder) / f"out.{to}"
-            result = subprocess.run([*command, "--output", str(output)], input=self.text.encode("utf-8"),
-                                    capture_output=True, env=self.env)
-            if result.returncode != 0:
-                raise BuildError(f"pandoc ({to}) : {result.stderr.decode('utf-8', 'replace').strip()}")
-            return output.read_bytes()
+        run = PandocRun(self.text, to, ["--lua-filter", str(lua), *args], environment(int(self.stamp.timestamp())))
+        self.runs.append(run)
+        return run
 
     def _reference(self, name: str) -> list[str]:
         path = find_template_file(name, self.settings)
@@ -144,29 +156,37 @@ class _Context:
     def _iso(self) -> str:
         return self.stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    def _md(self) -> bytes:
-        return self.text.encode("utf-8")
-
     def _logo(self) -> Path | None:
         name = self.view["strategie"].get("logo")
         return self.settings.project / name if name else None
 
-    def _docx(self) -> bytes:
-        from .docx_post import postprocess
-        from .reproducible import normalise_zip
+    def _md(self) -> Callable[[], bytes]:
+        return lambda: self.text.encode("utf-8")
 
-        raw = self._pandoc("docx", "--toc", "--toc-depth=2", *self._reference("reference.docx"))
-        return normalise_zip(postprocess(raw, self._header(), self._logo()), self._iso())
+    def _docx(self) -> Callable[[], bytes]:
+        run = self._pandoc("docx", "--toc", "--toc-depth=2", *self._reference("reference.docx"))
 
-    def _odt(self) -> bytes:
-        from .odt_post import postprocess
-        from .reproducible import normalise_zip
+        def finish() -> bytes:
+            from .docx_post import postprocess
+            from .reproducible import normalise_zip
 
+            return normalise_zip(postprocess(run.output(), self._header(), self._logo()), self._iso())
+
+        return finish
+
+    def _odt(self) -> Callable[[], bytes]:
         template = find_template_file("strategie.opendocument", self.settings)
-        raw = self._pandoc("odt", "--toc", "--toc-depth=2", "--template", str(template), *self._reference("reference.odt"))
-        return normalise_zip(postprocess(raw, self._header()), self._iso())
+        run = self._pandoc("odt", "--toc", "--toc-depth=2", "--template", str(template), *self._reference("reference.odt"))
 
-    def _html(self) -> bytes:
+        def finish() -> bytes:
+            from .odt_post import postprocess
+            from .reproducible import normalise_zip
+
+            return normalise_zip(postprocess(run.output(), self._header()), self._iso())
+
+        return finish
+
+    def _html(self) -> Callable[[], bytes]:
         logo = self._logo()
         cover = []
         if logo:  # a data URI keeps the page one self-contained file
@@ -175,26 +195,30 @@ class _Context:
             kind = "png" if logo.suffix.lower() == ".png" else "jpeg"
             data = base64.b64encode(logo.read_bytes()).decode()
             cover = ["--variable", f'include-before=<img class="logo" src="data:image/{kind};base64,{data}" alt="Logo" width="120">']
-        return self._pandoc("html5", "--toc", "--toc-depth=2", "--variable", f"header-includes={HTML_STYLE}", *cover)
+        return self._pandoc("html5", "--toc", "--toc-depth=2", "--variable", f"header-includes={HTML_STYLE}", *cover).output
 
-    def _pdf(self) -> bytes:
-        import typst
-
-        import tempfile
-
+    def _pdf(self) -> Callable[[], bytes]:
         style = find_template_file("style.typ", self.settings).read_text(encoding="utf-8")
         logo = self._logo()
         # On the first page's background: content here would push the cover to a page of its own.
         preamble = TYPST_PREAMBLE + (
             f'\n#set page(background: context if here().page() == 1 {{ place(top + left, dx: 2.2cm, dy: 0.35cm, '
             f'image("logo{logo.suffix.lower()}", height: 1.5cm)) }})' if logo else "")
-        source = self._pandoc("typst", "--toc", "--toc-depth=2", "--variable", "papersize=a4",
-                              "--variable", "margin.x=2.2cm", "--variable", "margin.y=2cm",
-                              "--variable", f"header-includes={preamble}", "--variable", f"include-before={style}")
-        with tempfile.TemporaryDirectory() as folder:
-            main = Path(folder) / "strategie.typ"
-            main.write_bytes(source)
-            if logo:
-                (Path(folder) / f"logo{logo.suffix.lower()}").write_bytes(logo.read_bytes())
-            return typst.compile(str(main), root=folder, format="pdf", timestamp=int(self.stamp.timestamp()),
-                                 sys_inputs={"entete": self._header()})
+        run = self._pandoc("typst", "--toc", "--toc-depth=2", "--variable", "papersize=a4",
+                           "--variable", "margin.x=2.2cm", "--variable", "margin.y=2cm",
+                           "--variable", f"header-includes={preamble}", "--variable", f"include-before={style}")
+
+        def finish() -> bytes:
+            import tempfile
+
+            import typst
+
+            with tempfile.TemporaryDirectory() as folder:
+                main = Path(folder) / "strategie.typ"
+                main.write_bytes(run.output())
+                if logo:
+                    (Path(folder) / f"logo{logo.suffix.lower()}").write_bytes(logo.read_bytes())
+                return typst.compile(str(main), root=folder, format="pdf", timestamp=int(self.stamp.timestamp()),
+                                     sys_inputs={"entete": self._header()})
+
+        return finish

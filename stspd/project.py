@@ -1,11 +1,10 @@
-"""A strategy project: the folder's files, found, read and checked against their schemas."""
+"""A strategy project: the folder's files, found and read (checking them is validate.py's job)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import schema_check
 from .problems import Problem, ProblemError
 from .yamlload import Document, load_document
 
@@ -18,7 +17,7 @@ class NotAProject(Exception):
 
 @dataclass
 class Project:
-    """The documents of a project that were read and passed their schema, and the problems met on the way."""
+    """The documents of a project that were read, and the problems met on the way."""
 
     root: Path
     strategie: Document | None = None
@@ -54,7 +53,7 @@ def _display(path: Path) -> str:
 
 
 def load_project(root: Path) -> Project:
-    """Read every file of the project; documents that fail reading or their schema are left out, their problems kept."""
+    """Read every file of the project; documents that cannot be read are left out, their problems kept."""
     if not root.is_dir():
         raise NotAProject(f"le dossier « {root} » n'existe pas")
     strategie_path = _find(root, "strategie")
@@ -82,15 +81,11 @@ def _read_all(project: Project, paths: list[Path], kind: str) -> list[Document]:
 def _read(project: Project, path: Path, kind: str) -> Document | None:
     project.files_read += 1
     try:
-        document = load_document(path, _display(path))
+        return load_document(path, _display(path))
     except ProblemError as error:
-        problems = [error.problem]
+        problem = error.problem
     except OSError as error:
-        problems = [Problem(_display(path), 0, 0, "projet", f"fichier illisible : {error.strerror}")]
-    else:
-        problems = list(schema_check.check(document, kind))
-    if problems:
-        project.problems.extend(problems)
-        project.failed_kinds.add(kind)
-        return None
-    return document
+        problem = Problem(_display(path), 0, 0, "projet", f"fichier illisible : {error.strerror}")
+    project.problems.append(problem)
+    project.failed_kinds.add(kind)
+    return None

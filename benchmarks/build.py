@@ -1,0 +1,59 @@
+"""Benchmark: building the sample. `python benchmarks/build.py [--max-ratio 1.5] [--max-seconds 4]`
+
+Measures, best of 3 runs each:
+- pandoc alone turning the sample's Markdown into DOCX (the floor any DOCX build stands on);
+- `stspd build --format docx`, whose target is at most 1.5x pandoc alone;
+- `stspd build` in all five formats, pandoc runs in parallel.
+Exits 1 when a bound is exceeded. Not a test: run by hand, or in CI with generous bounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "samples" / "valmont"
+
+
+def best(command: list[str], runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"})
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--max-ratio", type=float, default=1.5, help="bound on stspd DOCX / pandoc alone")
+    parser.add_argument("--max-seconds", type=float, default=4.0, help="bound on all five formats")
+    args = parser.parse_args()
+    from stspd.pandoc import READER, RTS, pandoc_path
+
+    stspd = [sys.executable, "-m", "stspd", "build", str(SAMPLE)]
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run([*stspd, "--format", "md", "--output", folder], check=True, capture_output=True)
+        markdown = str(Path(folder) / "strategie.md")
+        reference = str(REPO / "templates" / "reference.docx")
+        # pandoc alone: the very conversion stspd asks of it, on the Markdown stspd wrote
+        pandoc = best([pandoc_path(), *RTS, markdown, "--from", READER, "--to", "docx", "--sandbox", "--standalone",
+                       "--lua-filter", str(REPO / "templates" / "stspd.lua"), "--toc", "--toc-depth=2",
+                       "--reference-doc", reference, "-o", str(Path(folder) / "seul.docx")])
+        docx = best([*stspd, "--format", "docx", "--output", folder])
+        everything = best([*stspd, "--format", "docx,odt,pdf,html,md", "--output", folder])
+    ratio = docx / pandoc
+    print(f"pandoc alone, Markdown → DOCX : {pandoc:6.2f} s")
+    print(f"stspd build --format docx     : {docx:6.2f} s  ({ratio:.2f}x pandoc alone, bound {args.max_ratio}x)")
+    print(f"stspd build, five formats     : {everything:6.2f} s  (bound {args.max_seconds} s)")
+    sys.exit(1 if ratio > args.max_ratio or everything > args.max_seconds else 0)
+
+
+if __name__ == "__main__":
+    main()
