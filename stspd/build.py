@@ -179,10 +179,10 @@ class _Context:
         run = self._pandoc("odt", "--toc", "--toc-depth=2", "--template", str(template), *self._reference("reference.odt"))
 
         def finish() -> bytes:
-            from .odt_post import postprocess
+            from .odt_post import edits
             from .reproducible import normalise_zip
 
-            return normalise_zip(postprocess(run.output(), self._header()), self._iso())
+            return normalise_zip(run.output(), self._iso(), edits(self._header()))
 
         return finish
 

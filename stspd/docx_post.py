@@ -14,7 +14,8 @@ from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-HEADER_PLACEHOLDER = "STSPD"
+from .resources import HEADER_PLACEHOLDER
+
 HEADER_FILL = "1F3864"
 HEADER_TEXT = "FFFFFF"
 LANDSCAPE_START, LANDSCAPE_END = "StspdLandscapeStart", "StspdLandscapeEnd"

@@ -3,12 +3,11 @@ before LibreOffice refreshes it (Outils › Mettre à jour adds the page numbers
 
 from __future__ import annotations
 
-import io
-import zipfile
+from collections.abc import Callable
 
 from lxml import etree
 
-from .docx_post import HEADER_PLACEHOLDER
+from .resources import HEADER_PLACEHOLDER
 
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -20,18 +19,9 @@ def _t(name: str) -> str:
     return f"{{{TEXT}}}{name}"
 
 
-def postprocess(odt: bytes, header_text: str) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(odt))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "styles.xml":
-                content = _header(content, header_text)
-            elif info.filename == "content.xml":
-                content = _table_borders(_toc(content))
-            target.writestr(info, content)
-    return out.getvalue()
+def edits(header_text: str) -> dict[str, Callable[[bytes], bytes]]:
+    """What to change in which entry of pandoc's ODT (see reproducible.normalise_zip)."""
+    return {"styles.xml": lambda styles: _header(styles, header_text), "content.xml": lambda content: _table_borders(_toc(content))}
 
 
 def _header(styles: bytes, text: str) -> bytes:

@@ -18,3 +18,7 @@ def resource_dir(name: str) -> Path:
 def data_dir() -> Path:
     """Reference data shipped with the code (national strategies, glossary)."""
     return _PACKAGE / "data"
+
+
+# The running header of the shipped reference documents holds this text; builds replace it by the territory's name.
+HEADER_PLACEHOLDER = "STSPD"
