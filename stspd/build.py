@@ -104,9 +104,9 @@ def timestamp(strategie: dict) -> datetime.datetime:
     return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc)
 
 
-def find_template_file(name: str, settings: Settings) -> Path | None:
+def find_template_file(name: str, project: Path, templates: Path | None = None) -> Path | None:
     """A town's own file first (in the project, then in --templates), else the one shipped."""
-    for folder in (settings.project, settings.templates, resource_dir("templates")):
+    for folder in (project, templates, resource_dir("templates")):
         if folder is not None and (folder / name).is_file():
             return folder / name
     return None
@@ -135,18 +135,21 @@ class _Context:
 
         return complete
 
+    def _file(self, name: str) -> Path | None:
+        return find_template_file(name, self.settings.project, self.settings.templates)
+
     def cancel(self) -> None:
         for run in self.runs:
             run.cancel()
 
     def _pandoc(self, to: str, *args: str) -> PandocRun:
-        lua = find_template_file("stspd.lua", self.settings)
+        lua = self._file("stspd.lua")
         run = PandocRun(self.text, to, ["--lua-filter", str(lua), *args], environment(int(self.stamp.timestamp())))
         self.runs.append(run)
         return run
 
     def _reference(self, name: str) -> list[str]:
-        path = find_template_file(name, self.settings)
+        path = self._file(name)
         return ["--reference-doc", str(path)] if path else []
 
     def _header(self) -> str:
@@ -175,7 +178,7 @@ class _Context:
         return finish
 
     def _odt(self) -> Callable[[], bytes]:
-        template = find_template_file("strategie.opendocument", self.settings)
+        template = self._file("strategie.opendocument")
         run = self._pandoc("odt", "--toc", "--toc-depth=2", "--template", str(template), *self._reference("reference.odt"))
 
         def finish() -> bytes:
@@ -198,7 +201,7 @@ class _Context:
         return self._pandoc("html5", "--toc", "--toc-depth=2", "--variable", f"header-includes={HTML_STYLE}", *cover).output
 
     def _pdf(self) -> Callable[[], bytes]:
-        style = find_template_file("style.typ", self.settings).read_text(encoding="utf-8")
+        style = self._file("style.typ").read_text(encoding="utf-8")
         logo = self._logo()
         # On the first page's background: content here would push the cover to a page of its own.
         preamble = TYPST_PREAMBLE + (

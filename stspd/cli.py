@@ -133,10 +133,7 @@ def build(projet: Path, formats: str, output: Path, templates_dir: Path | None) 
     from .project import NotAProject
     from .report import render
 
-    wanted = tuple(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
-    unknown = [f for f in wanted if f not in FORMATS]
-    if unknown or not wanted:
-        raise Misuse(f"format inconnu « {', '.join(unknown) or formats} » ; formats : {', '.join(FORMATS)}")
+    wanted = _formats(formats, FORMATS)
     try:
         written = build_documents(Settings(projet, wanted, output, templates_dir))
     except NotAProject as error:
@@ -173,3 +170,81 @@ def templates_export(dossier: Path) -> None:
         write_bytes(dossier / path.name, path.read_bytes())
         click.echo(dossier / path.name)
     click.echo(f"Modifiez ces fichiers, puis : stspd build PROJET --templates {dossier}")
+
+
+class _DefaultCommandGroup(click.Group):
+    """`stspd grid PROJET …` runs `stspd grid export PROJET …`; the named sub-commands stay available."""
+
+    default = "export"
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = [self.default, *args]
+        return super().parse_args(ctx, args)
+
+
+def _load_valid(projet: Path):
+    """The valid project and its document model, or the validation errors and exit 1."""
+    from .model import build as build_model
+    from .project import NotAProject
+    from .report import render
+    from .validate import validate_project
+
+    try:
+        project, problems = validate_project(projet)
+    except NotAProject as error:
+        raise Misuse(str(error)) from None
+    if problems:
+        summary = f"{_count(len(problems), 'erreur', 'erreurs')} : rien n'a été écrit."
+        click.echo(render(problems, "text", summary), nl=False)
+        sys.exit(EXIT_INVALID)
+    return project, build_model(project)
+
+
+@main.group(cls=_DefaultCommandGroup)
+def grid() -> None:
+    """La grille d'évaluation annuelle : l'exporter, la faire remplir par les pilotes, la réimporter.
+
+    « stspd grid PROJET --year AAAA » est le raccourci de « stspd grid export PROJET --year AAAA ».
+    """
+
+
+@grid.command("export")
+@PROJECT
+@click.option("--year", "year", type=int, required=True, metavar="AAAA", help="L'année évaluée.")
+@click.option("--format", "formats", default="xlsx", show_default=True, metavar="LISTE",
+              help="Formats séparés par des virgules : docx, xlsx, csv.")
+@click.option("--output", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"), show_default=True,
+              metavar="DOSSIER", help="Dossier où écrire grille-AAAA.docx, .xlsx, .csv.")
+def grid_export(projet: Path, year: int, formats: str, output: Path) -> None:
+    """Écrire la grille d'évaluation de l'année : une ligne par fiche et par indicateur, valeur, écart, verdict."""
+    from .atomic import write_bytes
+    from .build import find_template_file, timestamp
+    from .grid import rows, to_csv, to_docx, to_xlsx
+
+    wanted = _formats(formats, ("docx", "xlsx", "csv"))
+    project, view = _load_valid(projet)
+    period = view["periode"]
+    if not period["debut"] <= year <= period["fin"]:
+        raise Misuse(f"--year {year} est hors de la période de la stratégie ({period['debut']}-{period['fin']})")
+    table = rows(view, year)
+    title = f"Grille d'évaluation {year} · {view['territoire']['nom']}"
+    iso = timestamp(view["strategie"]).strftime("%Y-%m-%dT%H:%M:%SZ")
+    makers = {
+        "csv": lambda: to_csv(table),
+        "xlsx": lambda: to_xlsx(table, title, iso),
+        "docx": lambda: to_docx(table, title, find_template_file("reference.docx", projet), iso),
+    }
+    made = {fmt: makers[fmt]() for fmt in wanted}
+    for fmt in wanted:
+        path = output / f"grille-{year}.{fmt}"
+        write_bytes(path, made[fmt])
+        click.echo(path)
+
+
+def _formats(text: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    wanted = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    unknown = [f for f in wanted if f not in allowed]
+    if unknown or not wanted:
+        raise Misuse(f"format inconnu « {', '.join(unknown) or text} » ; formats : {', '.join(allowed)}")
+    return wanted
