@@ -224,9 +224,7 @@ def grid_export(projet: Path, year: int, formats: str, output: Path) -> None:
 
     wanted = _formats(formats, ("docx", "xlsx", "csv"))
     project, view = _load_valid(projet)
-    period = view["periode"]
-    if not period["debut"] <= year <= period["fin"]:
-        raise Misuse(f"--year {year} est hors de la période de la stratégie ({period['debut']}-{period['fin']})")
+    _check_year(view, year)
     table = rows(view, year)
     title = f"Grille d'évaluation {year} · {view['territoire']['nom']}"
     iso = timestamp(view["strategie"]).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -248,3 +246,98 @@ def _formats(text: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
     if unknown or not wanted:
         raise Misuse(f"format inconnu « {', '.join(unknown) or text} » ; formats : {', '.join(allowed)}")
     return wanted
+
+
+@grid.command("template")
+@PROJECT
+@click.option("--year", "year", type=int, required=True, metavar="AAAA", help="L'année à évaluer.")
+@click.option("--pilote", "pilot", metavar="ID", help="Seulement les fiches de ce pilote (identifiant de partenaire).")
+@click.option("--par-pilote", "per_pilot", is_flag=True, help="Une feuille par pilote, au lieu d'une seule feuille.")
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), metavar="FICHIER",
+              help="Le classeur à écrire (par défaut collecte-AAAA.xlsx).")
+def grid_template(projet: Path, year: int, pilot: str | None, per_pilot: bool, output: Path | None) -> None:
+    """Écrire le classeur de collecte à envoyer aux pilotes : identité verrouillée, saisie guidée, mode d'emploi."""
+    from .atomic import write_bytes
+    from .build import timestamp
+    from .collect import template
+    from .suggest import did_you_mean
+
+    project, view = _load_valid(projet)
+    _check_year(view, year)
+    fiches = view["fiches"]
+    partners = {p["id"]: p for p in view["partenaires"]}
+    if pilot is not None:
+        if pilot not in partners:
+            raise Misuse(f"--pilote : partenaire inconnu « {pilot} »{did_you_mean(pilot, partners)}")
+        fiches = [f for f in fiches if f["pilote"] == pilot]
+    if per_pilot or pilot is not None:
+        names = dict.fromkeys(f["pilote_detail"]["nom"] for f in fiches)
+        groups = [(name, [f for f in fiches if f["pilote_detail"]["nom"] == name]) for name in names]
+    else:
+        groups = [("Collecte", fiches)]
+    path = output or Path(f"collecte-{year}.xlsx")
+    iso = timestamp(view["strategie"]).strftime("%Y-%m-%dT%H:%M:%SZ")
+    write_bytes(path, template(view, year, groups, iso))
+    click.echo(f"{path} : {len(fiches)} fiches, {_count(len(groups), 'feuille', 'feuilles')} à remplir. "
+               f"Au retour : stspd grid import {projet} {path}")
+
+
+def _check_year(view: dict, year: int) -> None:
+    period = view["periode"]
+    if not period["debut"] <= year <= period["fin"]:
+        raise Misuse(f"--year {year} est hors de la période de la stratégie ({period['debut']}-{period['fin']})")
+
+
+@grid.command("import")
+@PROJECT
+@click.argument("classeur", type=click.Path(path_type=Path, dir_okay=False, exists=True), metavar="CLASSEUR")
+@click.option("--dry-run", is_flag=True, help="Montrer ce qui changerait, sans rien écrire.")
+@click.option("--force", is_flag=True, help="Mettre à jour un fichier d'évaluation existant (ses commentaires YAML sont perdus).")
+def grid_import(projet: Path, classeur: Path, dry_run: bool, force: bool) -> None:
+    """Reporter dans evaluations/AAAA.yaml ce que les pilotes ont saisi dans CLASSEUR.
+
+    Rien n'est écrit tant qu'un problème demeure ; chacun est donné avec sa feuille et sa cellule.
+    """
+    from . import schemas
+    from .atomic import write_text
+    from .collect import read
+    from .evaluation_file import changes, dump, merge
+    from .yamlload import load_document
+
+    project, view = _load_valid(projet)
+    reading = read(classeur.read_bytes(), view)
+    year = reading.year
+    target = projet / "evaluations" / f"{year}.yaml"
+    existing_doc = next((d for d in project.evaluations if d.data["annee"] == year), None)
+    existing = existing_doc.data if existing_doc else None
+    known = {e["fiche"]: e for e in existing["fiches"]} if existing else {}
+    for fiche_id, entry in reading.entries.items():
+        if "etat" not in entry and "etat" not in known.get(fiche_id, {}):
+            reading.problems.append(f"{reading.places[fiche_id]} : l'état d'avancement de la fiche {fiche_id} est attendu")
+    if reading.problems:
+        click.echo("\n".join(reading.problems))
+        click.echo(f"{_count(len(reading.problems), 'problème', 'problèmes')} dans {classeur} : rien n'a été écrit.")
+        sys.exit(EXIT_INVALID)
+    if year is not None:
+        _check_year(view, year)
+    merged = merge(existing, year, reading.entries)
+    errors = [e.message for e in schemas.validator("evaluation").iter_errors(merged)]
+    if errors:  # the reading should make this impossible: say it rather than write a broken file
+        raise click.ClickException(f"évaluation fusionnée invalide : {errors[0]}")
+    differences = changes(existing, merged)
+    if existing_doc:
+        target = existing_doc.path
+    if not differences:
+        said = f"{target} dit déjà tout ce que le classeur contient" if existing_doc else "le classeur ne contient aucune saisie"
+        click.echo(f"Rien à changer : {said}.")
+        return
+    click.echo("\n".join(differences))
+    if dry_run:
+        click.echo(f"{_count(len(differences), 'changement', 'changements')} ; --dry-run : rien n'a été écrit.")
+        return
+    if existing_doc and not force:
+        raise Misuse(f"{target} existe : ajoutez --force pour le mettre à jour (--dry-run pour voir les changements)")
+    text = dump(merged, existing_doc.text if existing_doc else None)
+    write_text(target, text)
+    load_document(target, str(target))  # what was written reads back
+    click.echo(f"{target} : {_count(len(differences), 'changement', 'changements')} enregistrés. Vérifiez : stspd validate {projet}")
