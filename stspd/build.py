@@ -53,6 +53,17 @@ class Settings:
     formats: tuple[str, ...]
     output: Path
     templates: Path | None = None
+    year: int | None = None  # set: the bilan of that year, instead of the strategy
+
+
+@dataclass(frozen=True)
+class Source:
+    """What pandoc converts: the Markdown, the Markdown for Typst when they differ, the files Typst reads."""
+
+    stem: str
+    text: str
+    typst_text: str
+    files: dict[str, bytes]
 
 
 def build(settings: Settings) -> list[Path]:
@@ -61,14 +72,13 @@ def build(settings: Settings) -> list[Path]:
     try:
         view = model.build(project)
         stamp = timestamp(view["strategie"])
-        build_date = fr.date(stamp.date()) if "SOURCE_DATE_EPOCH" in os.environ else None
-        text = _render_markdown(view, settings, build_date)
+        source = _bilan_source(view, settings) if settings.year else _strategy_source(view, settings, stamp)
     except Exception:  # noqa: BLE001 - invalid data may break the model before validation has spoken
         problems = check_project(project)
         if problems:
             raise InvalidProject(problems) from None
         raise
-    context = _Context(settings, view, text, stamp)
+    context = _Context(settings, view, source, stamp)
     finishers = [context.launch(fmt) for fmt in settings.formats]  # the pandoc processes work from now on
     problems = check_project(project)
     if problems:
@@ -78,17 +88,39 @@ def build(settings: Settings) -> list[Path]:
         made = dict(zip(settings.formats, pool.map(lambda finish: finish(), finishers)))
     written = []
     for fmt in settings.formats:  # only now, every format being complete
-        path = settings.output / f"{STEM}.{fmt}"
+        path = settings.output / f"{source.stem}.{fmt}"
         atomic.write_bytes(path, made[fmt])
         written.append(path)
     return written
 
 
-def _render_markdown(view: dict, settings: Settings, build_date: str | None) -> str:
+def _strategy_source(view: dict, settings: Settings, stamp: datetime.datetime) -> Source:
+    build_date = fr.date(stamp.date()) if "SOURCE_DATE_EPOCH" in os.environ else None
+    text = _render_markdown(view, settings, "strategie.md.j2", build_date=build_date)
+    return Source(STEM, text, text, {})
+
+
+def _bilan_source(view: dict, settings: Settings) -> Source:
+    """The bilan, its charts embedded (data URIs) for pandoc, and as files beside the Typst source."""
+    import base64
+
+    from . import bilan, charts
+
+    if settings.year not in bilan.years(view):
+        raise BuildError(f"aucune évaluation pour {settings.year} (évaluations : {', '.join(map(str, bilan.years(view))) or 'aucune'})")
+    view = bilan.build(view, settings.year)
+    images = charts.all_charts(view)
+    inline = {name: "data:image/png;base64," + base64.b64encode(png).decode() for name, png in images.items()}
+    text = _render_markdown(view, settings, "bilan.md.j2", images=inline)
+    typst_text = _render_markdown(view, settings, "bilan.md.j2", images={name: name for name in images})
+    return Source(f"bilan-{settings.year}", text, typst_text, images)
+
+
+def _render_markdown(view: dict, settings: Settings, template: str, **extra) -> str:
     from jinja2 import TemplateError, TemplateSyntaxError
 
     try:
-        return markdown.render(view, overrides=settings.templates, build_date=build_date)
+        return markdown.render(view, template, overrides=settings.templates, **extra)
     except TemplateSyntaxError as error:
         raise BuildError(f"modèle {error.filename or error.name}, ligne {error.lineno} : {error.message}") from None
     except TemplateError as error:  # the sandbox refusing an attribute is one of these
@@ -115,10 +147,10 @@ def find_template_file(name: str, project: Path, templates: Path | None = None) 
 class _Context:
     """Each format in two steps: `launch` starts its pandoc now; the function it returns finishes the file."""
 
-    def __init__(self, settings: Settings, view: dict, text: str, stamp: datetime.datetime):
+    def __init__(self, settings: Settings, view: dict, source: Source, stamp: datetime.datetime):
         self.settings = settings
         self.view = view
-        self.text = text
+        self.source = source
         self.stamp = stamp
         self.runs: list[PandocRun] = []
 
@@ -144,7 +176,8 @@ class _Context:
 
     def _pandoc(self, to: str, *args: str) -> PandocRun:
         lua = self._file("stspd.lua")
-        run = PandocRun(self.text, to, ["--lua-filter", str(lua), *args], environment(int(self.stamp.timestamp())))
+        text = self.source.typst_text if to == "typst" else self.source.text
+        run = PandocRun(text, to, ["--lua-filter", str(lua), *args], environment(int(self.stamp.timestamp())))
         self.runs.append(run)
         return run
 
@@ -164,7 +197,7 @@ class _Context:
         return self.settings.project / name if name else None
 
     def _md(self) -> Callable[[], bytes]:
-        return lambda: self.text.encode("utf-8")
+        return lambda: self.source.text.encode("utf-8")
 
     def _docx(self) -> Callable[[], bytes]:
         run = self._pandoc("docx", "--toc", "--toc-depth=2", *self._reference("reference.docx"))
@@ -217,10 +250,11 @@ class _Context:
             import typst
 
             with tempfile.TemporaryDirectory() as folder:
-                main = Path(folder) / "strategie.typ"
+                main = Path(folder) / "document.typ"
                 main.write_bytes(run.output())
-                if logo:
-                    (Path(folder) / f"logo{logo.suffix.lower()}").write_bytes(logo.read_bytes())
+                files = {**self.source.files, **({f"logo{logo.suffix.lower()}": logo.read_bytes()} if logo else {})}
+                for name, content in files.items():
+                    (Path(folder) / name).write_bytes(content)
                 return typst.compile(str(main), root=folder, format="pdf", timestamp=int(self.stamp.timestamp()),
                                      sys_inputs={"entete": self._header()})
 

@@ -128,14 +128,19 @@ def build(projet: Path, formats: str, output: Path, templates_dir: Path | None) 
     Les données sont d'abord validées : s'il y a une erreur, rien n'est écrit. Un fichier existant n'est
     remplacé que par un document complet.
     """
-    from .build import FORMATS, BuildError, InvalidProject, Settings
+    from .build import FORMATS
+
+    _build_documents(projet, _formats(formats, FORMATS), output, templates_dir, None)
+
+
+def _build_documents(projet: Path, wanted: tuple[str, ...], output: Path, templates_dir: Path | None, year: int | None) -> None:
+    from .build import BuildError, InvalidProject, Settings
     from .build import build as build_documents
     from .project import NotAProject
     from .report import render
 
-    wanted = _formats(formats, FORMATS)
     try:
-        written = build_documents(Settings(projet, wanted, output, templates_dir))
+        written = build_documents(Settings(projet, wanted, output, templates_dir, year))
     except NotAProject as error:
         raise Misuse(str(error)) from None
     except InvalidProject as error:
@@ -341,3 +346,28 @@ def grid_import(projet: Path, classeur: Path, dry_run: bool, force: bool) -> Non
     write_text(target, text)
     load_document(target, str(target))  # what was written reads back
     click.echo(f"{target} : {_count(len(differences), 'changement', 'changements')} enregistrés. Vérifiez : stspd validate {projet}")
+
+
+@main.command()
+@PROJECT
+@click.option("--year", "year", type=int, metavar="AAAA", help="L'année du bilan (par défaut la dernière évaluée).")
+@click.option("--format", "formats", default="docx", show_default=True, metavar="LISTE",
+              help="Formats séparés par des virgules : docx, pdf, html (et odt, md).")
+@click.option("--output", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"), show_default=True,
+              metavar="DOSSIER", help="Dossier où écrire bilan-AAAA.docx…")
+@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), metavar="DOSSIER",
+              help="Modèles de la commune, qui remplacent ceux de stspd du même nom.")
+def bilan(projet: Path, year: int | None, formats: str, output: Path, templates_dir: Path | None) -> None:
+    """Produire le bilan annuel pour la séance plénière : synthèse par axe, graphiques, changements, difficultés, grille."""
+    import re as _re
+
+    from .build import FORMATS
+
+    wanted = _formats(formats, FORMATS)
+    years = sorted(int(p.stem) for p in (projet / "evaluations").glob("*.y*ml") if _re.fullmatch(r"\d{4}", p.stem))
+    if not years:
+        raise Misuse(f"{projet} n'a aucune évaluation (evaluations/AAAA.yaml) : pas de bilan possible")
+    if year is not None and year not in years:
+        raise Misuse(f"--year {year} : aucune évaluation cette année-là (évaluations : {', '.join(map(str, years))})")
+    year = year or years[-1]
+    _build_documents(projet, wanted, output, templates_dir, year)

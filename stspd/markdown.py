@@ -62,6 +62,7 @@ def environment(overrides: Path | None = None) -> SandboxedEnvironment:
         keep_trailing_newline=True,
     )
     env.globals["table"] = table
+    env.tests["startswith_text"] = lambda value, prefix: str(value).startswith(prefix)
     env.filters.update(
         inline=inline,
         md=block,

@@ -104,4 +104,30 @@ def etat(value: str) -> str:
     return ETATS[value]
 
 
-FILTERS = {name: obj for name, obj in globals().items() if name.endswith(("_row", "_rows")) or name == "etat"}
+
+
+def etat_libelle(state: str) -> str:
+    from .bilan import STATE_LABELS
+
+    return STATE_LABELS[state]
+
+
+def synthesis_row(row: dict, states: list[str]) -> list[str]:
+    mean = row["atteinte"]
+    return [_esc(f"{row['axe']['id']} · {row['axe']['titre']}"), *(str(row["etats"].get(s, 0)) for s in states),
+            str(row["fiches"]), fr.percent(mean) if mean is not None else fr.MISSING]
+
+
+def suite(step: str) -> str:
+    from .grid import NEXT_STEPS
+
+    return NEXT_STEPS[step]
+
+
+def grid_rows(grid) -> list[list[str]]:
+    """The bilan's short grid: identity, values and verdict of each indicator."""
+    picked = (1, 2, 5, 7, 9, 10, 11, 12, 15)
+    return [[_esc(row[i]) if isinstance(row[i], str) else fr.number(row[i]) for i in picked] for row in grid.rows]
+
+
+FILTERS = {name: obj for name, obj in globals().items() if name.endswith(("_row", "_rows")) or name in ("etat", "etat_libelle", "suite")}

@@ -17,7 +17,10 @@ function Div(div)
     -- before the div, not in it: Typst allows no page break inside a container
     return { pandoc.RawBlock(raw_format[FORMAT], page_break[FORMAT]), div }
   end
-  if div.classes:includes("paysage") and FORMAT == "docx" then
+  if div.classes:includes("paysage") then
+    if FORMAT ~= "docx" then
+      return div.content  -- elsewhere the page is not turned; Typst refuses page breaks inside a block
+    end
     table.insert(div.content, 1, marker("StspdLandscapeStart"))
     table.insert(div.content, marker("StspdLandscapeEnd"))
     return div

@@ -1,0 +1,69 @@
+"""The bilan for the plenary, read back; its charts; and matplotlib kept out of the other commands."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from conftest import SAMPLE, run
+
+
+@pytest.fixture(scope="module")
+def bilan(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bilan")
+    result = run("bilan", SAMPLE, "--format", "docx,pdf,html", "--output", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_bilan_docx_has_its_parts_charts_and_synthesis(bilan):
+    document = Document(str(bilan / "bilan-2025.docx"))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["Synthèse", "Les indicateurs", "Ce qui a changé depuis 2024", "Difficultés et suites", "La grille 2025"]
+    drawings = document.element.body.findall(f".//{qn('w:drawing')}")
+    assert len(drawings) >= 1 + 4 + 1  # états per axe, at least one trajectory figure per axe, the logo
+    synthesis = next(t for t in document.tables if t.rows[0].cells[0].text == "Axe")
+    assert len(synthesis.rows) == 1 + 4 and synthesis.rows[0].cells[-1].text == "Atteinte moyenne"
+    text = "\n".join(p.text for p in document.paragraphs).replace("\u00a0", " ").replace("\u2019", "'")
+    assert "Atteint : la valeur de l'année atteint la cible" in text
+    assert any(s.page_width > s.page_height for s in document.sections)  # the grid, in landscape
+
+
+def test_bilan_html_embeds_its_charts(bilan):
+    html = (bilan / "bilan-2025.html").read_text(encoding="utf-8")
+    assert html.count('src="data:image/png;base64,') >= 6 and 'lang="fr-FR"' in html
+
+
+def test_bilan_pdf_shows_the_changes_and_the_charts(bilan):
+    from pypdf import PdfReader
+
+    reader = PdfReader(bilan / "bilan-2025.pdf")
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Bilan 2025" in text and "Ce qui a changé depuis 2024" in text
+    assert sum(len(page.images) for page in reader.pages) >= 6
+
+
+def test_bilan_is_byte_identical(bilan, tmp_path):
+    assert run("bilan", SAMPLE, "--format", "docx,html", "--output", tmp_path).exit_code == 0
+    for fmt in ("docx", "html"):
+        assert (tmp_path / f"bilan-2025.{fmt}").read_bytes() == (bilan / f"bilan-2025.{fmt}").read_bytes()
+
+
+def test_bilan_of_a_year_without_evaluation_is_misuse(tmp_path):
+    result = run("bilan", SAMPLE, "--year", "2027", "--output", tmp_path)
+    assert result.exit_code == 2 and "aucune évaluation" in result.output
+
+
+def test_only_the_bilan_imports_matplotlib(tmp_path):
+    code = (
+        "import sys\nfrom stspd.cli import main\n"
+        f"try:\n    main(['grid', {str(SAMPLE)!r}, '--year', '2025', '--format', 'xlsx', '--output', {str(tmp_path)!r}])\n"
+        "except SystemExit as e:\n    assert e.code in (0, None), e.code\n"
+        "print('matplotlib' in sys.modules)\n"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.splitlines()[-1] == "False"
