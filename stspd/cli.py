@@ -24,6 +24,19 @@ class Misuse(click.ClickException):
 
 
 PROJECT = click.argument("projet", type=click.Path(path_type=Path, file_okay=False), default=".", metavar="PROJET")
+TEMPLATES = click.option(
+    "--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), metavar="DOSSIER",
+    help="Modèles de la commune, qui remplacent ceux de stspd du même nom (voir « stspd templates export »).")
+
+
+def _formats_option(default: str, listed: str):
+    return click.option("--format", "formats", default=default, show_default=True, metavar="LISTE",
+                        help=f"Formats séparés par des virgules : {listed}.")
+
+
+def _output_option(what: str):
+    return click.option("--output", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"),
+                        show_default=True, metavar="DOSSIER", help=f"Dossier où écrire {what}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -116,12 +129,9 @@ def schema(nom: str | None, output: Path | None) -> None:
 
 @main.command()
 @PROJECT
-@click.option("--format", "formats", default="docx", show_default=True, metavar="LISTE",
-              help="Formats séparés par des virgules : docx, odt, pdf, html, md.")
-@click.option("--output", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"), show_default=True,
-              metavar="DOSSIER", help="Dossier où écrire strategie.docx, strategie.pdf…")
-@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), metavar="DOSSIER",
-              help="Modèles de la commune, qui remplacent ceux de stspd du même nom (voir « stspd templates export »).")
+@_formats_option("docx", "docx, odt, pdf, html, md")
+@_output_option("strategie.docx, strategie.pdf…")
+@TEMPLATES
 def build(projet: Path, formats: str, output: Path, templates_dir: Path | None) -> None:
     """Produire le document de la stratégie de PROJET (DOCX, ODT, PDF, HTML, Markdown).
 
@@ -217,10 +227,8 @@ def grid() -> None:
 @grid.command("export")
 @PROJECT
 @click.option("--year", "year", type=int, required=True, metavar="AAAA", help="L'année évaluée.")
-@click.option("--format", "formats", default="xlsx", show_default=True, metavar="LISTE",
-              help="Formats séparés par des virgules : docx, xlsx, csv.")
-@click.option("--output", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"), show_default=True,
-              metavar="DOSSIER", help="Dossier où écrire grille-AAAA.docx, .xlsx, .csv.")
+@_formats_option("xlsx", "docx, xlsx, csv")
+@_output_option("grille-AAAA.docx, .xlsx, .csv")
 def grid_export(projet: Path, year: int, formats: str, output: Path) -> None:
     """Écrire la grille d'évaluation de l'année : une ligne par fiche et par indicateur, valeur, écart, verdict."""
     from .atomic import write_bytes
@@ -351,12 +359,9 @@ def grid_import(projet: Path, classeur: Path, dry_run: bool, force: bool) -> Non
 @main.command()
 @PROJECT
 @click.option("--year", "year", type=int, metavar="AAAA", help="L'année du bilan (par défaut la dernière évaluée).")
-@click.option("--format", "formats", default="docx", show_default=True, metavar="LISTE",
-              help="Formats séparés par des virgules : docx, pdf, html (et odt, md).")
-@click.option("--output", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"), show_default=True,
-              metavar="DOSSIER", help="Dossier où écrire bilan-AAAA.docx…")
-@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), metavar="DOSSIER",
-              help="Modèles de la commune, qui remplacent ceux de stspd du même nom.")
+@_formats_option("docx", "docx, pdf, html (et odt, md)")
+@_output_option("bilan-AAAA.docx, bilan-AAAA.pdf…")
+@TEMPLATES
 def bilan(projet: Path, year: int | None, formats: str, output: Path, templates_dir: Path | None) -> None:
     """Produire le bilan annuel pour la séance plénière : synthèse par axe, graphiques, changements, difficultés, grille."""
     import re as _re
