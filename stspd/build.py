@@ -1,4 +1,4 @@
-"""`stspd build`: the strategy document in DOCX, ODT, PDF, HTML and Markdown.
+"""`stspd build` and `stspd bilan`: the strategy document, or the yearly bilan, in DOCX, ODT, PDF, HTML, Markdown.
 
 read → model → Markdown (Jinja2) → pandoc (one run per format, in parallel) → post-processing → files.
 The schemas and cross-checks run while pandoc works (it is a separate process): they cost nothing then, and
@@ -9,20 +9,23 @@ replaced whole.
 from __future__ import annotations
 
 import datetime
+import importlib
 import os
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import atomic, fr, markdown, model
 from .pandoc import PandocRun, environment
 from .problems import Problem
-from .resources import resource_dir
 from .project import load_project
+from .resources import resource_dir
 from .validate import check_project
 
 FORMATS = ("docx", "odt", "pdf", "html", "md")
+# What each format's finishing step imports: imported while pandoc works, it is off the critical path.
+FINISHING_MODULES = {"docx": ("stspd.docx_post",), "odt": ("stspd.odt_post",), "pdf": ("typst",)}
 STEM = "strategie"
 HTML_STYLE = """<style>
 body { max-width: 52em; font-family: Calibri, Carlito, "Segoe UI", Arial, sans-serif; line-height: 1.45; }
@@ -84,6 +87,9 @@ def build(settings: Settings) -> list[Path]:
     if problems:
         context.cancel()
         raise InvalidProject(problems)
+    for fmt in settings.formats:
+        for module in FINISHING_MODULES.get(fmt, ()):
+            importlib.import_module(module)
     with ThreadPoolExecutor(max_workers=len(finishers)) as pool:
         made = dict(zip(settings.formats, pool.map(lambda finish: finish(), finishers)))
     written = []
