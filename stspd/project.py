@@ -26,12 +26,6 @@ class Project:
     evaluations: list[Document] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     failed_kinds: set[str] = field(default_factory=set)  # kinds with a file left out: their ids are not all known
-    files_read: int = 0
-
-    @property
-    def documents(self) -> list[Document]:
-        head = [self.strategie] if self.strategie else []
-        return [*head, *self.diagnostics, *self.fiches, *self.evaluations]
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -79,7 +73,6 @@ def _read_all(project: Project, paths: list[Path], kind: str) -> list[Document]:
 
 
 def _read(project: Project, path: Path, kind: str) -> Document | None:
-    project.files_read += 1
     try:
         return load_document(path, _display(path))
     except ProblemError as error:

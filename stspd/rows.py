@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import fr
-from .model import ETATS, FUNDING_SOURCES, FUNDING_STATUS, INDICATOR_TYPES, PARTNER_TYPES
+from .model import FUNDING_SOURCES, FUNDING_STATUS, INDICATOR_TYPES, PARTNER_TYPES
 
 
 def _esc(value: object) -> str:
@@ -100,10 +100,6 @@ def alignment_row(a: dict) -> list[str]:
     return [_esc(f"{a['axe']}. {a['axe_titre']}"), _esc(measure), ", ".join(_esc(e) for e in a["elements"])]
 
 
-def etat(value: str) -> str:
-    return ETATS[value]
-
-
 
 
 def etat_libelle(state: str) -> str:
@@ -130,4 +126,4 @@ def grid_rows(grid) -> list[list[str]]:
     return [[_esc(row[i]) if isinstance(row[i], str) else fr.number(row[i]) for i in picked] for row in grid.rows]
 
 
-FILTERS = {name: obj for name, obj in globals().items() if name.endswith(("_row", "_rows")) or name in ("etat", "etat_libelle", "suite")}
+FILTERS = {name: obj for name, obj in globals().items() if name.endswith(("_row", "_rows")) or name in ("etat_libelle", "suite")}
