@@ -19,7 +19,7 @@ from pathlib import Path
 from . import atomic, fr, markdown, model
 from .pandoc import PandocRun, environment
 from .problems import Problem
-from .project import load_project
+from .project import load_project, paused_gc
 from .resources import resource_dir
 from .validate import check_project
 
@@ -71,6 +71,11 @@ class Source:
 
 def build(settings: Settings) -> list[Path]:
     """Write the requested formats into the output folder; returns the files written."""
+    with paused_gc():
+        return _build(settings)
+
+
+def _build(settings: Settings) -> list[Path]:
     project = load_project(settings.project)
     try:
         view = model.build(project)

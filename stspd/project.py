@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +46,19 @@ def _find(root: Path, stem: str) -> Path | None:
 def _display(path: Path) -> str:
     """The path as the user named the project, followed by the file's place in it."""
     return str(path)
+
+
+@contextmanager
+def paused_gc():
+    """Validation keeps every node it read: the garbage collector, scanning them again and again while they
+    pile up, doubles the time of a 1,000-fiche project. They hold no cycles, so it rests meanwhile."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def load_project(root: Path) -> Project:

@@ -6,14 +6,15 @@ from pathlib import Path
 
 from . import schema_check
 from .problems import Problem
-from .project import Project, load_project
+from .project import Project, load_project, paused_gc
 from .rules import check_all
 
 
 def validate_project(root: Path) -> tuple[Project, list[Problem]]:
     """The project as read, and every problem found, sorted by file and position."""
-    project = load_project(root)
-    return project, check_project(project)
+    with paused_gc():
+        project = load_project(root)
+        return project, check_project(project)
 
 
 def check_project(project: Project) -> list[Problem]:
