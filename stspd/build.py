@@ -71,24 +71,20 @@ class Source:
 
 def build(settings: Settings) -> list[Path]:
     """Write the requested formats into the output folder; returns the files written."""
-    with paused_gc():
-        return _build(settings)
-
-
-def _build(settings: Settings) -> list[Path]:
-    project = load_project(settings.project)
+    with paused_gc():  # only around reading and checking: matplotlib's transforms need the collector
+        project = load_project(settings.project)
     try:
         view = model.build(project)
         stamp = timestamp(view["strategie"])
         source = _bilan_source(view, settings) if settings.year else _strategy_source(view, settings, stamp)
     except Exception:  # noqa: BLE001 - invalid data may break the model before validation has spoken
-        problems = check_project(project)
+        problems = _checked(project)
         if problems:
             raise InvalidProject(problems) from None
         raise
     context = _Context(settings, view, source, stamp)
     finishers = [context.launch(fmt) for fmt in settings.formats]  # the pandoc processes work from now on
-    problems = check_project(project)
+    problems = _checked(project)
     if problems:
         context.cancel()
         raise InvalidProject(problems)
@@ -103,6 +99,11 @@ def _build(settings: Settings) -> list[Path]:
         atomic.write_bytes(path, made[fmt])
         written.append(path)
     return written
+
+
+def _checked(project) -> list[Problem]:
+    with paused_gc():
+        return check_project(project)
 
 
 def _strategy_source(view: dict, settings: Settings, stamp: datetime.datetime) -> Source:
