@@ -10,11 +10,13 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from .grid import NEXT_STEPS as GRID_NEXT_STEPS
 from .model import ETATS
 
 INSTRUCTIONS = "Mode d'emploi"
 YEAR_CELL = "B3"
-NEXT_STEPS = {"poursuivre": "poursuivre", "adapter": "adapter", "arrêter": "arreter"}
+# The sheet shows the words; the YAML keeps the keys (grid.NEXT_STEPS says one from the other).
+NEXT_STEPS = {label: key for key, label in GRID_NEXT_STEPS.items()}
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,7 @@ def _row(line: Line, cols: list[Col], entries: dict, values: dict, previous: dic
         "cible": target and target["valeur"], "precedente": previous.get((fiche["id"], indicator["id"])) if indicator else None,
         "etat": ETATS.get(entry.get("etat")), "realise": entry.get("realise"), "valeur": known.get("valeur"),
         "commentaire": known.get("commentaire"), "montant": means.get("montant"), "dont_fipd": means.get("dont_fipd"),
-        "difficultes": entry.get("difficultes"), "suite": {v: k for k, v in NEXT_STEPS.items()}.get(entry.get("suite")),
+        "difficultes": entry.get("difficultes"), "suite": GRID_NEXT_STEPS.get(entry.get("suite")),
         "suite_detail": entry.get("suite_detail"),
     }
     return [cells[c.key].strip() if isinstance(cells[c.key], str) else cells[c.key] for c in cols]
