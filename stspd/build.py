@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import atomic, fr, markdown, model
-from .pandoc import PandocRun, environment
+from .pandoc import Output, PandocRun, convert
 from .problems import Problem
 from .project import load_project, paused_gc
 from .resources import resource_dir
@@ -83,7 +83,7 @@ def build(settings: Settings) -> list[Path]:
             raise InvalidProject(problems) from None
         raise
     context = _Context(settings, view, source, stamp)
-    finishers = [context.launch(fmt) for fmt in settings.formats]  # the pandoc processes work from now on
+    completes = context.launch(settings.formats)  # the pandoc processes work from now on
     problems = _checked(project)
     if problems:
         context.cancel()
@@ -91,8 +91,8 @@ def build(settings: Settings) -> list[Path]:
     for fmt in settings.formats:
         for module in FINISHING_MODULES.get(fmt, ()):
             importlib.import_module(module)
-    with ThreadPoolExecutor(max_workers=len(finishers)) as pool:
-        made = dict(zip(settings.formats, pool.map(lambda finish: finish(), finishers)))
+    with ThreadPoolExecutor(max_workers=len(completes)) as pool:
+        made = dict(zip(completes, pool.map(lambda complete: complete(), completes.values())))
     written = []
     for fmt in settings.formats:  # only now, every format being complete
         path = settings.output / f"{source.stem}.{fmt}"
@@ -156,8 +156,13 @@ def find_template_file(name: str, project: Path, templates: Path | None = None) 
     return None
 
 
+# pandoc's writer for each format, in the order they are wanted: those with work left after pandoc come first.
+PANDOC_WRITERS = {"docx": "docx", "pdf": "typst", "odt": "odt", "html": "html5"}
+Finisher = Callable[[bytes], bytes]
+
+
 class _Context:
-    """Each format in two steps: `launch` starts its pandoc now; the function it returns finishes the file."""
+    """Each format as what pandoc writes (an Output) and what finishes it (a function of pandoc's bytes)."""
 
     def __init__(self, settings: Settings, view: dict, source: Source, stamp: datetime.datetime):
         self.settings = settings
@@ -166,12 +171,24 @@ class _Context:
         self.stamp = stamp
         self.runs: list[PandocRun] = []
 
-    def launch(self, fmt: str) -> Callable[[], bytes]:
-        finish = getattr(self, f"_{fmt}")()
+    def launch(self, formats: tuple[str, ...]) -> dict[str, Callable[[], bytes]]:
+        """Start pandoc now for every format that needs it; returns, per format, what completes its file."""
+        plans = {fmt: getattr(self, f"_{fmt}")() for fmt in PANDOC_WRITERS if fmt in formats}
+        outputs = [output for output, _ in plans.values()]
+        if outputs:
+            self.runs = convert(self.source.text, outputs, self._file("stspd.lua"), int(self.stamp.timestamp()),
+                                tuple(self.source.files))
+        run_of = {output.format: run for run in self.runs for output in run.outputs}
+        completes = {"md": lambda: self.source.text.encode("utf-8")}
+        for fmt, (output, finish) in plans.items():
+            completes[fmt] = self._completion(fmt, run_of[output.format], output.format, finish)
+        return {fmt: completes[fmt] for fmt in formats}
 
+    @staticmethod
+    def _completion(fmt: str, run: PandocRun, writer: str, finish: Finisher) -> Callable[[], bytes]:
         def complete() -> bytes:
             try:
-                return finish()
+                return finish(run.result(writer))
             except BuildError:
                 raise
             except Exception as error:  # noqa: BLE001 - pandoc, Typst or a reference document: name the format
@@ -186,17 +203,6 @@ class _Context:
         for run in self.runs:
             run.cancel()
 
-    def _pandoc(self, to: str, *args: str) -> PandocRun:
-        lua = self._file("stspd.lua")
-        text = self.source.typst_text if to == "typst" else self.source.text
-        run = PandocRun(text, to, ["--lua-filter", str(lua), *args], environment(int(self.stamp.timestamp())))
-        self.runs.append(run)
-        return run
-
-    def _reference(self, name: str) -> list[str]:
-        path = self._file(name)
-        return ["--reference-doc", str(path)] if path else []
-
     def _header(self) -> str:
         period = self.view["periode"]
         return f"{self.view['territoire']['nom']} · STSPD {period['debut']}-{period['fin']}"
@@ -208,66 +214,58 @@ class _Context:
         name = self.view["strategie"].get("logo")
         return self.settings.project / name if name else None
 
-    def _md(self) -> Callable[[], bytes]:
-        return lambda: self.source.text.encode("utf-8")
-
-    def _docx(self) -> Callable[[], bytes]:
-        run = self._pandoc("docx", "--toc", "--toc-depth=2", *self._reference("reference.docx"))
-
-        def finish() -> bytes:
+    def _docx(self) -> tuple[Output, Finisher]:
+        def finish(docx: bytes) -> bytes:
             from .docx_post import postprocess
             from .reproducible import normalise_zip
 
-            return normalise_zip(postprocess(run.output(), self._header(), self._logo()), self._iso())
+            return normalise_zip(postprocess(docx, self._header(), self._logo()), self._iso())
 
-        return finish
+        return Output("docx", reference_doc=self._file("reference.docx")), finish
 
-    def _odt(self) -> Callable[[], bytes]:
-        template = self._file("strategie.opendocument")
-        run = self._pandoc("odt", "--toc", "--toc-depth=2", "--template", str(template), *self._reference("reference.odt"))
-
-        def finish() -> bytes:
+    def _odt(self) -> tuple[Output, Finisher]:
+        def finish(odt: bytes) -> bytes:
             from .odt_post import edits
             from .reproducible import normalise_zip
 
-            return normalise_zip(run.output(), self._iso(), edits(self._header()))
+            return normalise_zip(odt, self._iso(), edits(self._header()))
 
-        return finish
+        return Output("odt", template=self._file("strategie.opendocument"), reference_doc=self._file("reference.odt")), finish
 
-    def _html(self) -> Callable[[], bytes]:
+    def _html(self) -> tuple[Output, Finisher]:
+        variables = {"header-includes": HTML_STYLE}
         logo = self._logo()
-        cover = []
         if logo:  # a data URI keeps the page one self-contained file
             import base64
 
             kind = "png" if logo.suffix.lower() == ".png" else "jpeg"
             data = base64.b64encode(logo.read_bytes()).decode()
-            cover = ["--variable", f'include-before=<img class="logo" src="data:image/{kind};base64,{data}" alt="Logo" width="120">']
-        return self._pandoc("html5", "--toc", "--toc-depth=2", "--variable", f"header-includes={HTML_STYLE}", *cover).output
+            variables["include-before"] = f'<img class="logo" src="data:image/{kind};base64,{data}" alt="Logo" width="120">'
+        return Output("html5", variables=variables), lambda html: html
 
-    def _pdf(self) -> Callable[[], bytes]:
+    def _pdf(self) -> tuple[Output, Finisher]:
         style = self._file("style.typ").read_text(encoding="utf-8")
         logo = self._logo()
         # On the first page's background: content here would push the cover to a page of its own.
         preamble = TYPST_PREAMBLE + (
             f'\n#set page(background: context if here().page() == 1 {{ place(top + left, dx: 2.2cm, dy: 0.35cm, '
             f'image("logo{logo.suffix.lower()}", height: 1.5cm)) }})' if logo else "")
-        run = self._pandoc("typst", "--toc", "--toc-depth=2", "--variable", "papersize=a4",
-                           "--variable", "margin.x=2.2cm", "--variable", "margin.y=2cm",
-                           "--variable", f"header-includes={preamble}", "--variable", f"include-before={style}")
+        variables = {"papersize": "a4", "margin": {"x": "2.2cm", "y": "2cm"}, "header-includes": preamble,
+                     "include-before": style}
+        own_text = self.source.typst_text if self.source.typst_text != self.source.text else None
 
-        def finish() -> bytes:
+        def finish(typst_source: bytes) -> bytes:
             import tempfile
 
             import typst
 
             with tempfile.TemporaryDirectory() as folder:
                 main = Path(folder) / "document.typ"
-                main.write_bytes(run.output())
+                main.write_bytes(typst_source)
                 files = {**self.source.files, **({f"logo{logo.suffix.lower()}": logo.read_bytes()} if logo else {})}
                 for name, content in files.items():
                     (Path(folder) / name).write_bytes(content)
                 return typst.compile(str(main), root=folder, format="pdf", timestamp=int(self.stamp.timestamp()),
                                      sys_inputs={"entete": self._header()})
 
-        return finish
+        return Output("typst", variables=variables, text=own_text), finish

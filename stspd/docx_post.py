@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import copy
 import io
+from functools import lru_cache
 from pathlib import Path
 
 from docx import Document
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import qn as _qn
+from lxml import etree
+from docx.shared import RGBColor
+from docx.text.run import Run
 
 from .resources import HEADER_PLACEHOLDER
+
+qn = lru_cache(maxsize=None)(_qn)  # python-docx splits the name on every call: 17,000 calls per build
 
 HEADER_FILL = "1F3864"
 HEADER_TEXT = "FFFFFF"
@@ -27,7 +33,7 @@ def postprocess(docx: bytes, header_text: str, logo: Path | None = None) -> byte
     if logo:
         _logo(document, logo)
     _toc(document)
-    for table in document.tables:
+    for table in document.element.body.iterchildren(qn("w:tbl")):
         _table(table)
     _landscape(document)
     out = io.BytesIO()
@@ -127,37 +133,45 @@ def _page_break():
 
 
 def _table(table) -> None:
-    """Full width; header row shaded, bold white, repeated on each page; rows not split across pages."""
-    properties = table._tbl.tblPr
+    """Full width; header row shaded, bold white, repeated on each page; rows not split across pages.
+
+    Written on the XML elements with lxml: python-docx's row.cells recomputes the table's grid on each call and
+    its element factory parses a string per element, together 0.1 s on the sample."""
+    properties = table.find(qn("w:tblPr"))
     width = properties.find(qn("w:tblW"))
     if width is None:
-        width = OxmlElement("w:tblW")
-        properties.append(width)
+        width = etree.SubElement(properties, qn("w:tblW"))
     width.set(qn("w:type"), "pct")
     width.set(qn("w:w"), "5000")
-    for row in table.rows:
-        row_properties = row._tr.get_or_add_trPr()
-        is_header = row_properties.find(qn("w:tblHeader")) is not None
+    for row in table.iterchildren(qn("w:tr")):
+        row_properties = row.find(qn("w:trPr"))
+        if row_properties is None:  # first, or after the row's table exceptions
+            row_properties = row.makeelement(qn("w:trPr"))
+            row.insert(1 if len(row) and row[0].tag == qn("w:tblPrEx") else 0, row_properties)
         if row_properties.find(qn("w:cantSplit")) is None:
-            row_properties.append(OxmlElement("w:cantSplit"))
-        if not is_header:
-            continue
-        for cell in row.cells:
-            shading = OxmlElement("w:shd")
-            shading.set(qn("w:val"), "clear")
-            shading.set(qn("w:color"), "auto")
-            shading.set(qn("w:fill"), HEADER_FILL)
-            cell._tc.get_or_add_tcPr().append(shading)
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.font.bold = True
-                    run.font.color.rgb = _rgb(HEADER_TEXT)
+            etree.SubElement(row_properties, qn("w:cantSplit"))  # a choice group: any place is valid
+        if row_properties.find(qn("w:tblHeader")) is not None:
+            for cell in row.iterchildren(qn("w:tc")):
+                _header_cell(cell)
 
 
-def _rgb(hex_colour: str):
-    from docx.shared import RGBColor
-
-    return RGBColor.from_string(hex_colour)
+def _header_cell(cell) -> None:
+    cell_properties = cell.find(qn("w:tcPr"))
+    if cell_properties is None:
+        cell_properties = cell.makeelement(qn("w:tcPr"))
+        cell.insert(0, cell_properties)
+    etree.SubElement(cell_properties, qn("w:shd"), {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): HEADER_FILL})
+    for paragraph in cell.iterchildren(qn("w:p")):
+        for run in paragraph.iterchildren(qn("w:r")):
+            if run.find(qn("w:rPr")) is None:  # plain text, the usual case: the properties are written at once
+                run_properties = etree.Element(qn("w:rPr"))
+                etree.SubElement(run_properties, qn("w:b"))
+                etree.SubElement(run_properties, qn("w:color"), {qn("w:val"): HEADER_TEXT})
+                run.insert(0, run_properties)
+            else:  # python-docx knows where each property goes among those already there
+                font = Run(run, None).font
+                font.bold = True
+                font.color.rgb = RGBColor.from_string(HEADER_TEXT)
 
 
 def _landscape(document) -> None:

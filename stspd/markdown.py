@@ -10,10 +10,10 @@ import json
 import re
 from pathlib import Path
 
-from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader
+from jinja2 import BytecodeCache, ChainableUndefined, ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader
 from jinja2.sandbox import SandboxedEnvironment
 
-from . import fr, rows
+from . import __version__, fr, rows
 from .resources import resource_dir
 
 # What could open Markdown syntax in an inline place; apostrophes and dashes stay for smart typography.
@@ -50,6 +50,27 @@ def slug(value: object) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", str(value)).strip("-").lower()
 
 
+class _CompiledTemplates(FileSystemBytecodeCache):
+    """Compiled templates kept in the user's temporary folder: compiling them is half of rendering the document.
+    Keyed by the template's text and stspd's version; a cache that cannot be written only makes builds slower."""
+
+    def __init__(self) -> None:
+        super().__init__(pattern=f"__stspd_{__version__}_%s.cache")
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _compiled_templates() -> BytecodeCache | None:
+    try:
+        return _CompiledTemplates()
+    except (OSError, RuntimeError):  # no private temporary folder to be had
+        return None
+
+
 def environment(overrides: Path | None = None) -> SandboxedEnvironment:
     """Templates of `overrides` first (a town's own), then the defaults."""
     loaders = [FileSystemLoader(str(overrides))] if overrides else []
@@ -60,6 +81,7 @@ def environment(overrides: Path | None = None) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_compiled_templates(),
     )
     env.globals["table"] = table
     env.tests["startswith_text"] = lambda value, prefix: str(value).startswith(prefix)

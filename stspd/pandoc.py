@@ -1,22 +1,42 @@
-"""Running the pandoc that pypandoc-binary ships, as a process of its own, started now and read later."""
+"""Running the pandoc that pypandoc-binary ships: one process per core, each reading the Markdown once and
+writing its share of the formats (see pandoc_writer.lua); each format can be awaited on its own."""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
 import tempfile
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # Raw HTML, TeX and attributes are not read: a user's text is Markdown and only Markdown.
 READER = "markdown-raw_html-raw_tex-raw_attribute-tex_math_dollars-tex_math_single_backslash"
 # A larger allocation area spares pandoc's runtime many collections: about 12 % faster on the sample.
 RTS = ["+RTS", "-A64m", "-RTS"]
+WRITER = Path(__file__).resolve().parent / "pandoc_writer.lua"
 
 
 class PandocError(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class Output:
+    """One format to write, with the writer options pandoc's command line would have set."""
+
+    format: str  # pandoc's writer name
+    template: Path | None = None  # None: pandoc's default template for the format
+    reference_doc: Path | None = None
+    variables: dict = field(default_factory=dict)
+    text: str | None = None  # this format's own Markdown, when it differs from the shared one
+    toc: bool = True
+    toc_depth: int = 2
 
 
 def pandoc_path() -> str:
@@ -36,34 +56,70 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
+def cores() -> int:
+    """The cores this process may use (a container may be given fewer than the machine has)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def convert(text: str, outputs: list[Output], lua_filter: Path, timestamp: int, images: tuple[str, ...] = ()) -> list[PandocRun]:
+    """Start the conversions now. `outputs` come in the order they are wanted; they are dealt round-robin to one
+    pandoc per core, so that the first of each process is ready early."""
+    slots = min(cores(), len(outputs))
+    return [PandocRun(text, outputs[slot::slots], lua_filter, timestamp, images) for slot in range(slots)]
+
+
 class PandocRun:
-    """One pandoc conversion of `text`, started at creation; `output()` waits for it."""
+    """One pandoc process, started at creation, writing `outputs` in order; `result(format)` waits for one."""
 
-    def __init__(self, text: str, to: str, args: list[str], env: dict[str, str]):
-        self.to = to
+    def __init__(self, text: str, outputs: list[Output], lua_filter: Path, timestamp: int, images: tuple[str, ...]):
+        self.outputs = tuple(outputs)
         self._folder = tempfile.TemporaryDirectory()
-        self._output = Path(self._folder.name) / f"out.{to}"
-        self._input = Path(self._folder.name) / "in.md"
-        self._input.write_text(text, encoding="utf-8")
-        command = [pandoc_path(), *RTS, str(self._input), "--from", READER, "--to", to, "--sandbox", "--standalone",
-                   *args, "--output", str(self._output)]
-        self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        folder = Path(self._folder.name)
+        (folder / "in.md").write_text(text, encoding="utf-8")
+        self._paths = {output.format: folder / f"out.{output.format}" for output in outputs}
+        self._futures: dict[str, Future] = {output.format: Future() for output in outputs}
+        # Every Markdown image starts with "![" (raw HTML is not read): without one, there is nothing to guard.
+        guard = any("![" in markdown for markdown in (text, *(output.text or "" for output in outputs)))
+        plan = {"reader": READER, "filter": str(lua_filter), "images": list(images), "guard_images": guard,
+                "outputs": [self._planned(output, folder) for output in outputs]}
+        (folder / "plan.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+        self._stderr = open(folder / "stderr.txt", "wb")  # noqa: SIM115 - a file, not a pipe: warnings cannot block pandoc
+        # SOURCE_DATE_EPOCH: pandoc's DOCX and ODT carry this date, so that two builds give the same bytes.
+        env = {**os.environ, "SOURCE_DATE_EPOCH": str(timestamp), "STSPD_PLAN": str(folder / "plan.json")}
+        command = [pandoc_path(), *RTS, str(folder / "in.md"), "--from", READER, "--to", str(WRITER), "--sandbox",
+                   "--output", str(folder / "fin")]
+        self._process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=self._stderr, env=env)
+        self._watcher = threading.Thread(target=self._watch, daemon=True)
+        self._watcher.start()
 
-    def output(self) -> bytes:
-        try:
-            _, stderr = self._process.communicate()
-            if self._process.returncode != 0:
-                raise PandocError(f"pandoc ({self.to}) : {stderr.decode('utf-8', 'replace').strip()}")
-            return self._output.read_bytes()
-        finally:
-            self._folder.cleanup()
+    def _planned(self, output: Output, folder: Path) -> dict:
+        own_input = None
+        if output.text is not None:
+            own_input = folder / f"in-{output.format}.md"
+            own_input.write_text(output.text, encoding="utf-8")
+        planned = {"format": output.format, "path": str(self._paths[output.format]), "toc": output.toc,
+                   "toc_depth": output.toc_depth, "variables": output.variables, "template": output.template,
+                   "reference_doc": output.reference_doc, "input": own_input}
+        # JSON null would reach Lua as a true value: what is not set is left out.
+        return {key: str(value) if isinstance(value, Path) else value for key, value in planned.items() if value is not None}
+
+    def _watch(self) -> None:
+        """Hand each output over as pandoc announces it; at the end, pandoc's error to those still waiting."""
+        for line in self._process.stdout:
+            done = line.decode().strip()
+            if done in self._futures:
+                self._futures[done].set_result(self._paths[done].read_bytes())
+        self._process.wait()
+        self._stderr.close()
+        message = (Path(self._folder.name) / "stderr.txt").read_text(encoding="utf-8", errors="replace").strip()
+        for fmt, future in self._futures.items():
+            if not future.done():
+                future.set_exception(PandocError(f"pandoc ({fmt}) : {message or f'code de sortie {self._process.returncode}'}"))
+        self._folder.cleanup()
+
+    def result(self, fmt: str) -> bytes:
+        return self._futures[fmt].result()
 
     def cancel(self) -> None:
         self._process.kill()
-        self._process.communicate()
-        self._folder.cleanup()
-
-
-def environment(timestamp: int) -> dict[str, str]:
-    """pandoc's environment: its DOCX and ODT carry this date, so that two builds give the same bytes."""
-    return {**os.environ, "SOURCE_DATE_EPOCH": str(timestamp)}
+        self._watcher.join()  # which removes the temporary folder

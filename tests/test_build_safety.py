@@ -17,7 +17,7 @@ def _build(project: Path, out: Path, *formats: str, extra=()):
 def test_user_text_is_never_a_template_nor_raw_code(sample_copy, tmp_path):
     edit(sample_copy / FICHE, "description: |\n", "description: |\n  Calcul {{ 7*7 }} et {% raw %} <script>alert(1)</script> \\input{/etc/passwd} ![x](/etc/passwd)\n\n")
     edit(sample_copy / FICHE, "\ntitre: ", "\ntitre: Ateliers | colonne {{ 7*7 }} ")
-    result = _build(sample_copy, tmp_path, "html", "docx", "md")
+    result = _build(sample_copy, tmp_path, "html", "docx", "odt", "md")
     assert result.exit_code == 0, result.output
     html = (tmp_path / "strategie.html").read_text(encoding="utf-8")
     assert "Calcul {{ 7*7 }} et {% raw %}" in html and "49" not in html.split("Calcul", 1)[1][:40]
@@ -28,6 +28,9 @@ def test_user_text_is_never_a_template_nor_raw_code(sample_copy, tmp_path):
         media = [docx.read(name) for name in docx.namelist() if name.startswith("word/media/")]
         assert media == [(sample_copy / "logo.png").read_bytes()]  # the logo, and /etc/passwd not pulled in
         assert "root:" not in docx.read("word/document.xml").decode()
+    with zipfile.ZipFile(tmp_path / "strategie.odt") as odt:  # pandoc's ODT writer would embed it, sandbox or not
+        assert not [name for name in odt.namelist() if name.startswith("Pictures/")]
+        assert "root:" not in odt.read("content.xml").decode()
 
 
 def test_invalid_project_builds_nothing(sample_copy, tmp_path):
