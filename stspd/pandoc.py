@@ -1,5 +1,5 @@
 """Running the pandoc that pypandoc-binary ships: one process per core, each reading the Markdown once and
-writing its share of the formats (see pandoc_writer.lua); each format can be awaited on its own."""
+writing its share of the formats (see pandoc_convert.lua); each format can be awaited on its own."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from pathlib import Path
 READER = "markdown-raw_html-raw_tex-raw_attribute-tex_math_dollars-tex_math_single_backslash"
 # A larger allocation area spares pandoc's runtime many collections: about 12 % faster on the sample.
 RTS = ["+RTS", "-A64m", "-RTS"]
-WRITER = Path(__file__).resolve().parent / "pandoc_writer.lua"
+SCRIPT = Path(__file__).resolve().parent / "pandoc_convert.lua"
 
 
 class PandocError(Exception):
@@ -80,14 +80,14 @@ class PandocRun:
         self._futures: dict[str, Future] = {output.format: Future() for output in outputs}
         # Every Markdown image starts with "![" (raw HTML is not read): without one, there is nothing to guard.
         guard = any("![" in markdown for markdown in (text, *(output.text or "" for output in outputs)))
-        plan = {"reader": READER, "filter": str(lua_filter), "images": list(images), "guard_images": guard,
+        plan = {"input": str(folder / "in.md"), "reader": READER, "filter": str(lua_filter), "images": list(images),
+                "guard_images": guard,
                 "outputs": [self._planned(output, folder) for output in outputs]}
         (folder / "plan.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
         self._stderr = open(folder / "stderr.txt", "wb")  # noqa: SIM115 - a file, not a pipe: warnings cannot block pandoc
         # SOURCE_DATE_EPOCH: pandoc's DOCX and ODT carry this date, so that two builds give the same bytes.
-        env = {**os.environ, "SOURCE_DATE_EPOCH": str(timestamp), "STSPD_PLAN": str(folder / "plan.json")}
-        command = [pandoc_path(), *RTS, str(folder / "in.md"), "--from", READER, "--to", str(WRITER), "--sandbox",
-                   "--output", str(folder / "fin")]
+        env = {**os.environ, "SOURCE_DATE_EPOCH": str(timestamp)}
+        command = [pandoc_path(), *RTS, "lua", str(SCRIPT), str(folder / "plan.json")]
         self._process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=self._stderr, env=env)
         self._watcher = threading.Thread(target=self._watch, daemon=True)
         self._watcher.start()
