@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import io
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -216,10 +217,13 @@ class _Context:
 
     def _docx(self) -> tuple[Output, Finisher]:
         def finish(docx: bytes) -> bytes:
-            from .docx_post import postprocess
+            import zipfile
+
+            from .docx_post import edits
             from .reproducible import normalise_zip
 
-            return normalise_zip(postprocess(docx, self._header(), self._logo()), self._iso())
+            names = zipfile.ZipFile(io.BytesIO(docx)).namelist()
+            return normalise_zip(docx, self._iso(), *edits(names, self._header(), self._logo()))
 
         return Output("docx", reference_doc=self._file("reference.docx")), finish
 

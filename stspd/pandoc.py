@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path

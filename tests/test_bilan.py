@@ -6,10 +6,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import SAMPLE, run
 from docx import Document
 from docx.oxml.ns import qn
-
-from conftest import SAMPLE, run
 
 
 @pytest.fixture(scope="module")

@@ -5,20 +5,18 @@ The sample is built once per session in every format; the tests read those files
 
 from __future__ import annotations
 
-import io
 import re
-import shutil
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import SAMPLE, edit
 from docx import Document
 from docx.oxml.ns import qn
 from lxml import etree
 
-from conftest import SAMPLE, edit, run
 from stspd.build import FORMATS, Settings, build
 
 FICHES = sorted((yaml.safe_load(p.read_text(encoding="utf-8")) for p in (SAMPLE / "actions").glob("*.yaml")), key=lambda f: f["id"])

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from openpyxl import load_workbook
-
 from conftest import problems_of, run
+from openpyxl import load_workbook
 
 
 def template(project: Path, tmp_path: Path, year: int, *extra: str) -> Path:

@@ -7,11 +7,10 @@ import io
 
 import pytest
 import yaml
+from conftest import SAMPLE, edit, run
 from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
-
-from conftest import SAMPLE, edit, run
 
 FICHES = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((SAMPLE / "actions").glob("*.yaml"))]
 ROWS = sum(max(1, len(f.get("indicateurs", []))) for f in FICHES)

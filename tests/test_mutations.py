@@ -8,10 +8,9 @@ import tempfile
 from pathlib import Path
 
 import yaml
+from conftest import SAMPLE, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import SAMPLE, run
 
 FICHES = sorted(p.name for p in (SAMPLE / "actions").glob("*.yaml"))
 WRONG_TYPES = [{"cle": 1}, ["a", "b"], "douze", 12, True]

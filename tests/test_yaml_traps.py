@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import edit, only_problem, problems_of
+
 from stspd.problems import ProblemError
 from stspd.yamlload import load_document
 
