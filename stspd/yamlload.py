@@ -93,7 +93,8 @@ def load_document(path: Path, display: str) -> Document:
     if root is None:
         raise ProblemError(Problem(display, 1, 1, RULE, "le fichier est vide : des clés YAML sont attendues"))
     builder = _Builder(text, display)
-    builder.count(root)
+    if "&" in text:  # an alias needs an anchor: only then can the data outgrow the text, so only then measure it
+        builder.count(root)
     data = builder.build(root, ())
     return Document(path, display, text, data, builder.nodes, builder.key_nodes, declared)
 
@@ -214,6 +215,8 @@ class _Builder:
         size(root, 0)
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
+        if len(path) > MAX_DEPTH:
+            raise self._problem(node, f"structure imbriquée sur plus de {MAX_DEPTH} niveaux")
         self.nodes[path] = node
         if isinstance(node, yaml.MappingNode):
             if node.tag != "tag:yaml.org,2002:map":

@@ -78,6 +78,12 @@ def test_deep_nesting_is_rejected_without_crashing(tmp_path):
     assert "imbriquée" in p.message
 
 
+def test_nesting_too_deep_for_stspd_yet_cheap_to_read_is_rejected_at_its_line(tmp_path):
+    text = "".join(f"{'  ' * level}k{level}:\n" for level in range(100)) + "  " * 100 + "fin: 1\n"
+    p = problem(tmp_path, text)
+    assert "imbriquée" in p.message and p.line == 66
+
+
 def test_several_documents_are_refused(tmp_path):
     assert "plusieurs documents" in problem(tmp_path, "a: 1\n---\nb: 2\n").message
 
