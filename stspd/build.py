@@ -252,9 +252,9 @@ class _Context:
         logo = self._logo()
         # On the first page's background: content here would push the cover to a page of its own.
         preamble = TYPST_PREAMBLE + (
-            f'\n#set page(background: context if here().page() == 1 {{ place(top + left, dx: 2.2cm, dy: 0.35cm, '
+            f'\n#set page(background: context if here().page() == 1 {{ place(top + left, dx: 2.2cm, dy: 0.5cm, '
             f'image("logo{logo.suffix.lower()}", height: 1.5cm)) }})' if logo else "")
-        variables = {"papersize": "a4", "margin": {"x": "2.2cm", "y": "2cm"}, "header-includes": preamble,
+        variables = {"papersize": "a4", "margin": {"x": "2.2cm", "y": "2.5cm"}, "header-includes": preamble,
                      "include-before": style}
         own_text = self.source.typst_text if self.source.typst_text != self.source.text else None
 
