@@ -201,6 +201,13 @@ def test_two_builds_are_byte_identical(built, tmp_path):
         assert (tmp_path / f"strategie.{fmt}").read_bytes() == (built / f"strategie.{fmt}").read_bytes(), fmt
 
 
+def test_formats_sharing_one_pandoc_come_out_as_when_each_has_its_own(built, tmp_path, monkeypatch):
+    monkeypatch.setattr("stspd.pandoc.cores", lambda: 1)  # one process reads the Markdown once and writes both
+    build(Settings(SAMPLE, ("docx", "html"), tmp_path))
+    for fmt in ("docx", "html"):
+        assert (tmp_path / f"strategie.{fmt}").read_bytes() == (built / f"strategie.{fmt}").read_bytes(), fmt
+
+
 def test_source_date_epoch_sets_the_document_dates(sample_copy, tmp_path, monkeypatch):
     edit(sample_copy / "strategie.yaml", "  date: 2024-03-14\n", "")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")  # 2025-01-01

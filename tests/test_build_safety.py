@@ -53,6 +53,15 @@ def test_a_failing_format_leaves_previous_outputs_untouched(sample_copy, tmp_pat
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
+def test_a_broken_pandoc_filter_names_the_format_and_writes_nothing(sample_copy, tmp_path):
+    broken = tmp_path / "modeles"
+    broken.mkdir()
+    (broken / "stspd.lua").write_text("function Div(div)\n  return div +\nend\n", encoding="utf-8")
+    result = _build(sample_copy, tmp_path / "dist", "odt", "html", extra=("--templates", broken))
+    assert result.exit_code == 1 and "n'a pas pu être produit" in result.output and "pandoc" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "dist").exists()
+
+
 def test_a_town_overrides_one_template_by_name(sample_copy, tmp_path):
     own = tmp_path / "modeles"
     own.mkdir()
