@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from . import fr
+from . import fr, markdown  # markdown imports this module too: its functions are looked up when called
 from .model import FUNDING_SOURCES, FUNDING_STATUS, INDICATOR_TYPES, PARTNER_TYPES
 
 
 def _esc(value: object) -> str:
-    from .markdown import inline
-
-    return inline(value) if value not in (None, "") else fr.MISSING
+    return markdown.inline(value) if value not in (None, "") else fr.MISSING
 
 
 def _dated(value: dict | None, unit: str | None) -> str:
