@@ -1,6 +1,6 @@
 """Benchmark: building the sample. `python benchmarks/build.py [--max-ratio 1.5] [--max-seconds 4]`
 
-Measures, best of 5 runs each, the runs of the three commands interleaved so that a busy moment of a shared
+Measures, best of 7 runs each, the runs of the three commands interleaved so that a busy moment of a shared
 machine weighs on all three alike:
 - pandoc alone turning the sample's Markdown into DOCX (the floor any DOCX build stands on);
 - `stspd build --format docx`, whose target is at most 1.5x pandoc alone;
@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "samples" / "valmont"
 
 
-def best_of_interleaved(commands: list[list[str]], runs: int = 5) -> list[float]:
+def best_of_interleaved(commands: list[list[str]], runs: int = 7) -> list[float]:
     times: list[list[float]] = [[] for _ in commands]
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     for _ in range(runs):

@@ -13,7 +13,6 @@ import importlib
 import io
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,6 @@ from .pandoc import Output, PandocRun, convert
 from .problems import Problem
 from .project import load_project, paused_gc
 from .resources import resource_dir
-from .validate import check_project
 
 FORMATS = ("docx", "odt", "pdf", "html", "md")
 # What each format's finishing step imports: imported while pandoc works, it is off the critical path.
@@ -92,6 +90,8 @@ def build(settings: Settings) -> list[Path]:
     for fmt in settings.formats:
         for module in FINISHING_MODULES.get(fmt, ()):
             importlib.import_module(module)
+    from concurrent.futures import ThreadPoolExecutor  # here, like the checks: imported while pandoc works
+
     with ThreadPoolExecutor(max_workers=len(completes)) as pool:
         made = dict(zip(completes, pool.map(lambda complete: complete(), completes.values())))
     written = []
@@ -103,6 +103,8 @@ def build(settings: Settings) -> list[Path]:
 
 
 def _checked(project) -> list[Problem]:
+    from .validate import check_project  # imported once pandoc runs: the schemas and rules are off its path
+
     with paused_gc():
         return check_project(project)
 
