@@ -274,4 +274,4 @@ class _Context:
                 return typst.compile(str(main), root=folder, format="pdf", timestamp=int(self.stamp.timestamp()),
                                      sys_inputs={"entete": self._header()})
 
-        return Output("typst", variables=variables, text=own_text), finish
+        return Output("typst", variables=variables, text=own_text, toc=False), finish  # style.typ places the contents

@@ -185,6 +185,16 @@ def test_pdf_holds_every_fiche_title(built):
     text = plain(" ".join(page.extract_text() for page in reader.pages))
     for fiche in FICHES:
         assert plain(fiche["titre"]) in text
+    assert "Sommaire" in reader.pages[1].extract_text() and "Table des matières" not in text  # as in the other formats
+
+
+def test_pdf_margins_are_the_ones_asked_for(built):
+    from pypdf import PdfReader
+
+    page = PdfReader(built / "strategie.pdf").pages[5]
+    lefts = []
+    page.extract_text(visitor_text=lambda text, cm, tm, *_: lefts.append(tm[4] * cm[0] + cm[4]) if text.strip() else None)
+    assert min(lefts) == pytest.approx(2.2 / 2.54 * 72, abs=2)  # 2.2 cm: pandoc's -V margin.x never reached Typst
 
 
 # Markdown
