@@ -20,6 +20,7 @@ READER = "markdown-raw_html-raw_tex-raw_attribute-tex_math_dollars-tex_math_sing
 # collection before the old generation reaches 256 MB cut that by a quarter (pandoc +RTS -s on the sample).
 RTS = ["+RTS", "-A16m", "-O256m", "-RTS"]
 SCRIPT = Path(__file__).resolve().parent / "pandoc_convert.lua"
+ANNOUNCE = "stspd-written:"  # how pandoc_convert.lua says that a format's file is complete
 
 
 class PandocError(Exception):
@@ -81,7 +82,7 @@ class PandocRun:
         # Every Markdown image starts with "![" (raw HTML is not read): without one, there is nothing to guard.
         guard = any("![" in markdown for markdown in (text, *(output.text or "" for output in outputs)))
         plan = {"input": str(folder / "in.md"), "reader": READER, "filter": str(lua_filter), "images": list(images),
-                "guard_images": guard,
+                "guard_images": guard, "announce": ANNOUNCE,
                 "outputs": [self._planned(output, folder) for output in outputs]}
         (folder / "plan.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
         self._stderr = open(folder / "stderr.txt", "wb")  # noqa: SIM115 - a file, not a pipe: warnings cannot block pandoc
@@ -105,9 +106,9 @@ class PandocRun:
 
     def _watch(self) -> None:
         """Hand each output over as pandoc announces it; at the end, pandoc's error to those still waiting."""
-        for line in self._process.stdout:
-            done = line.decode().strip()
-            if done in self._futures:
+        for line in self._process.stdout:  # anything else is a town's filter printing: not ours to show
+            done = line.decode("utf-8", "replace").strip().removeprefix(ANNOUNCE)
+            if line.startswith(ANNOUNCE.encode()) and done in self._futures:
                 self._futures[done].set_result(self._paths[done].read_bytes())
         self._process.wait()
         self._stderr.close()

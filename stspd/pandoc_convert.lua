@@ -3,7 +3,8 @@
 -- in about 1.5 s. (As a script, not a custom writer: those cost 30 ms more to start.)
 --
 -- The plan (JSON) names the Markdown and lists the outputs in order; each is written to its file, then
--- announced on stdout by its format's name, so that Python finishes it while the next one is written.
+-- announced on stdout (plan.announce, then the format's name), so that Python finishes it while the next one
+-- is written.
 --
 -- `pandoc.write` does not sandbox anything: the rule that a text cannot pull a local file into the document is
 -- enforced here, on the document itself, before any writer sees it.
@@ -16,6 +17,7 @@ local function read_file(path)
 end
 
 local plan = pandoc.json.decode(read_file(arg[1]), false)
+local ANNOUNCE = plan.announce
 
 local allowed_images = {}
 for _, name in ipairs(plan.images) do
@@ -59,7 +61,8 @@ local function write(doc, output)
   local file = assert(io.open(output.path, "wb"))
   file:write(pandoc.write(doc, output.format, writer_options(output)))
   file:close()
-  io.stdout:write(output.format, "\n")
+  -- on a line of its own, whatever a town's filter may have printed
+  io.stdout:write("\n", ANNOUNCE, output.format, "\n")
   io.stdout:flush()
 end
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from conftest import edit, run
+from conftest import REPO, edit, run
 
 FICHE = "actions/1.1.1.yaml"
 
@@ -60,6 +60,16 @@ def test_a_broken_pandoc_filter_names_the_format_and_writes_nothing(sample_copy,
     result = _build(sample_copy, tmp_path / "dist", "odt", "html", extra=("--templates", broken))
     assert result.exit_code == 1 and "n'a pas pu être produit" in result.output and "pandoc" in result.output
     assert "Traceback" not in result.output and not (tmp_path / "dist").exists()
+
+
+def test_a_town_filter_that_prints_while_debugging_still_builds(sample_copy, tmp_path):
+    own = tmp_path / "modeles"
+    own.mkdir()
+    shipped = (REPO / "templates" / "stspd.lua").read_text(encoding="utf-8")
+    (own / "stspd.lua").write_text(shipped.replace("function Div(div)\n", "function Div(div)\n  io.write('docx')\n", 1), encoding="utf-8")
+    result = _build(sample_copy, tmp_path / "dist", "docx", extra=("--templates", own))
+    assert result.exit_code == 0, result.output
+    assert zipfile.is_zipfile(tmp_path / "dist" / "strategie.docx")
 
 
 def test_a_town_overrides_one_template_by_name(sample_copy, tmp_path):
