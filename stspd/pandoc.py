@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,7 +77,6 @@ class PandocRun:
         folder = Path(self._folder.name)
         (folder / "in.md").write_text(text, encoding="utf-8")
         self._paths = {output.format: folder / f"out.{output.format}" for output in outputs}
-        self._futures: dict[str, Future] = {output.format: Future() for output in outputs}
         # Every Markdown image starts with "![" (raw HTML is not read): without one, there is nothing to guard.
         guard = any("![" in markdown for markdown in (text, *(output.text or "" for output in outputs)))
         plan = {"input": str(folder / "in.md"), "reader": READER, "filter": str(lua_filter), "images": list(images),
@@ -90,6 +88,9 @@ class PandocRun:
         env = {**os.environ, "SOURCE_DATE_EPOCH": str(timestamp)}
         command = [pandoc_path(), *RTS, "lua", str(SCRIPT), str(folder / "plan.json")]
         self._process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=self._stderr, env=env)
+        from concurrent.futures import Future  # 5 ms: imported once pandoc is at work
+
+        self._futures = {output.format: Future() for output in outputs}
         self._watcher = threading.Thread(target=self._watch, daemon=True)
         self._watcher.start()
 
