@@ -14,6 +14,14 @@ def _build(project: Path, out: Path, *formats: str, extra=()):
     return run("build", project, "--format", ",".join(formats), "--output", out, *extra)
 
 
+def _own_templates(tmp_path: Path, name: str, text: str) -> Path:
+    """A town's templates folder holding one template, `name`."""
+    folder = tmp_path / "modeles"
+    folder.mkdir()
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
 def test_user_text_is_never_a_template_nor_raw_code(sample_copy, tmp_path):
     edit(sample_copy / FICHE, "description: |\n", "description: |\n  Calcul {{ 7*7 }} et {% raw %} <script>alert(1)</script> \\input{/etc/passwd} ![x](/etc/passwd)\n\n")
     edit(sample_copy / FICHE, "\ntitre: ", "\ntitre: Ateliers | colonne {{ 7*7 }} ")
@@ -44,9 +52,7 @@ def test_a_failing_format_leaves_previous_outputs_untouched(sample_copy, tmp_pat
     out = tmp_path / "dist"
     assert _build(sample_copy, out, "md", "pdf").exit_code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    broken = tmp_path / "modeles"
-    broken.mkdir()
-    (broken / "style.typ").write_text("#set page(\n", encoding="utf-8")  # a Typst syntax error
+    broken = _own_templates(tmp_path, "style.typ", "#set page(\n")  # a Typst syntax error
     edit(sample_copy / FICHE, "\ntitre: ", "\ntitre: Nouveau ")
     result = _build(sample_copy, out, "md", "pdf", extra=("--templates", broken))
     assert result.exit_code == 1 and "le format pdf n'a pas pu être produit" in result.output
@@ -54,46 +60,36 @@ def test_a_failing_format_leaves_previous_outputs_untouched(sample_copy, tmp_pat
 
 
 def test_a_broken_pandoc_filter_names_the_format_and_writes_nothing(sample_copy, tmp_path):
-    broken = tmp_path / "modeles"
-    broken.mkdir()
-    (broken / "stspd.lua").write_text("function Div(div)\n  return div +\nend\n", encoding="utf-8")
+    broken = _own_templates(tmp_path, "stspd.lua", "function Div(div)\n  return div +\nend\n")
     result = _build(sample_copy, tmp_path / "dist", "odt", "html", extra=("--templates", broken))
     assert result.exit_code == 1 and "n'a pas pu être produit" in result.output and "pandoc" in result.output
     assert "Traceback" not in result.output and not (tmp_path / "dist").exists()
 
 
 def test_a_town_filter_that_prints_while_debugging_still_builds(sample_copy, tmp_path):
-    own = tmp_path / "modeles"
-    own.mkdir()
     shipped = (REPO / "templates" / "stspd.lua").read_text(encoding="utf-8")
-    (own / "stspd.lua").write_text(shipped.replace("function Div(div)\n", "function Div(div)\n  io.write('docx')\n", 1), encoding="utf-8")
+    own = _own_templates(tmp_path, "stspd.lua", shipped.replace("function Div(div)\n", "function Div(div)\n  io.write('docx')\n", 1))
     result = _build(sample_copy, tmp_path / "dist", "docx", extra=("--templates", own))
     assert result.exit_code == 0, result.output
     assert zipfile.is_zipfile(tmp_path / "dist" / "strategie.docx")
 
 
 def test_a_town_overrides_one_template_by_name(sample_copy, tmp_path):
-    own = tmp_path / "modeles"
-    own.mkdir()
-    (own / "annexes.md.j2").write_text("# Annexes de la commune\n\nVersion locale.\n", encoding="utf-8")
+    own = _own_templates(tmp_path, "annexes.md.j2", "# Annexes de la commune\n\nVersion locale.\n")
     assert _build(sample_copy, tmp_path / "dist", "md", extra=("--templates", own)).exit_code == 0
     text = (tmp_path / "dist" / "strategie.md").read_text(encoding="utf-8")
     assert "# Annexes de la commune" in text and "# Le diagnostic local de sécurité" in text
 
 
 def test_templates_run_in_the_sandbox(sample_copy, tmp_path):
-    own = tmp_path / "modeles"
-    own.mkdir()
-    (own / "annexes.md.j2").write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}\n", encoding="utf-8")
+    own = _own_templates(tmp_path, "annexes.md.j2", "{{ ''.__class__.__mro__[1].__subclasses__() }}\n")
     result = _build(sample_copy, tmp_path / "dist", "md", extra=("--templates", own))
     assert result.exit_code == 1 and "un modèle a échoué" in result.output
     assert not (tmp_path / "dist").exists()
 
 
 def test_a_template_syntax_error_is_located(sample_copy, tmp_path):
-    own = tmp_path / "modeles"
-    own.mkdir()
-    (own / "annexes.md.j2").write_text("# Annexes\n\n{% if %}\n", encoding="utf-8")
+    own = _own_templates(tmp_path, "annexes.md.j2", "# Annexes\n\n{% if %}\n")
     result = _build(sample_copy, tmp_path / "dist", "md", extra=("--templates", own))
     assert result.exit_code == 1 and "ligne 3" in result.output
 
