@@ -110,7 +110,10 @@ class PandocRun:
         for line in self._process.stdout:  # anything else is a town's filter printing: not ours to show
             done = line.decode("utf-8", "replace").strip().removeprefix(ANNOUNCE)
             if line.startswith(ANNOUNCE.encode()) and done in self._futures:
-                self._futures[done].set_result(self._paths[done].read_bytes())
+                try:
+                    self._futures[done].set_result(self._paths[done].read_bytes())
+                except OSError as error:  # said to the build, which would otherwise wait for ever
+                    self._futures[done].set_exception(PandocError(f"pandoc ({done}) : {error}"))
         self._process.wait()
         self._stderr.close()
         message = (Path(self._folder.name) / "stderr.txt").read_text(encoding="utf-8", errors="replace").strip()
