@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import importlib
-import io
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -219,13 +218,9 @@ class _Context:
 
     def _docx(self) -> tuple[Output, Finisher]:
         def finish(docx: bytes) -> bytes:
-            import zipfile
+            from .docx_post import postprocess
 
-            from .docx_post import edits
-            from .reproducible import normalise_zip
-
-            names = zipfile.ZipFile(io.BytesIO(docx)).namelist()
-            return normalise_zip(docx, self._iso(), *edits(names, self._header(), self._logo()))
+            return postprocess(docx, self._header(), self._logo(), self._iso())
 
         return Output("docx", reference_doc=self._file("reference.docx")), finish
 

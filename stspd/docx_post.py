@@ -8,7 +8,9 @@ footers. Only the parts that change are parsed (python-docx's Document would rea
 from __future__ import annotations
 
 import copy
+import io
 import re
+import zipfile
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +22,7 @@ from docx.shared import Cm, RGBColor
 from docx.text.run import Run
 from lxml import etree
 
+from .reproducible import normalise_zip
 from .resources import HEADER_PLACEHOLDER
 
 qn = lru_cache(maxsize=None)(_qn)  # python-docx splits the name on every call: 17,000 calls per build
@@ -37,9 +40,14 @@ CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types
 _PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
 
 
+def postprocess(docx: bytes, header_text: str, logo: Path | None, iso_timestamp: str) -> bytes:
+    """pandoc's DOCX finished, its dates fixed (see reproducible.normalise_zip)."""
+    names = zipfile.ZipFile(io.BytesIO(docx)).namelist()
+    return normalise_zip(docx, iso_timestamp, *edits(names, header_text, logo))
+
+
 def edits(names: list[str], header_text: str, logo: Path | None = None) -> tuple[dict[str, Callable[[bytes], bytes]], dict[str, bytes]]:
-    """What to change in which entry of pandoc's DOCX, and the entries to add (see reproducible.normalise_zip).
-    `names`: the entries of pandoc's DOCX."""
+    """What to change in which entry of pandoc's DOCX (whose entries are `names`), and the entries to add."""
     changes: dict[str, Callable[[bytes], bytes]] = {
         name: (lambda xml: _header(xml, header_text)) for name in names if _HEADER_PART.fullmatch(name)}
     added: dict[str, bytes] = {}
