@@ -1,29 +1,33 @@
 """`stspd build` and `stspd bilan`: the strategy document, or the yearly bilan, in DOCX, ODT, PDF, HTML, Markdown.
 
-read → model → Markdown (Jinja2) → pandoc (one run per format, in parallel) → post-processing → files.
-The schemas and cross-checks run while pandoc works (it is a separate process): they cost nothing then, and
-they still decide. Nothing is written unless the data are valid and every format was made; each file is
-replaced whole.
+load → check → model → Markdown (Jinja2) → pandoc, one run per format, in parallel (then Typst for the PDF) →
+finishing (DOCX, ODT) → every file written, or none. Nothing is written unless the data are valid and every
+format was made.
 """
 
 from __future__ import annotations
 
 import datetime
-import importlib
+import hashlib
 import os
+import re
+import sys
+import tempfile
+import zipfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import atomic, fr, markdown, model
-from .pandoc import Output, PandocRun, convert
+from .children import Children, ChildError, time_limit
+from .pandoc import Conversion, convert
 from .problems import Problem
-from .project import load_project, paused_gc
+from .project import load_project
 from .resources import resource_dir
+from .stamp import BadSetting, timestamp
 
 FORMATS = ("docx", "odt", "pdf", "html", "md")
-# What each format's finishing step imports: imported while pandoc works, it is off the critical path.
-FINISHING_MODULES = {"docx": ("stspd.docx_post",), "odt": ("stspd.odt_post",), "pdf": ("typst",)}
 STEM = "strategie"
 HTML_STYLE = """<style>
 body { max-width: 52em; font-family: Calibri, Carlito, "Segoe UI", Arial, sans-serif; line-height: 1.45; }
@@ -40,6 +44,8 @@ TYPST_PREAMBLE = "#show figure: set block(breakable: true)"
 
 class BuildError(Exception):
     """A template or a converter failed: said in French, with what failed."""
+
+
 
 
 class InvalidProject(Exception):
@@ -59,53 +65,29 @@ class Settings:
 
 @dataclass(frozen=True)
 class Source:
-    """What pandoc converts: the Markdown, the Markdown for Typst when they differ, the files Typst reads."""
+    """What pandoc converts: the Markdown, the Markdown for Typst when they differ, the files Typst reads, and
+    the sources of the images stspd put in the Markdown (the only ones the text guard lets through)."""
 
     stem: str
     text: str
     typst_text: str
     files: dict[str, bytes]
+    images: tuple[str, ...] = ()
 
 
 def build(settings: Settings) -> list[Path]:
     """Write the requested formats into the output folder; returns the files written."""
-    with paused_gc():  # only around reading and checking: matplotlib's transforms need the collector
-        project = load_project(settings.project)
-    try:
-        view = model.build(project)
-        stamp = timestamp(view["strategie"])
-        source = _bilan_source(view, settings) if settings.year else _strategy_source(view, settings, stamp)
-    except Exception:  # noqa: BLE001 - invalid data may break the model before validation has spoken
-        problems = _checked(project)
-        if problems:
-            raise InvalidProject(problems) from None
-        raise
-    context = _Context(settings, view, source, stamp)
-    completes = context.launch(settings.formats)  # the pandoc processes work from now on
-    problems = _checked(project)
+    from .validate import check_project
+
+    project = load_project(settings.project)
+    problems = check_project(project)
     if problems:
-        context.cancel()
         raise InvalidProject(problems)
-    for fmt in settings.formats:
-        for module in FINISHING_MODULES.get(fmt, ()):
-            importlib.import_module(module)
-    from concurrent.futures import ThreadPoolExecutor  # here, like the checks: imported while pandoc works
-
-    with ThreadPoolExecutor(max_workers=len(completes)) as pool:
-        made = dict(zip(completes, pool.map(lambda complete: complete(), completes.values())))
-    written = []
-    for fmt in settings.formats:  # only now, every format being complete
-        path = settings.output / f"{source.stem}.{fmt}"
-        atomic.write_bytes(path, made[fmt])
-        written.append(path)
-    return written
-
-
-def _checked(project) -> list[Problem]:
-    from .validate import check_project  # imported once pandoc runs: the schemas and rules are off its path
-
-    with paused_gc():
-        return check_project(project)
+    view = model.build(project)
+    stamp = timestamp(view["strategie"])
+    source = _bilan_source(view, settings) if settings.year else _strategy_source(view, settings, stamp)
+    made = _Formats(settings, view, source, stamp).make(settings.formats)
+    return atomic.write_all({settings.output / f"{source.stem}.{fmt}": made[fmt] for fmt in settings.formats})
 
 
 def _strategy_source(view: dict, settings: Settings, stamp: datetime.datetime) -> Source:
@@ -127,146 +109,150 @@ def _bilan_source(view: dict, settings: Settings) -> Source:
     inline = {name: "data:image/png;base64," + base64.b64encode(png).decode() for name, png in images.items()}
     text = _render_markdown(view, settings, "bilan.md.j2", images=inline)
     typst_text = _render_markdown(view, settings, "bilan.md.j2", images={name: name for name in images})
-    return Source(f"bilan-{settings.year}", text, typst_text, images)
+    return Source(f"bilan-{settings.year}", text, typst_text, images, (*inline.values(), *images))
 
 
 def _render_markdown(view: dict, settings: Settings, template: str, **extra) -> str:
-    from jinja2 import TemplateError, TemplateSyntaxError
-
     try:
         return markdown.render(view, template, overrides=settings.templates, **extra)
-    except TemplateSyntaxError as error:
-        raise BuildError(f"modèle {error.filename or error.name}, ligne {error.lineno} : {error.message}") from None
-    except TemplateError as error:  # the sandbox refusing an attribute is one of these
-        raise BuildError(f"un modèle a échoué : {error}") from None
+    except markdown.TemplateFailure as error:
+        raise BuildError(str(error)) from None
 
 
-def timestamp(strategie: dict) -> datetime.datetime:
-    """The date the documents carry: SOURCE_DATE_EPOCH, else the adoption date, else a fixed date."""
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        return datetime.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), tz=datetime.timezone.utc)
-    adopted = (strategie.get("adoption") or {}).get("date")
-    day = datetime.date.fromisoformat(adopted) if adopted else datetime.date(strategie["periode"]["debut"], 1, 1)
-    return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc)
+# Files a town may adapt. They are code or layout, so they are taken only from the folder the command line names
+# (--templates), never from the project folder, which receives changes from partners.
+TEMPLATE_FILES = ("stspd.lua", "style.typ", "reference.docx", "reference.odt", "strategie.opendocument")
 
 
-def find_template_file(name: str, project: Path, templates: Path | None = None) -> Path | None:
-    """A town's own file first (in the project, then in --templates), else the one shipped."""
-    for folder in (project, templates, resource_dir("templates")):
-        if folder is not None and (folder / name).is_file():
-            return folder / name
-    return None
+def find_template_file(name: str, templates: Path | None = None) -> Path:
+    """The town's own file from --templates, else the one shipped."""
+    if templates is not None and (templates / name).is_file():
+        return templates / name
+    return resource_dir("templates") / name
 
 
-# pandoc's writer for each format, in the order they are wanted: those with work left after pandoc come first.
-PANDOC_WRITERS = {"docx": "docx", "pdf": "typst", "odt": "odt", "html": "html5"}
-Finisher = Callable[[bytes], bytes]
+def ignored_template_files(project: Path) -> list[str]:
+    """Template files found in the project folder, which stspd does not use there (see TEMPLATE_FILES)."""
+    return [name for name in TEMPLATE_FILES if (project / name).exists()]
 
 
-class _Context:
-    """Each format as what pandoc writes (an Output) and what finishes it (a function of pandoc's bytes)."""
+# What can go wrong in one format once the Markdown is made: a converter (pandoc, Typst) failing or out of time,
+# a town's reference document that is not a document, a disk refusing a temporary file.
+_FORMAT_FAILURES = (ChildError, OSError, zipfile.BadZipFile, SyntaxError)
+
+
+class _Formats:
+    """Each format as pandoc's conversion and what finishes pandoc's output, run in parallel."""
 
     def __init__(self, settings: Settings, view: dict, source: Source, stamp: datetime.datetime):
         self.settings = settings
         self.view = view
         self.source = source
         self.stamp = stamp
-        self.runs: list[PandocRun] = []
+        self.header = f"{view['territoire']['nom']} · STSPD {view['periode']['debut']}-{view['periode']['fin']}"
+        self.iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+        logo = view["strategie"].get("logo")
+        self.logo = settings.project / logo if logo else None
 
-    def launch(self, formats: tuple[str, ...]) -> dict[str, Callable[[], bytes]]:
-        """Start pandoc now for every format that needs it; returns, per format, what completes its file."""
-        plans = {fmt: getattr(self, f"_{fmt}")() for fmt in PANDOC_WRITERS if fmt in formats}
-        outputs = [output for output, _ in plans.values()]
-        if outputs:
-            self.runs = convert(self.source.text, outputs, self._file("stspd.lua"), int(self.stamp.timestamp()),
-                                tuple(self.source.files))
-        run_of = {output.format: run for run in self.runs for output in run.outputs}
-        completes = {"md": lambda: self.source.text.encode("utf-8")}
-        for fmt, (output, finish) in plans.items():
-            completes[fmt] = self._completion(fmt, run_of[output.format], output.format, finish)
-        return {fmt: completes[fmt] for fmt in formats}
-
-    @staticmethod
-    def _completion(fmt: str, run: PandocRun, writer: str, finish: Finisher) -> Callable[[], bytes]:
-        def complete() -> bytes:
+    def make(self, formats: tuple[str, ...]) -> dict[str, bytes]:
+        """Every format's bytes. Leaving early (an error, Ctrl-C) kills the converters, then removes their files."""
+        try:
+            limit = time_limit()
+        except ChildError as error:
+            raise BadSetting(str(error)) from None
+        front, body = markdown.split_front_matter(self.source.text)
+        with tempfile.TemporaryDirectory(prefix="stspd-") as name, ThreadPoolExecutor(max_workers=_cores()) as pool, \
+                Children(limit) as children:
+            self.folder, self.children = Path(name), children
+            (self.folder / "in.md").write_text(body, encoding="utf-8")
+            self.sources = {"": self.folder / "in.md"}
+            if self.source.typst_text != self.source.text:  # the bilan's Typst names its charts by file
+                (self.folder / "in-typst.md").write_text(markdown.split_front_matter(self.source.typst_text)[1], encoding="utf-8")
+                self.sources["pdf"] = self.folder / "in-typst.md"
+            images = "".join(f"  - {hashlib.sha1(src.encode()).hexdigest()}\n" for src in self.source.images)
+            (self.folder / "meta.yaml").write_text(front + "stspd-images:\n" + (images or "  []\n"), encoding="utf-8")
+            # The longest chains first (pandoc then Typst; ODT's writer is pandoc's slowest): with a few cores the
+            # last one to start then ends about when the others do.
+            futures = {fmt: pool.submit(self._one, fmt) for fmt in sorted(formats, key=_LONGEST_FIRST.index)}
             try:
-                return finish(run.result(writer))
-            except BuildError:
+                return {fmt: future.result() for fmt, future in futures.items()}
+            except BaseException:
+                children.kill_all()  # the others are of no use now; the pool then ends quickly
+                for future in futures.values():
+                    future.cancel()
                 raise
-            except Exception as error:  # noqa: BLE001 - pandoc, Typst or a reference document: name the format
-                raise BuildError(f"le format {fmt} n'a pas pu être produit : {error}") from error
 
-        return complete
+    def _one(self, fmt: str) -> bytes:
+        if fmt == "md":
+            return self.source.text.encode("utf-8")
+        conversion, finish = getattr(self, f"_{fmt}")()
+        try:
+            converted = convert(self.children, self.folder, self.sources.get(fmt, self.sources[""]), conversion,
+                                self.folder / "meta.yaml", self._file("stspd.lua"), int(self.stamp.timestamp()))
+            return finish(converted)
+        except _FORMAT_FAILURES as error:
+            raise BuildError(f"le format {fmt} n'a pas pu être produit : {error}") from None
 
-    def _file(self, name: str) -> Path | None:
-        return find_template_file(name, self.settings.project, self.settings.templates)
+    def _file(self, name: str) -> Path:
+        return find_template_file(name, self.settings.templates)
 
-    def cancel(self) -> None:
-        for run in self.runs:
-            run.cancel()
-
-    def _header(self) -> str:
-        period = self.view["periode"]
-        return f"{self.view['territoire']['nom']} · STSPD {period['debut']}-{period['fin']}"
-
-    def _iso(self) -> str:
-        return self.stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-    def _logo(self) -> Path | None:
-        name = self.view["strategie"].get("logo")
-        return self.settings.project / name if name else None
-
-    def _docx(self) -> tuple[Output, Finisher]:
+    def _docx(self) -> tuple[Conversion, Callable[[bytes], bytes]]:
         def finish(docx: bytes) -> bytes:
             from .docx_post import postprocess
 
-            return postprocess(docx, self._header(), self._logo(), self._iso())
+            return postprocess(docx, self.header, self.logo, self.iso)
 
-        return Output("docx", reference_doc=self._file("reference.docx")), finish
+        return Conversion("docx", "docx", reference_doc=self._file("reference.docx")), finish
 
-    def _odt(self) -> tuple[Output, Finisher]:
+    def _odt(self) -> tuple[Conversion, Callable[[bytes], bytes]]:
         def finish(odt: bytes) -> bytes:
             from .odt_post import edits
             from .reproducible import normalise_zip
 
-            return normalise_zip(odt, self._iso(), edits(self._header()))
+            return normalise_zip(odt, self.iso, edits(self.header))
 
-        return Output("odt", template=self._file("strategie.opendocument"), reference_doc=self._file("reference.odt")), finish
+        return Conversion("odt", "odt", template=self._file("strategie.opendocument"),
+                          reference_doc=self._file("reference.odt")), finish
 
-    def _html(self) -> tuple[Output, Finisher]:
+    def _html(self) -> tuple[Conversion, Callable[[bytes], bytes]]:
         variables = {"header-includes": HTML_STYLE}
-        logo = self._logo()
-        if logo:  # a data URI keeps the page one self-contained file
+        if self.logo:  # a data URI keeps the page one self-contained file
             import base64
 
-            kind = "png" if logo.suffix.lower() == ".png" else "jpeg"
-            data = base64.b64encode(logo.read_bytes()).decode()
+            kind = "png" if self.logo.suffix.lower() == ".png" else "jpeg"
+            data = base64.b64encode(self.logo.read_bytes()).decode()
             variables["include-before"] = f'<img class="logo" src="data:image/{kind};base64,{data}" alt="Logo" width="120">'
-        return Output("html5", variables=variables), lambda html: html
+        return Conversion("html", "html5", variables=variables), lambda html: html
 
-    def _pdf(self) -> tuple[Output, Finisher]:
+    def _pdf(self) -> tuple[Conversion, Callable[[bytes], bytes]]:
         style = self._file("style.typ").read_text(encoding="utf-8")
-        logo = self._logo()
+        logo_name = f"logo{self.logo.suffix.lower()}" if self.logo else None
         # On the first page's background: content here would push the cover to a page of its own.
         preamble = TYPST_PREAMBLE + (
             f'\n#set page(background: context if here().page() == 1 {{ place(top + left, dx: 2.2cm, dy: 0.5cm, '
-            f'image("logo{logo.suffix.lower()}", height: 1.5cm)) }})' if logo else "")
+            f'image("{logo_name}", height: 1.5cm)) }})' if logo_name else "")
         variables = {"papersize": "a4", "margin": {"x": "2.2cm", "y": "2.5cm"}, "header-includes": preamble,
                      "include-before": style}
-        own_text = self.source.typst_text if self.source.typst_text != self.source.text else None
 
         def finish(typst_source: bytes) -> bytes:
-            import tempfile
+            folder = self.folder / "typst"  # Typst's root: it reads no file outside it
+            folder.mkdir()
+            files = {**self.source.files, "document.typ": typst_source}
+            if self.logo and logo_name:
+                files[logo_name] = self.logo.read_bytes()
+            for name, content in files.items():
+                (folder / name).write_bytes(content)
+            command = [sys.executable, "-m", "stspd.typst_compile", str(folder), str(folder / "document.typ"),
+                       str(self.folder / "out.pdf"), str(int(self.stamp.timestamp())), self.header]
+            self.children.run(command, "Typst (pdf)")
+            return (self.folder / "out.pdf").read_bytes()
 
-            import typst
+        return Conversion("pdf", "typst", variables=variables, toc=False), finish  # style.typ places the contents
 
-            with tempfile.TemporaryDirectory() as folder:
-                main = Path(folder) / "document.typ"
-                main.write_bytes(typst_source)
-                files = {**self.source.files, **({f"logo{logo.suffix.lower()}": logo.read_bytes()} if logo else {})}
-                for name, content in files.items():
-                    (Path(folder) / name).write_bytes(content)
-                return typst.compile(str(main), root=folder, format="pdf", timestamp=int(self.stamp.timestamp()),
-                                     sys_inputs={"entete": self._header()})
 
-        return Output("typst", variables=variables, text=own_text, toc=False), finish  # style.typ places the contents
+_LONGEST_FIRST = ("pdf", "odt", "docx", "html", "md")
+
+
+def _cores() -> int:
+    """The cores this process may use (a container may be given fewer than the machine has)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -1,16 +1,19 @@
 """The document as pandoc Markdown, from Jinja2 templates run in the sandbox.
 
 User text is data, never template: it is inserted, not evaluated. Single-line fields are escaped so that
-they cannot open a heading, a table cell or a link; Markdown fields are passed as Markdown.
+they cannot open a heading, a table cell or a link; Markdown fields keep the Markdown of a report (paragraphs,
+emphasis, lists, links, tables) and lose the syntax of everything else (attributes, divs, images, raw HTML).
 """
 
 from __future__ import annotations
 
 import json
+import operator
 import re
 from pathlib import Path
+from typing import Any
 
-from jinja2 import BytecodeCache, ChainableUndefined, ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader
+from jinja2 import BytecodeCache, ChainableUndefined, ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import __version__, fr, rows
@@ -26,14 +29,30 @@ def inline(value: object) -> str:
     return _MARKUP.sub(r"\\\1", text)
 
 
+# In a user's Markdown, the characters that open what a report's text may not hold: attributes ({…}), images
+# (![…]), raw HTML and autolinks other than web and mail ones (<…>), citations (@), and fenced divs (:::) that
+# would close the template's own blocks.
+_NOT_REPORT_MARKDOWN = re.compile(r"[{}@]|!(?=\[)|<(?!(?:https?://|mailto:)[^\s<>]*>)|(?<=^)[ \t]*(?=:::)", re.MULTILINE)
+
+
+def report_markdown(value: object) -> str:
+    """A user's Markdown, with only a report's syntax left: the rest is escaped, to print as typed."""
+    return _NOT_REPORT_MARKDOWN.sub(_escaped, str(value).strip())
+
+
+def _escaped(found: re.Match) -> str:
+    text = found.group(0)
+    return text + "\\" if not text or text.isspace() else "\\" + text  # a fence's indent stays before the escape
+
+
 def block(value: object) -> str:
-    """A user's Markdown paragraph(s), as typed, ended by a blank line so that what follows starts afresh."""
-    return str(value).strip() + "\n\n"
+    """A user's Markdown paragraph(s), ended by a blank line so that what follows starts afresh."""
+    return report_markdown(value) + "\n\n"
 
 
 def list_item(value: object) -> str:
     """A user's Markdown inside a list item: following lines indented to stay in the item."""
-    return str(value).strip().replace("\n", "\n  ")
+    return report_markdown(value).replace("\n", "\n  ")
 
 
 def table(headers: list[str], widths: list[int], rows: list[list[str]], caption: str | None = None) -> str:
@@ -71,10 +90,33 @@ def _compiled_templates() -> BytecodeCache | None:
         return None
 
 
+class TemplateFailure(Exception):
+    """A template could not be rendered: said in French, naming the template where Jinja knows it."""
+
+
+_LARGEST_RESULT = 10_000_000  # characters or items: a whole document is under 1,000,000
+
+
+class _BoundedEnvironment(SandboxedEnvironment):
+    """Jinja's sandbox, with its arithmetic bounded: `'x' * 10**10` or `10**10**10` in a town's template ends in an
+    error rather than in a machine out of memory or time. (Its own `range` already stops at 100,000 items.)"""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
+        if operator_name == "**" and isinstance(right, int) and abs(right) > 64 and not (isinstance(left, int) and abs(left) <= 1):
+            raise TemplateFailure(f"un modèle calcule une puissance démesurée ({left!r} ** {right!r})")
+        if operator_name == "*" and isinstance(left, (str, list, tuple)) != isinstance(right, (str, list, tuple)):
+            sequence, times = (left, right) if isinstance(left, (str, list, tuple)) else (right, left)
+            if isinstance(times, int) and len(sequence) * times > _LARGEST_RESULT:
+                raise TemplateFailure(f"un modèle répète un texte ou une liste {times} fois : résultat démesuré")
+        return {"*": operator.mul, "**": operator.pow}[operator_name](left, right)
+
+
 def environment(overrides: Path | None = None) -> SandboxedEnvironment:
     """Templates of `overrides` first (a town's own), then the defaults."""
     loaders = [FileSystemLoader(str(overrides))] if overrides else []
-    env = SandboxedEnvironment(
+    env = _BoundedEnvironment(
         loader=ChoiceLoader([*loaders, FileSystemLoader(str(resource_dir("templates")))]),
         undefined=ChainableUndefined,  # optional YAML keys are simply absent
         autoescape=False,
@@ -117,6 +159,26 @@ def typography(text: str) -> str:
 
 
 def render(model: dict, template: str = "strategie.md.j2", overrides: Path | None = None, **extra) -> str:
-    text = environment(overrides).get_template(template).render(**model, **extra)
+    """The document's Markdown. Raises TemplateFailure when a template (stspd's or a town's) fails."""
+    from jinja2 import TemplateSyntaxError
+
+    try:
+        text = environment(overrides).get_template(template).render(**model, **extra)
+    except TemplateSyntaxError as error:
+        raise TemplateFailure(f"modèle {error.filename or error.name}, ligne {error.lineno} : {error.message}") from None
+    except TemplateError as error:  # the sandbox refusing an attribute is one of these
+        raise TemplateFailure(f"un modèle a échoué : {error}") from None
+    except (OverflowError, MemoryError, RecursionError) as error:  # range(10**9) and the like
+        raise TemplateFailure(f"un modèle demande un calcul démesuré ({type(error).__name__} : {error})") from None
     text = _HEADING_AFTER_TEXT.sub(r"\n\n\1", text)  # pandoc reads a heading only after a blank line
     return typography(re.sub(r"\n{3,}", "\n\n", text))  # blank runs are template whitespace, not meaning
+
+
+_FRONT_MATTER = re.compile(r"\A---\n(.*?\n)(?:---|\.\.\.)\n", re.DOTALL)
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    """The template's metadata block (YAML, at the very top) and the rest. pandoc reads the block as a metadata
+    file, and its reader reads no metadata at all: a `---` block in a user's text stays text."""
+    found = _FRONT_MATTER.match(text)
+    return (found.group(1), text[found.end():]) if found else ("", text)

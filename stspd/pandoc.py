@@ -1,5 +1,9 @@
-"""Running the pandoc that pypandoc-binary ships: one process per core, each reading the Markdown once and
-writing its share of the formats (see pandoc_convert.lua); each format can be awaited on its own."""
+"""pandoc (the binary that pypandoc-binary ships), run once per format in its sandbox.
+
+The Markdown is read with only the extensions stspd's templates need; the text guard (text_guard.lua) runs
+first, then the filter of the `--templates` folder or stspd's own. The document's metadata come from a file
+(the template's front matter), never from the text: a `---` block in a description stays text.
+"""
 
 from __future__ import annotations
 
@@ -7,124 +11,71 @@ import importlib.util
 import json
 import os
 import shutil
-import subprocess
-import tempfile
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Raw HTML, TeX and attributes are not read: a user's text is Markdown and only Markdown.
-READER = "markdown-raw_html-raw_tex-raw_attribute-tex_math_dollars-tex_math_single_backslash"
+from .children import Children
+
+# Extensions off: what a report's text does not need and a hostile text could use (raw code, attributes on
+# spans and code, metadata, citations). The templates still use fenced divs, header ids and image sizes: user
+# text cannot reach those, markdown.block escapes their syntax, and text_guard.lua strips what would remain.
+_DISABLED = ("raw_html", "raw_tex", "raw_attribute", "latex_macros", "tex_math_dollars", "tex_math_single_backslash",
+             "yaml_metadata_block", "citations", "bracketed_spans", "native_spans", "native_divs",
+             "inline_code_attributes", "fenced_code_attributes")
+READER = "markdown" + "".join(f"-{extension}" for extension in _DISABLED)
 # pandoc's runtime spends 40 % of its time collecting garbage by default; a 16 MB allocation area and no full
 # collection before the old generation reaches 256 MB cut that by a quarter (pandoc +RTS -s on the sample).
 RTS = ["+RTS", "-A16m", "-O256m", "-RTS"]
-SCRIPT = Path(__file__).resolve().parent / "pandoc_convert.lua"
-ANNOUNCE = "stspd-written:"  # how pandoc_convert.lua says that a format's file is complete
-
-
-class PandocError(Exception):
-    pass
+GUARD = Path(__file__).resolve().parent / "text_guard.lua"
 
 
 @dataclass(frozen=True)
-class Output:
+class Conversion:
     """One format to write, with the writer options pandoc's command line would have set."""
 
-    format: str  # pandoc's writer name
-    template: Path | None = None  # None: pandoc's default template for the format
+    format: str  # stspd's name for it: docx, odt, html, pdf
+    writer: str  # pandoc's
+    template: Path | None = None  # None: pandoc's default template for the writer
     reference_doc: Path | None = None
     variables: dict = field(default_factory=dict)
-    text: str | None = None  # this format's own Markdown, when it differs from the shared one
     toc: bool = True
-    toc_depth: int = 2
 
 
 def pandoc_path() -> str:
     """The binary inside pypandoc-binary, found without importing pypandoc (which imports urllib, 0.1 s)."""
     spec = importlib.util.find_spec("pypandoc")
-    if spec and spec.submodule_search_locations:
-        for folder in spec.submodule_search_locations:
-            for name in ("pandoc", "pandoc.exe"):
-                candidate = Path(folder) / "files" / name
-                if candidate.is_file():
-                    return str(candidate)
-    found = shutil.which("pandoc")
-    if found:
-        return found
-    import pypandoc  # its own search, and its own error message
-
-    return pypandoc.get_pandoc_path()
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        for name in ("pandoc", "pandoc.exe"):
+            candidate = Path(folder) / "files" / name
+            if candidate.is_file():
+                return str(candidate)
+    return shutil.which("pandoc") or "pandoc"
 
 
-def cores() -> int:
-    """The cores this process may use (a container may be given fewer than the machine has)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def convert(text: str, outputs: list[Output], lua_filter: Path, timestamp: int, images: tuple[str, ...] = ()) -> list[PandocRun]:
-    """Start the conversions now. `outputs` come in the order they are wanted; they are dealt round-robin to one
-    pandoc per core, so that the first of each process is ready early."""
-    slots = min(cores(), len(outputs))
-    return [PandocRun(text, outputs[slot::slots], lua_filter, timestamp, images) for slot in range(slots)]
-
-
-class PandocRun:
-    """One pandoc process, started at creation, writing `outputs` in order; `result(format)` waits for one."""
-
-    def __init__(self, text: str, outputs: list[Output], lua_filter: Path, timestamp: int, images: tuple[str, ...]):
-        self.outputs = tuple(outputs)
-        self._folder = tempfile.TemporaryDirectory()
-        folder = Path(self._folder.name)
-        (folder / "in.md").write_text(text, encoding="utf-8")
-        self._paths = {output.format: folder / f"out.{output.format}" for output in outputs}
-        # Every Markdown image starts with "![" (raw HTML is not read): without one, there is nothing to guard.
-        guard = any("![" in markdown for markdown in (text, *(output.text or "" for output in outputs)))
-        plan = {"input": str(folder / "in.md"), "reader": READER, "filter": str(lua_filter), "images": list(images),
-                "guard_images": guard, "announce": ANNOUNCE,
-                "outputs": [self._planned(output, folder) for output in outputs]}
-        (folder / "plan.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
-        self._stderr = open(folder / "stderr.txt", "wb")  # noqa: SIM115 - a file, not a pipe: warnings cannot block pandoc
-        # SOURCE_DATE_EPOCH: pandoc's DOCX and ODT carry this date, so that two builds give the same bytes.
-        env = {**os.environ, "SOURCE_DATE_EPOCH": str(timestamp)}
-        command = [pandoc_path(), *RTS, "lua", str(SCRIPT), str(folder / "plan.json")]
-        self._process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=self._stderr, env=env)
-        from concurrent.futures import Future  # 5 ms: imported once pandoc is at work
-
-        self._futures = {output.format: Future() for output in outputs}
-        self._watcher = threading.Thread(target=self._watch, daemon=True)
-        self._watcher.start()
-
-    def _planned(self, output: Output, folder: Path) -> dict:
-        own_input = None
-        if output.text is not None:
-            own_input = folder / f"in-{output.format}.md"
-            own_input.write_text(output.text, encoding="utf-8")
-        planned = {"format": output.format, "path": str(self._paths[output.format]), "toc": output.toc,
-                   "toc_depth": output.toc_depth, "variables": output.variables, "template": output.template,
-                   "reference_doc": output.reference_doc, "input": own_input}
-        # JSON null would reach Lua as a true value: what is not set is left out.
-        return {key: str(value) if isinstance(value, Path) else value for key, value in planned.items() if value is not None}
-
-    def _watch(self) -> None:
-        """Hand each output over as pandoc announces it; at the end, pandoc's error to those still waiting."""
-        for line in self._process.stdout:  # anything else is a town's filter printing: not ours to show
-            done = line.decode("utf-8", "replace").strip().removeprefix(ANNOUNCE)
-            if line.startswith(ANNOUNCE.encode()) and done in self._futures:
-                try:
-                    self._futures[done].set_result(self._paths[done].read_bytes())
-                except OSError as error:  # said to the build, which would otherwise wait for ever
-                    self._futures[done].set_exception(PandocError(f"pandoc ({done}) : {error}"))
-        self._process.wait()
-        self._stderr.close()
-        message = (Path(self._folder.name) / "stderr.txt").read_text(encoding="utf-8", errors="replace").strip()
-        for fmt, future in self._futures.items():
-            if not future.done():
-                future.set_exception(PandocError(f"pandoc ({fmt}) : {message or f'code de sortie {self._process.returncode}'}"))
-        self._folder.cleanup()
-
-    def result(self, fmt: str) -> bytes:
-        return self._futures[fmt].result()
-
-    def cancel(self) -> None:
-        self._process.kill()
-        self._watcher.join()  # which removes the temporary folder
+def convert(children: Children, folder: Path, markdown: Path, conversion: Conversion, metadata: Path, lua_filter: Path,
+            timestamp: int) -> bytes:
+    """Run pandoc on `markdown` (in `folder`) for one format; returns what it wrote."""
+    output = folder / f"pandoc-{conversion.format}.out"  # not ".pdf": pandoc would then run a PDF engine
+    defaults = {
+        "from": READER,
+        "to": conversion.writer,
+        "input-files": [str(markdown)],
+        "output-file": str(output),
+        "standalone": True,
+        "sandbox": True,  # the writers read no file but those named here (DOCX and ODT would embed an image's)
+        "metadata-files": [str(metadata)],
+        "filters": [{"type": "lua", "path": str(GUARD)}, {"type": "lua", "path": str(lua_filter)}],
+        "table-of-contents": conversion.toc,
+        "toc-depth": 2,
+        "variables": conversion.variables,
+    }
+    if conversion.template:
+        defaults["template"] = str(conversion.template)
+    if conversion.reference_doc:
+        defaults["reference-doc"] = str(conversion.reference_doc)
+    plan = folder / f"pandoc-{conversion.format}.json"
+    plan.write_text(json.dumps(defaults, ensure_ascii=False), encoding="utf-8")
+    # SOURCE_DATE_EPOCH: pandoc's DOCX and ODT carry this date, so that two builds give the same bytes.
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(timestamp)}
+    children.run([pandoc_path(), *RTS, "--defaults", str(plan)], f"pandoc ({conversion.format})", env)
+    return output.read_bytes()

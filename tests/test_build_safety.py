@@ -95,14 +95,34 @@ def test_a_template_syntax_error_is_located(sample_copy, tmp_path):
     assert result.exit_code == 1 and "ligne 3" in result.output
 
 
-def test_the_projects_own_reference_document_wins(sample_copy, tmp_path):
+def test_the_reference_document_of_the_templates_folder_wins(sample_copy, tmp_path):
     from docx import Document
 
     reference = Document()
     reference.styles["Normal"].font.name = "Marianne"
+    own = tmp_path / "modeles"
+    own.mkdir()
+    reference.save(own / "reference.docx")
+    assert _build(sample_copy, tmp_path / "dist", "docx", extra=("--templates", own)).exit_code == 0
+    assert Document(str(tmp_path / "dist" / "strategie.docx")).styles["Normal"].font.name == "Marianne"
+
+
+def test_nothing_in_the_project_folder_runs_or_styles_the_build(sample_copy, tmp_path):
+    """A partner's pull request may add any file to the project: only the command line names code."""
+    from docx import Document
+
+    marker = tmp_path / "ran"
+    (sample_copy / "stspd.lua").write_text(f'os.execute("touch {marker}")\nfunction Pandoc(d) os.execute("touch {marker}") end\n',
+                                           encoding="utf-8")
+    (sample_copy / "style.typ").write_text('#set text(fill: red)\n#panic("style du projet")\n', encoding="utf-8")
+    reference = Document()
+    reference.styles["Normal"].font.name = "Marianne"
     reference.save(sample_copy / "reference.docx")
-    assert _build(sample_copy, tmp_path, "docx").exit_code == 0
-    assert Document(str(tmp_path / "strategie.docx")).styles["Normal"].font.name == "Marianne"
+    result = _build(sample_copy, tmp_path / "dist", "docx", "pdf", "odt")
+    assert result.exit_code == 0, result.output
+    assert not marker.exists()
+    assert Document(str(tmp_path / "dist" / "strategie.docx")).styles["Normal"].font.name != "Marianne"
+    assert "stspd.lua n'est pas utilisé" in result.output and "reference.docx n'est pas utilisé" in result.output
 
 
 def test_templates_export_copies_and_never_overwrites(tmp_path):
