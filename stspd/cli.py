@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import atexit
-import gc
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -25,8 +24,36 @@ class Misuse(click.ClickException):
         click.echo(f"Erreur : {self.format_message()}", err=True)
 
 
-# What is still alive at exit dies with the process: the collector's last scan of it (0.05 s after a build) is spared.
-atexit.register(gc.freeze)
+EXIT_INTERRUPTED = 130  # the shell's convention for a command ended by Ctrl-C (128 + SIGINT)
+
+
+def entry() -> None:
+    """The `stspd` command: click's work, with the ways out said in French. Ctrl-C and SIGTERM end the command
+    through the same path (the converters killed, their files removed), and a file the system refuses to read or
+    write is an error, not a traceback."""
+    from .stamp import BadSetting
+
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        main.main(standalone_mode=False)
+    except BadSetting as error:
+        Misuse(str(error)).show()
+        sys.exit(EXIT_MISUSE)
+    except click.exceptions.Abort:  # click's name for a Ctrl-C
+        click.echo("Interrompu : rien n'a été écrit.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except OSError as error:
+        from .os_errors import describe
+
+        click.echo(f"Erreur : {describe(error)}", err=True)
+        sys.exit(EXIT_INVALID)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # click turns it into Abort, and every `finally` on the way runs
 
 PROJECT = click.argument("projet", type=click.Path(path_type=Path, file_okay=False), default=".", metavar="PROJET")
 TEMPLATES = click.option(
@@ -149,11 +176,14 @@ def build(projet: Path, formats: str, output: Path, templates_dir: Path | None) 
 
 
 def _build_documents(projet: Path, wanted: tuple[str, ...], output: Path, templates_dir: Path | None, year: int | None) -> None:
-    from .build import BuildError, InvalidProject, Settings
+    from .build import BuildError, InvalidProject, Settings, ignored_template_files
     from .build import build as build_documents
     from .project import NotAProject
     from .report import render
 
+    for name in ignored_template_files(projet):
+        click.echo(f"Attention : {projet / name} n'est pas utilisé ; un modèle de la commune se donne avec --templates DOSSIER "
+                   "(le dossier du projet ne contient que des données)", err=True)
     try:
         written = build_documents(Settings(projet, wanted, output, templates_dir, year))
     except NotAProject as error:
@@ -236,8 +266,9 @@ def grid() -> None:
 @_output_option("grille-AAAA.docx, .xlsx, .csv")
 def grid_export(projet: Path, year: int, formats: str, output: Path) -> None:
     """Écrire la grille d'évaluation de l'année : une ligne par fiche et par indicateur, valeur, écart, verdict."""
-    from .atomic import write_bytes
-    from .build import find_template_file, timestamp
+    from .atomic import write_all
+    from .build import find_template_file
+    from .stamp import timestamp
     from .grid import rows, to_csv, to_docx, to_xlsx
 
     wanted = _formats(formats, ("docx", "xlsx", "csv"))
@@ -249,12 +280,10 @@ def grid_export(projet: Path, year: int, formats: str, output: Path) -> None:
     makers = {
         "csv": lambda: to_csv(table),
         "xlsx": lambda: to_xlsx(table, title, iso),
-        "docx": lambda: to_docx(table, title, find_template_file("reference.docx", projet), iso),
+        "docx": lambda: to_docx(table, title, find_template_file("reference.docx"), iso),
     }
-    made = {fmt: makers[fmt]() for fmt in wanted}
-    for fmt in wanted:
-        path = output / f"grille-{year}.{fmt}"
-        write_bytes(path, made[fmt])
+    made = {output / f"grille-{year}.{fmt}": makers[fmt]() for fmt in wanted}
+    for path in write_all(made):
         click.echo(path)
 
 
@@ -276,7 +305,7 @@ def _formats(text: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
 def grid_template(projet: Path, year: int, pilot: str | None, per_pilot: bool, output: Path | None) -> None:
     """Écrire le classeur de collecte à envoyer aux pilotes : identité verrouillée, saisie guidée, mode d'emploi."""
     from .atomic import write_bytes
-    from .build import timestamp
+    from .stamp import timestamp
     from .collect import template
     from .suggest import did_you_mean
 
