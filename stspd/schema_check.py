@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
-from pathlib import Path
+from functools import lru_cache
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from referencing.exceptions import Unresolvable
 
 from . import schemas
 from .problems import Problem
+from .project import Absent, Outside, Refused, read_inside
 from .suggest import did_you_mean
-from .yamlload import Document, plain_reading
+from .yamlload import Document, plain_reading, shortened, source_line
 
 RULE = "schema"
 
@@ -23,72 +29,125 @@ _TYPE_WORDS = {
 }
 
 
-def check(document: Document, kind: str) -> Iterator[Problem]:
-    """Problems of `document` against the schema of `kind`, and against the schema its first lines declare."""
-    declared = document.declared_schema
+def check(document: Document, kind: str, root: Path) -> Iterator[Problem]:
+    """Problems of `document` against the schema of `kind`, and against the schema its first lines declare.
+
+    A declaration names a bundled schema (by its `$id`, or by its file name wherever it points) or a schema file of
+    the project `root`. It is never fetched from elsewhere: a project comes from partners, and its files must not
+    make stspd read /dev/zero, a file outside the project or a URL.
+    """
     yield from _errors(document, schemas.validator(kind))
-    if declared is None:
+    if document.declared_schema is None:
         return
-    bundled = _bundled_name(declared, document.path.parent)
-    if bundled is not None:
-        if bundled != kind:
-            yield document.problem((), RULE, f"ce fichier est lu comme « {kind} » mais sa première ligne déclare le schéma « {bundled} »")
+    try:
+        declared = _declared(document.declared_schema, document.path.parent, root)
+    except _Refused as refusal:
+        yield _at_declaration(document, str(refusal))
         return
-    custom = _custom_schema(declared, document.path.parent)
-    if isinstance(custom, str):
-        yield Problem(document.display, 1, 1, RULE, custom, _first_line(document))
+    if isinstance(declared, str):
+        if declared != kind:
+            yield _at_declaration(document, f"ce fichier est lu comme « {kind} » mais sa première ligne déclare le schéma « {declared} »")
         return
-    yield from _errors(document, schemas.validator_for(custom))
+    try:
+        yield from _errors(document, declared)
+    except Unresolvable as error:  # a $ref that only this data reaches, to nothing bundled: never fetched
+        yield _at_declaration(document, f"schéma déclaré « {document.declared_schema} » {_foreign_reference(str(getattr(error, 'ref', error)))}")
 
 
-def _first_line(document: Document) -> str:
-    return document.text.splitlines()[0] if document.text else ""
+class _Refused(Exception):
+    """A declared schema stspd does not use, and why (French)."""
 
 
-def _bundled_name(declared: str, folder: Path) -> str | None:
-    """The bundled schema a declaration names: its `$id`, or a local copy that carries a bundled `$id`."""
+MAX_SCHEMA_BYTES = 1_000_000  # stspd's own schemas weigh 3 to 16 kB
+# A URL's scheme (https:, file:, data:…); one letter and a colon is a Windows drive, handled as an absolute path.
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
+_WHERE = "indiquez un schéma de stspd (../schemas/fiche.schema.json) ou un fichier du projet, par un chemin relatif au fichier"
+
+
+def _at_declaration(document: Document, message: str) -> Problem:
+    line, column = document.declared_schema_mark
+    return Problem(document.display, line, column, RULE, message, source_line(document.text, line))
+
+
+def _declared(declared: str, folder: Path, root: Path):
+    """The bundled schema's name a declaration names, or a validator for the project's schema it names."""
     ids = schemas.by_id()
     if declared in ids:
         return ids[declared]
-    local = _local_schema(declared, folder)
-    if isinstance(local, dict) and local.get("$id") in ids:
-        return ids[local["$id"]]
-    # A project copied elsewhere loses the schemas its lines point to: a bundled schema's name is enough.
-    name = declared.rsplit("/", 1)[-1].removesuffix(".schema.json")
-    if isinstance(local, str) and "://" not in declared and name in schemas.names():
-        return name
-    return None
-
-
-def _local_schema(declared: str, folder: Path) -> dict | str:
-    import json
-
-    if "://" in declared and not declared.startswith("file://"):
-        return f"schéma déclaré « {declared} » inconnu : stspd ne télécharge rien ; indiquez un fichier local ou un schéma de stspd"
-    path = folder / declared.removeprefix("file://")
+    if declared.lower().startswith("file:"):
+        raise _Refused(f"schéma déclaré « {declared} » refusé : stspd ne lit pas d'adresse file:// ; {_WHERE}")
+    if PurePosixPath(declared).is_absolute() or PureWindowsPath(declared).is_absolute() or PureWindowsPath(declared).drive:
+        raise _Refused(f"schéma déclaré « {declared} » refusé : un chemin absolu mène hors du projet ; {_WHERE}")
+    if _SCHEME.match(declared):
+        raise _Refused(f"schéma déclaré « {declared} » inconnu : stspd ne télécharge rien ; {_WHERE}")
+    # A project copied elsewhere loses the schemas its lines point to: a bundled schema's file name is enough, and
+    # whatever it points to outside the project is not read.
+    name = declared.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".schema.json")
+    bundled = name if name in schemas.names() else None
     try:
-        schema = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return f"schéma déclaré introuvable : {declared} (stspd schema --output DOSSIER écrit les schémas de stspd)"
-    except (OSError, ValueError) as error:
-        return f"schéma déclaré illisible : {declared} ({error})"
-    if not isinstance(schema, dict):
-        return f"schéma déclaré illisible : {declared} (un objet JSON est attendu)"
-    return schema
+        raw = read_inside(root, folder / declared, MAX_SCHEMA_BYTES)
+    except (Absent, Outside) as error:
+        if bundled:
+            return bundled
+        if isinstance(error, Absent):
+            raise _Refused(f"schéma déclaré « {declared} » introuvable (stspd schema --output DOSSIER écrit les schémas de stspd)") from None
+        raise _Refused(f"schéma déclaré « {declared} » refusé : {error}") from None
+    except Refused as error:
+        raise _Refused(f"schéma déclaré « {declared} » refusé : {error}") from None
+    outcome = _project_schema(raw)
+    if isinstance(outcome, _Refused):
+        raise _Refused(f"schéma déclaré « {declared} » {outcome}")
+    return outcome
 
 
-def _custom_schema(declared: str, folder: Path) -> dict | str:
-    schema = _local_schema(declared, folder)
-    if isinstance(schema, str):
-        return schema
+@lru_cache(maxsize=32)
+def _project_schema(raw: bytes):
+    """A project schema's bundled name (a local copy of stspd's), its validator, or why it is refused.
+
+    Keyed by content: the fiches of a project declare the same file, read and checked once."""
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
 
     try:
+        schema = json.loads(raw.decode("utf-8-sig"))
+        if not isinstance(schema, dict):
+            return _Refused("illisible : un objet JSON ({…}) est attendu")
+        if schema.get("$id") in schemas.by_id():
+            return schemas.by_id()[schema["$id"]]
         Draft202012Validator.check_schema(schema)
+        foreign = next(_foreign_references(schema), None)
+    except UnicodeDecodeError:
+        return _Refused("illisible : il n'est pas en UTF-8")
+    except json.JSONDecodeError as error:
+        return _Refused(f"illisible : JSON invalide à la ligne {error.lineno}, colonne {error.colno}")
+    except RecursionError:
+        return _Refused("refusé : imbriqué trop profondément pour être un schéma")
     except SchemaError as error:
-        return f"schéma déclaré invalide : {declared} ({error.message})"
-    return schema
+        where = "/".join(map(str, error.absolute_path)) or "la racine"
+        return _Refused(f"invalide : le mot-clé « {error.validator} » ne convient pas à JSON Schema 2020-12 (à {where})")
+    if foreign is not None:
+        return _Refused(_foreign_reference(foreign))
+    return schemas.validator_for(schema)
+
+
+def _foreign_references(node) -> Iterator[str]:
+    """Each `$ref` to a URL that is neither a bundled schema nor JSON Schema's own (which jsonschema carries)."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _foreign_references(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("$ref", "$dynamicRef") and isinstance(value, str):
+                target = value.split("#", 1)[0]
+                if _SCHEME.match(target) and target not in schemas.by_id() and not re.match(r"https?://json-schema\.org/", target):
+                    yield value
+            else:
+                yield from _foreign_references(value)
+
+
+def _foreign_reference(reference: str) -> str:
+    return (f"refusé : il renvoie ($ref) à « {reference} », que stspd ne télécharge ni ne lit ; "
+            "seuls les renvois internes (#/…) et les schémas de stspd sont permis")
 
 
 def _errors(document: Document, validator) -> Iterator[Problem]:
@@ -134,7 +193,7 @@ def _field_name(path: tuple) -> str:
 
 def _shown(value) -> str:
     if isinstance(value, str):
-        return f"« {value} »"
+        return f"« {shortened(value)} »"
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
@@ -143,7 +202,12 @@ def _shown(value) -> str:
         return "des clés"
     if isinstance(value, list):
         return "une liste"
-    return f"« {value} »"
+    return f"« {shortened(str(value))} »"
+
+
+def _number(value) -> str:
+    """A schema's bound as the French write it: 1 000 000 000 000 (thin no-break spaces), not 1000000000000."""
+    return f"{value:,}".replace(",", "\u202f") if isinstance(value, int) else str(value).replace(".", ",")
 
 
 def _describe(document: Document, path: tuple, error) -> str:
@@ -171,18 +235,19 @@ def _describe(document: Document, path: tuple, error) -> str:
     if kind == "pattern":
         description = error.schema.get("description", "")
         return f"{_shown(value)} n'a pas la forme attendue{' : ' + description if description else ''}"
-    if kind == "format":
-        return f"{_shown(value)} n'est pas une date valide : AAAA-MM-JJ attendu, par exemple 2025-03-12"
+    if kind == "format":  # the calendar's reason travels as the cause (schemas.calendar_problem)
+        what = "une date" if expected == "date" else "un mois ou une date"
+        return f"{_shown(value)} n'est pas {what} valide : {error.cause or 'AAAA-MM-JJ attendu, par exemple 2025-03-12'}"
     if kind == "minLength":
         return "texte vide : écrivez quelque chose ou retirez la clé" if expected == 1 else f"au moins {expected} caractères attendus"
     if kind == "maxLength":
-        return f"texte trop long : {expected} caractères au plus"
+        return f"texte trop long ({_number(len(value))} caractères) : {_number(expected)} caractères au plus ; raccourcissez-le"
     if kind in ("minimum", "exclusiveMinimum"):
         sign = "≥" if kind == "minimum" else ">"
-        return f"{_shown(value)} trop petit : une valeur {sign} {expected} est attendue"
+        return f"{_shown(value)} trop petit : une valeur {sign} {_number(expected)} est attendue"
     if kind in ("maximum", "exclusiveMaximum"):
         sign = "≤" if kind == "maximum" else "<"
-        return f"{_shown(value)} trop grand : une valeur {sign} {expected} est attendue"
+        return f"{_shown(value)} trop grand : une valeur {sign} {_number(expected)} est attendue"
     if kind == "minItems":
         return f"la liste doit compter au moins {expected} élément{'s' if expected > 1 else ''}"
     if kind == "maxItems":

@@ -30,7 +30,7 @@ def check_project(project: Project) -> list[Problem]:
 
 
 def _failed(document, kind: str, project: Project, problems: list[Problem]) -> bool:
-    found = list(schema_check.check(document, kind))
+    found = list(schema_check.check(document, kind, project.root))
     if found:
         problems.extend(found)
         project.failed_kinds.add(kind)
