@@ -169,9 +169,19 @@ def render(model: dict, template: str = "strategie.md.j2", overrides: Path | Non
     except TemplateError as error:  # the sandbox refusing an attribute is one of these
         raise TemplateFailure(f"un modèle a échoué : {error}") from None
     except (OverflowError, MemoryError, RecursionError) as error:  # range(10**9) and the like
-        raise TemplateFailure(f"un modèle demande un calcul démesuré ({type(error).__name__} : {error})") from None
+        raise TemplateFailure(f"{_where(error)} : calcul démesuré ({error})") from None
+    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as error:  # `5 | length` in a town's template
+        raise TemplateFailure(f"{_where(error)} : {type(error).__name__} : {error}") from None
     text = _HEADING_AFTER_TEXT.sub(r"\n\n\1", text)  # pandoc reads a heading only after a blank line
     return typography(re.sub(r"\n{3,}", "\n\n", text))  # blank runs are template whitespace, not meaning
+
+
+def _where(error: BaseException) -> str:
+    """« modèle annexes.md.j2, ligne 3 »: Jinja puts the template's lines into the traceback it raises."""
+    import traceback
+
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename.endswith(".j2")]
+    return f"modèle {Path(frames[-1].filename).name}, ligne {frames[-1].lineno}" if frames else "un modèle a échoué"
 
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)(?:---|\.\.\.)\n", re.DOTALL)
