@@ -40,8 +40,8 @@ def main() -> None:
     parser.add_argument("--max-ratio", type=float, default=1.5, help="bound on stspd DOCX / pandoc alone")
     parser.add_argument("--max-seconds", type=float, default=4.0, help="bound on all five formats")
     args = parser.parse_args()
-    from stspd.pandoc import READER, RTS, pandoc_path
-    from stspd.pandoc import cores as cores_available
+    from stspd.build import _cores as cores_available
+    from stspd.pandoc import GUARD, READER, RTS, pandoc_path
 
     stspd = [sys.executable, "-m", "stspd", "build", str(SAMPLE)]
     with tempfile.TemporaryDirectory() as folder:
@@ -50,7 +50,7 @@ def main() -> None:
         reference = str(REPO / "templates" / "reference.docx")
         # pandoc alone: the very conversion stspd asks of it, on the Markdown stspd wrote
         alone = [pandoc_path(), *RTS, markdown, "--from", READER, "--to", "docx", "--sandbox", "--standalone",
-                 "--lua-filter", str(REPO / "templates" / "stspd.lua"), "--toc", "--toc-depth=2",
+                 "--lua-filter", str(GUARD), "--lua-filter", str(REPO / "templates" / "stspd.lua"), "--toc", "--toc-depth=2",
                  "--reference-doc", reference, "-o", str(Path(folder) / "seul.docx")]
         pandoc, docx, everything = best_of_interleaved([
             alone, [*stspd, "--format", "docx", "--output", folder], [*stspd, "--format", "docx,odt,pdf,html,md", "--output", folder]])
