@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import edit, only_problem, problems_of
 
+from stspd import yamlload
 from stspd.problems import ProblemError
 from stspd.yamlload import load_document
 
@@ -73,15 +75,82 @@ def test_recursive_alias_is_rejected(tmp_path):
     assert "récursif" in problem(tmp_path, "a: &x [*x]\n").message
 
 
-def test_deep_nesting_is_rejected_without_crashing(tmp_path):
-    p = problem(tmp_path, "a: " + "[" * 200_000 + "]" * 200_000 + "\n")
-    assert "imbriquée" in p.message
+# PyYAML with libyaml (the wheels' default) and without it (a platform without wheel): the same answers.
+LOADERS = [pytest.param(yaml.SafeLoader, id="pure-python")]
+if yaml.__with_libyaml__:
+    LOADERS.append(pytest.param(yaml.CSafeLoader, id="libyaml"))
 
 
-def test_nesting_too_deep_for_stspd_yet_cheap_to_read_is_rejected_at_its_line(tmp_path):
-    text = "".join(f"{'  ' * level}k{level}:\n" for level in range(100)) + "  " * 100 + "fin: 1\n"
+@pytest.fixture(params=LOADERS)
+def loader(request, monkeypatch):
+    monkeypatch.setattr(yamlload, "_Loader", request.param)
+    return request.param
+
+
+NESTING = "structure imbriquée sur plus de 64 niveaux : ce n'est pas un fichier stspd"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        # libyaml ≥ 0.2.5 (PyYAML 6.0.4's wheels) stops a line of brackets at its own limit, in English, before stspd's
+        ("a: " + "[" * 200_000 + "]" * 200_000 + "\n", 1, 68),
+        ("a: " + "{a: " * 2000 + "}" * 2000 + "\n", 1, 260),
+        ("a:\n" + "".join("  " * i + "- \n" for i in range(1200)), 66, 129),
+        ("- " * 3000 + "a\n", 1, 131),
+        ("".join(f"{'  ' * level}k{level}:\n" for level in range(100)) + "  " * 100 + "fin: 1\n", 66, 131),
+    ],
+    ids=["flow-sequences", "flow-mappings", "block-sequences", "compact-sequences", "block-mappings"],
+)
+def test_deep_nesting_is_rejected_in_french_at_the_65th_level_whatever_the_loader(tmp_path, loader, text, line, column):
     p = problem(tmp_path, text)
-    assert "imbriquée" in p.message and p.line == 66
+    assert (p.line, p.column, p.message) == (line, column, NESTING)
+
+
+def test_libyaml_nesting_message_is_never_shown(tmp_path, loader):
+    p = problem(tmp_path, "a: " + "[" * 1500 + "\n")
+    assert p.message == NESTING and "exceeded" not in p.message
+
+
+def test_a_structure_64_levels_deep_loads(tmp_path, loader):
+    assert load(tmp_path, "a: " + "[" * 64 + "1" + "]" * 64 + "\n").data["a"] is not None
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "line", "column"),
+    [
+        ("titre: a\ncontexte: b\x01c\n", "U+0001", 2, 12),  # typed (pasted) in the file
+        ("titre: a\ncontexte: b\x7fc\n", "U+007F", 2, 12),
+        ('titre: a\ncontexte: "b\\ec"\n', "U+001B", 2, 11),  # made by an escape between double quotes
+        ('titre: a\ncontexte: "b\\0c"\n', "U+0000", 2, 11),
+        ('titre: a\ncontexte: "b\\vc"\n', "U+000B", 2, 11),
+        ('titre: a\ncontexte: "b\\x9bc"\n', "U+009B", 2, 11),
+        ('titre: a\ncontexte: "b\\rc"\n', "U+000D", 2, 11),
+        ('titre: a\ncontexte: "b\\Nc"\n', "U+0085", 2, 11),
+        ('titre: a\n"b\\e": c\n', "U+001B", 2, 1),  # in a key
+    ],
+)
+def test_control_characters_are_refused_where_they_are(tmp_path, loader, content, code, line, column):
+    p = problem(tmp_path, content)
+    assert (p.rule, p.line, p.column) == ("yaml", line, column)
+    assert p.message.startswith(f"caractère invisible {code}") and "casserait les documents" in p.message
+
+
+def test_a_lone_surrogate_is_refused_in_french(tmp_path, loader):
+    p = problem(tmp_path, 'titre: "a\\ud800b"\n')
+    assert p.line == 1 and ("U+D800" in p.message or "séquence d'échappement \\u" in p.message)
+
+
+def test_tabs_line_feeds_and_crlf_line_ends_are_text(tmp_path, loader):
+    data = load(tmp_path, 'titre: "a\\tb\\r\\nc"\r\ncontexte: |\r\n  x\r\n  y\r\n').data
+    assert data == {"titre": "a\tb\r\nc", "contexte": "x\ny\n"}
+
+
+@pytest.mark.parametrize(("content", "what"), [("a: " + "1" * 5000 + "\n", "un nombre entier"), ("a: !!int douze\n", "un nombre entier")])
+def test_unreadable_numbers_are_said_in_french(tmp_path, loader, content, what):
+    p = problem(tmp_path, content)
+    assert p.line == 1 and p.message.startswith("valeur illisible : « ") and p.message.endswith(f"» ne se lit pas comme {what}")
+    assert len(p.message) < 200  # the 5,000 digits are not all repeated
 
 
 def test_several_documents_are_refused(tmp_path):
