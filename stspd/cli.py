@@ -345,35 +345,36 @@ def grid_import(projet: Path, classeur: Path, dry_run: bool, force: bool) -> Non
 
     Rien n'est écrit tant qu'un problème demeure ; chacun est donné avec sa feuille et sa cellule.
     """
-    from . import schemas
     from .atomic import write_text
     from .collect import read
-    from .evaluation_file import changes, dump, merge
-    from .yamlload import load_document
+    from .evaluation_file import changes, check, dump, merge
 
+    if classeur.suffix.lower() != ".xlsx":
+        raise Misuse(f"« {classeur} » n'est pas un classeur Excel (.xlsx) : enregistrez-le au format « Classeur Excel (.xlsx) »")
     project, view = _load_valid(projet)
-    reading = read(classeur.read_bytes(), view)
+
+    def refuse(problems: list[str]) -> None:
+        click.echo("\n".join(problems))
+        click.echo(f"{_count(len(problems), 'problème', 'problèmes')} dans {classeur} : rien n'a été écrit.")
+        sys.exit(EXIT_INVALID)
+
+    try:
+        reading = read(classeur, view)
+    except OSError:
+        raise Misuse(f"« {classeur} » ne peut pas être lu (droits d'accès ?)") from None
+    if reading.problems:
+        refuse(reading.problems)
     year = reading.year
-    target = projet / "evaluations" / f"{year}.yaml"
     existing_doc = next((d for d in project.evaluations if d.data["annee"] == year), None)
     existing = existing_doc.data if existing_doc else None
-    known = {e["fiche"]: e for e in existing["fiches"]} if existing else {}
-    for fiche_id, entry in reading.entries.items():
-        if "etat" not in entry and "etat" not in known.get(fiche_id, {}):
-            reading.problems.append(f"{reading.places[fiche_id]} : l'état d'avancement de la fiche {fiche_id} est attendu")
-    if reading.problems:
-        click.echo("\n".join(reading.problems))
-        click.echo(f"{_count(len(reading.problems), 'problème', 'problèmes')} dans {classeur} : rien n'a été écrit.")
-        sys.exit(EXIT_INVALID)
-    if year is not None:
-        _check_year(view, year)
+    target = existing_doc.path if existing_doc else projet / "evaluations" / f"{year}.yaml"
     merged = merge(existing, year, reading.entries)
-    errors = [e.message for e in schemas.validator("evaluation").iter_errors(merged)]
-    if errors:  # the reading should make this impossible: say it rather than write a broken file
-        raise click.ClickException(f"évaluation fusionnée invalide : {errors[0]}")
+    text = dump(merged, existing_doc.text if existing_doc else None)
+    # The whole project is validated with the file as it would be written; each problem is put back at its cell.
+    found = check(project, text, target)
+    if found:
+        refuse([f"{reading.place(path, merged) or f'Évaluation {year} une fois mise à jour'} : {message}" for path, message in found])
     differences = changes(existing, merged)
-    if existing_doc:
-        target = existing_doc.path
     if not differences:
         said = f"{target} dit déjà tout ce que le classeur contient" if existing_doc else "le classeur ne contient aucune saisie"
         click.echo(f"Rien à changer : {said}.")
@@ -384,9 +385,7 @@ def grid_import(projet: Path, classeur: Path, dry_run: bool, force: bool) -> Non
         return
     if existing_doc and not force:
         raise Misuse(f"{target} existe : ajoutez --force pour le mettre à jour (--dry-run pour voir les changements)")
-    text = dump(merged, existing_doc.text if existing_doc else None)
     write_text(target, text)
-    load_document(target, str(target))  # what was written reads back
     click.echo(f"{target} : {_count(len(differences), 'changement', 'changements')} enregistrés. Vérifiez : stspd validate {projet}")
 
 

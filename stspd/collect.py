@@ -7,10 +7,15 @@ on the instructions sheet. Reading never trusts the workbook: every problem name
 from __future__ import annotations
 
 import io
+import itertools
+import math
 import re
+import warnings
+import zipfile
 from dataclasses import dataclass, field
 
 from .grid import NEXT_STEPS as GRID_NEXT_STEPS
+from .grid import keep_text
 from .model import ETATS
 
 INSTRUCTIONS = "Mode d'emploi"
@@ -49,13 +54,13 @@ def _instructions(year: int, territory: str) -> list[str]:
         "",
         "Comment remplir ce classeur",
         "1. Chaque feuille réunit les fiches actions d'un pilote (ou toutes les fiches). Une ligne par indicateur.",
-        "2. Les colonnes grisées (numéro, intitulé, indicateur, référence, cible, valeur de l'an dernier) sont "
-        "verrouillées : ne les modifiez pas, l'import refuse une ligne dont l'identité a changé.",
+        ("2. Les colonnes grisées (numéro, intitulé, indicateur, référence, cible, valeur de l'an dernier) sont "
+         "verrouillées : ne les modifiez pas, l'import refuse une ligne dont l'identité a changé."),
         "3. Remplissez les colonnes blanches. État d'avancement et suite proposée se choisissent dans une liste.",
-        "4. Les informations de la fiche (état, réalisé, dépenses, difficultés, suite) se saisissent sur sa "
-        "première ligne seulement ; la valeur et son commentaire, sur chaque ligne d'indicateur.",
-        "5. Un nombre s'écrit en chiffres (12 ou 12,5), sans unité. Laissez vide une valeur inconnue : elle reste "
-        "« non renseignée », jamais zéro.",
+        ("4. Les informations de la fiche (état, réalisé, dépenses, difficultés, suite) se saisissent sur sa "
+         "première ligne seulement ; la valeur et son commentaire, sur chaque ligne d'indicateur."),
+        ("5. Un nombre s'écrit en chiffres (12 ou 12,5), sans unité. Laissez vide une valeur inconnue : elle reste "
+         "« non renseignée », jamais zéro."),
         "6. Ne renommez pas les feuilles ni les colonnes ; n'ajoutez pas de ligne.",
         "7. Renvoyez le classeur au coordonnateur du CLSPD, qui l'importe avec « stspd grid import ».",
         "",
@@ -120,6 +125,7 @@ def template(view: dict, year: int, groups: list[tuple[str, list[dict]]], iso_ti
     guide["A5"].font = Font(bold=True)
     guide.column_dimensions["A"].width = 110
     guide.protection.sheet = True
+    keep_text(guide)
 
     locked_fill, header_fill = PatternFill("solid", fgColor="EDEDED"), PatternFill("solid", fgColor="1F3864")
     taken = {INSTRUCTIONS.casefold()}
@@ -144,11 +150,13 @@ def template(view: dict, year: int, groups: list[tuple[str, list[dict]]], iso_ti
                 if not open_here:
                     cell.fill = locked_fill
         _validations(sheet, cols, end, DataValidation, get_column_letter)
+        keep_text(sheet)  # a title or a pilot's text starting with « = » stays text, never a formula
         sheet.freeze_panes = "C2"
         sheet.protection.sheet = True
         sheet.protection.formatColumns = False  # widths may still be changed
         sheet.protection.autoFilter = False
-    stamp = datetime.datetime.fromisoformat(iso_timestamp.replace("Z", "+00:00")).replace(tzinfo=None)
+    # Python 3.10's fromisoformat does not read « Z »
+    stamp = datetime.datetime.fromisoformat(iso_timestamp.replace("Z", "+00:00")).replace(tzinfo=None)  # noqa: FURB162
     workbook.properties.creator = "stspd"
     workbook.properties.created = workbook.properties.modified = stamp
     out = io.BytesIO()
@@ -198,129 +206,433 @@ def _validations(sheet, cols: list[Col], end: int, DataValidation, get_column_le
 
 
 # Reading it back
+#
+# A returned workbook is untrusted: it is bounded before openpyxl opens it (the zip's table of contents), before
+# any row is read (each sheet's extent), and every cell is checked where it stands.
+
+MAX_BYTES = 32 * 1024 * 1024  # the file, whatever the project
+# Its parts once unpacked: a collection takes about 1.2 KB a row, texts prefilled; openpyxl parses about 10 MB a
+# second, so this also bounds the time of a sheet that hides its extent.
+BASE_BYTES, BYTES_PER_LINE = 4 * 1024 * 1024, 16 * 1024
+MAX_PARTS = 1_000  # a workbook has about ten parts, and a few more per sheet
+EXTRA_ROWS = 1_000  # rows a sheet may hold beyond the collection's own: blank rows a spreadsheet keeps, no more
+MAX_COLUMNS = 50  # the collection has 18
+MAX_NUMBER = 1e15  # the template's own validation range
+UNREADABLE = "le classeur n'est pas un fichier Excel (.xlsx) lisible"
+RESAVE = "ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format « Classeur Excel (.xlsx) »"
+TRIM = ("supprimez ce qui a été ajouté sous le tableau et à sa droite, ou recopiez les saisies dans un classeur neuf "
+        "(stspd grid template)")
+# The locked cells that say which value a row holds, checked against the project (the others only inform).
+LOCKED = {"titre": "l'intitulé", "libelle": "le libellé de l'indicateur", "unite": "l'unité de l'indicateur"}
 
 
 @dataclass
 class Reading:
     year: int | None = None
     entries: dict[str, dict] = field(default_factory=dict)  # fiche id → evaluation entry read
-    places: dict[str, str] = field(default_factory=dict)  # fiche id → « Feuille X, cellule J14 » of its état
+    # (fiche id, indicator id or None for the fiche's own inputs, column key) → « Feuille X, cellule J14 »
+    cells: dict[tuple, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
+    def place(self, path: tuple, evaluation: dict) -> str | None:
+        """The cell where the value at `path` of `evaluation` (the merged year) was typed, if this workbook gave it."""
+        if len(path) < 2 or path[0] != "fiches":
+            return None
+        try:
+            entry = evaluation["fiches"][path[1]]
+            rest = path[2:]
+            if rest[:1] == ("indicateurs",) and len(rest) > 1:
+                key = "commentaire" if rest[2:3] == ("commentaire",) else "valeur"
+                return self.cells.get((entry["fiche"], entry["indicateurs"][rest[1]]["id"], key))
+        except (IndexError, KeyError, TypeError):
+            return None
+        key = rest[1] if rest[:1] == ("moyens",) and len(rest) > 1 else rest[0] if rest else "etat"
+        return self.cells.get((entry["fiche"], None, key)) or self.cells.get((entry["fiche"], None, "etat"))
 
-def read(workbook_bytes: bytes, view: dict) -> Reading:
-    """The evaluation entries a filled workbook holds, or the problems, each at its sheet and cell."""
-    from openpyxl import load_workbook
 
+class _Refused(Exception):
+    """The workbook as a whole cannot be read: one problem, in French, and nothing more is looked at."""
+
+
+def read(path, view: dict) -> Reading:
+    """The evaluation entries a filled workbook holds, or the problems, each at its sheet and cell.
+
+    Raises OSError when the file cannot be read at all: a misuse, not a problem of the workbook."""
     reading = Reading()
     try:
-        workbook = load_workbook(io.BytesIO(workbook_bytes), data_only=True)
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
-        reading.problems.append(f"classeur illisible : {error}")
-        return reading
-    if INSTRUCTIONS not in workbook.sheetnames or not isinstance(workbook[INSTRUCTIONS][YEAR_CELL].value, (int, float)):
-        reading.problems.append(f"Feuille {INSTRUCTIONS}, cellule {YEAR_CELL} : l'année évaluée est attendue ; ce classeur ne vient pas de « stspd grid template »")
-        return reading
-    reading.year = int(workbook[INSTRUCTIONS][YEAR_CELL].value)
-    cols = columns(reading.year)
-    fiches = {f["id"]: f for f in view["fiches"]}
-    for sheet in workbook.worksheets:
-        if sheet.title != INSTRUCTIONS:
-            _read_sheet(sheet, cols, fiches, reading)
+        if path.stat().st_size > MAX_BYTES:
+            raise _Refused(_too_big(path.stat().st_size, MAX_BYTES, ""))
+        data = path.read_bytes()
+        _check_parts(data, min(MAX_BYTES, BASE_BYTES + BYTES_PER_LINE * len(lines(view["fiches"]))))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's remarks, in English, on what it leaves out of a workbook
+            _read_workbook(data, view, reading)
+    except _Refused as refusal:
+        reading.problems.append(str(refusal))
+    except OSError:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged part met anywhere else (the year's cell…): said, never a traceback
+        reading.problems.append(f"{UNREADABLE} : son contenu est endommagé ; {RESAVE}")
     return reading
 
 
-def _read_sheet(sheet, cols: list[Col], fiches: dict, reading: Reading) -> None:
-    from openpyxl.utils import get_column_letter
+def _too_big(size: int, bound: int, what: str) -> str:
+    def megabytes(count: int) -> str:
+        return f"{count / 1024 / 1024:.1f}".replace(".", ",")
 
-    def problem(row: int, key: str, message: str) -> None:
-        letter = get_column_letter([c.key for c in cols].index(key) + 1)
-        reading.problems.append(f"Feuille {sheet.title}, cellule {letter}{row} : {message}")
+    return (f"le classeur est trop volumineux ({megabytes(size)} Mo{what} ; au plus {megabytes(bound)} Mo pour cette collecte) : "
+            "retirez-en les images ou feuilles ajoutées, ou repartez du classeur envoyé (stspd grid template)")
 
-    headers = [sheet.cell(1, i).value for i in range(1, len(cols) + 1)]
-    if headers != [c.title for c in cols]:
-        reading.problems.append(f"Feuille {sheet.title}, ligne 1 : les colonnes ont changé ; attendu : {', '.join(c.title for c in cols)}")
-        return
-    for row in range(2, sheet.max_row + 1):
-        cells = {c.key: sheet.cell(row, i).value for i, c in enumerate(cols, start=1)}
-        if all(value in (None, "") for value in cells.values()):
-            continue
-        fiche_id = str(cells["fiche"]).strip() if cells["fiche"] is not None else ""
-        fiche = fiches.get(fiche_id)
-        if fiche is None:
-            problem(row, "fiche", f"fiche action inconnue « {fiche_id} » : les colonnes grisées ne se modifient pas")
-            continue
-        if str(cells["titre"] or "").strip() != fiche["titre"].strip():
-            problem(row, "titre", f"l'intitulé ne correspond pas à la fiche {fiche_id} : la ligne a été modifiée")
-            continue
-        indicators = {i["id"]: i for i in fiche.get("indicateurs", [])}
-        indicator_id = str(cells["indicateur"]).strip() if cells["indicateur"] not in (None, "") else None
-        if indicator_id is not None and indicator_id not in indicators:
-            problem(row, "indicateur", f"la fiche {fiche_id} n'a pas d'indicateur « {indicator_id} »")
-            continue
-        if all(cells[c.key] in (None, "") for c in cols if c.editable):
-            continue  # nothing said about this row: the fiche stays as it was
-        entry = reading.entries.setdefault(fiche_id, {"fiche": fiche_id})
-        state_letter = get_column_letter([c.key for c in cols].index("etat") + 1)
-        reading.places.setdefault(fiche_id, f"Feuille {sheet.title}, cellule {state_letter}{row}")
-        _fiche_inputs(entry, cells, row, problem)
-        if indicator_id is not None:
-            value = _number(cells["valeur"], row, "valeur", problem)
-            if value is not _INVALID and (value is not None or cells["commentaire"]):
-                measured = {"id": indicator_id, "valeur": value}
-                if cells["commentaire"]:
-                    measured["commentaire"] = str(cells["commentaire"]).strip()
-                entry.setdefault("indicateurs", []).append(measured)
+
+def _check_parts(data: bytes, bound: int) -> None:
+    """The zip's table of contents, read before anything is unpacked: a few KB can unpack to gigabytes.
+
+    Python's zipfile stops each part at the size declared here (and fails its checksum past it), so the sum bounds
+    what openpyxl will ever unpack."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except Exception:  # noqa: BLE001 - zipfile raises several kinds for what is not a zip
+        raise _Refused(f"{UNREADABLE} : {_NOT_XLSX} ; {RESAVE}") from None
+    unpacked = sum(part.file_size for part in parts)  # every part: one named like an image may still be a sheet
+    if len(parts) > MAX_PARTS or unpacked > bound:
+        raise _Refused(_too_big(unpacked, bound, f" une fois décompressé, en {len(parts)} parties"))
+
+
+_NOT_XLSX = "ce n'est pas une archive .xlsx (un ancien .xls, un .ods, un fichier renommé ou protégé par mot de passe ?)"
+
+
+def _why(error: Exception) -> str:
+    """What openpyxl's English error means for the person holding the file."""
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if isinstance(error, (zipfile.BadZipFile, InvalidFileException)):
+        return _NOT_XLSX
+    missing = re.search(r"'([^']+)'", str(error)) if isinstance(error, KeyError) else None
+    if missing:
+        return f"une de ses parties manque ({missing.group(1)})"
+    return "son contenu est endommagé"
+
+
+def _read_workbook(data: bytes, view: dict, reading: Reading) -> None:
+    def open_book(formulas: bool):
+        from openpyxl import load_workbook
+
+        try:
+            return load_workbook(io.BytesIO(data), read_only=True, data_only=not formulas)
+        except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds (KeyError, ParseError, ValueError…)
+            raise _Refused(f"{UNREADABLE} : {_why(error)} ; {RESAVE}") from None
+
+    book = open_book(formulas=True)  # formulas as typed: the value they last computed would hide them
+    computed = None  # that value, read only for a sheet that has formulas
+    try:
+        max_rows = 1 + len(lines(view["fiches"])) + EXTRA_ROWS
+        oversized = [problem for sheet in book.worksheets if (problem := _extent_problem(sheet, max_rows))]
+        if oversized:
+            reading.problems.extend(oversized)
+            return
+        reading.year = _year(book, view["periode"], reading)
+        if reading.year is None:
+            return
+        evaluations = {e["annee"]: e for e in view["evaluations"]}
+        recorded = {e["fiche"]: e for e in evaluations.get(reading.year, {"fiches": []})["fiches"]}
+        collector = _Collector(columns(reading.year), {f["id"]: f for f in view["fiches"]}, recorded, reading)
+        sheets = [sheet for sheet in book.worksheets if sheet.title != INSTRUCTIONS]
+        if not sheets:  # openpyxl leaves out, without a word, a sheet whose part is missing from the zip
+            raise _Refused("le classeur n'a aucune feuille de collecte (supprimée, ou illisible) ; repartez du classeur "
+                           "envoyé (stspd grid template)")
+        for sheet in sheets:
+            rows = _rows(sheet, len(collector.cols), max_rows)
+            if any(kind == "f" for row in rows for _, kind in row):
+                computed = computed or open_book(formulas=False)
+                rows = _with_results(rows, _rows(computed[sheet.title], len(collector.cols), max_rows))
+            collector.sheet(sheet.title, rows)
+        collector.states_known()
+    finally:
+        for opened in (book, computed):
+            if opened is not None:
+                opened.close()
+
+
+def _extent_problem(sheet, max_rows: int) -> str | None:
+    """A sheet that declares more than a collection holds is refused before a single row is read."""
+    if (sheet.max_row or 0) <= max_rows and (sheet.max_column or 0) <= MAX_COLUMNS:
+        return None  # no dimension, or a small one: `_rows` still stops at the bound whatever the file says
+    return (f"Feuille {sheet.title} : la feuille s'étend sur {sheet.calculate_dimension()}, au-delà des {max_rows} lignes et "
+            f"{MAX_COLUMNS} colonnes qu'une collecte peut occuper ; {TRIM}")
+
+
+def _rows(sheet, width: int, max_rows: int) -> list[tuple]:
+    """The sheet's rows, `width` cells each as (value, openpyxl data type), refused past `max_rows`.
+
+    The declared dimension may be missing or lie, so it is set aside and reading stops at the bound: a lone cell a
+    million rows down costs what a cell just under the table costs, never a million empty rows."""
+    sheet.reset_dimensions()
+    iterator = sheet.iter_rows(max_col=width)
+    found: list[tuple] = []
+    try:
+        for row in itertools.islice(iterator, max_rows + 1):
+            found.append(tuple((cell.value, cell.data_type) for cell in row))
+    except Exception:  # noqa: BLE001 - openpyxl parses lazily: a damaged sheet fails here, with many kinds of error
+        raise _Refused(f"Feuille {sheet.title}, après la ligne {len(found)} : {UNREADABLE} : une cellule est illisible "
+                       f"(un nombre « NaN » ou « INF », qu'aucun tableur n'écrit, par exemple) ; {RESAVE}") from None
+    finally:
+        iterator.close()
+    if len(found) > max_rows:
+        raise _Refused(f"Feuille {sheet.title} : la feuille a des lignes au-delà de la ligne {max_rows}, plus qu'une "
+                       f"collecte n'en occupe ; {TRIM}")
+    return found
+
+
+def _with_results(typed: list[tuple], results: list[tuple]) -> list[tuple]:
+    """Each formula replaced by the value it last computed; left as a formula (« f ») when none was saved."""
+    return [
+        tuple(result if kind == "f" and result[0] is not None else (value, kind)
+              for (value, kind), result in zip(row, result_row))
+        for row, result_row in zip(typed, results)
+    ]
+
+
+def _year(book, period: dict, reading: Reading) -> int | None:
+    where = f"Feuille {INSTRUCTIONS}, cellule {YEAR_CELL}"
+    value = book[INSTRUCTIONS][YEAR_CELL].value if INSTRUCTIONS in book.sheetnames else None
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        reading.problems.append(f"{where} : l'année évaluée est attendue ; ce classeur ne vient pas de « stspd grid template »")
+        return None
+    if not (float(value).is_integer() and period["debut"] <= value <= period["fin"]):
+        reading.problems.append(
+            f"{where} : une année de la stratégie ({period['debut']}-{period['fin']}) est attendue, « {value} » trouvé ; "
+            "le mode d'emploi ne se modifie pas : repartez du classeur envoyé (stspd grid template)")
+        return None
+    return int(value)
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _shown(value) -> str:
+    """A cell as text, for comparing: spaces and line breaks as a spreadsheet may have rewritten them do not count."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+@dataclass(frozen=True)
+class _Row:
+    sheet: str
+    number: int
+    cells: dict[str, tuple]  # column key → (value, openpyxl data type)
+    letters: dict[str, str]  # column key → letter
+
+    def value(self, key: str):
+        return self.cells[key][0]
+
+    def at(self, key: str) -> str:
+        return f"Feuille {self.sheet}, cellule {self.letters[key]}{self.number}"
 
 
 _INVALID = object()
 _STATES = {**{label: key for key, label in ETATS.items()}, **{key: key for key in ETATS}}
+# What a number typed as text may look like once spaces, € and the decimal comma are set aside: ASCII digits only
+# (Python's float() would also take « nan », « inf », « 1e999 », « 1_000 » and digits of other scripts).
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
-def _number(value, row: int, key: str, problem):
-    """A number typed in a cell: 12, 12.5, « 12,5 », « 1 200 » ; empty is unknown; anything else is a problem."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+def _number(value):
+    """A number typed in a cell: 12, 12.5, « 12,5 », « 1 200 € » ; empty is unknown; anything else is _INVALID."""
+    if _blank(value):
         return None
-    if isinstance(value, bool):
-        problem(row, key, f"un nombre est attendu, « {value} » trouvé")
+    if isinstance(value, str) and _NUMBER.fullmatch(re.sub(r"[\s€]", "", value).replace(",", ".")):
+        value = float(re.sub(r"[\s€]", "", value).replace(",", "."))
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return _INVALID
-    if isinstance(value, (int, float)):
-        return int(value) if float(value).is_integer() else value
-    text = str(value).strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace("€", "").replace(",", ".")
-    try:
-        number = float(text)
-    except ValueError:
-        problem(row, key, f"un nombre est attendu, « {value} » trouvé")
-        return _INVALID
-    return int(number) if number.is_integer() else number
+    if not (math.isfinite(value) and abs(value) <= MAX_NUMBER):
+        return _INVALID  # a YAML « .nan » or « .inf » would not validate; beyond the template's own range is a typo
+    return int(value) if float(value).is_integer() else value
 
 
-def _fiche_inputs(entry: dict, cells: dict, row: int, problem) -> None:
-    state = cells["etat"]
-    if state not in (None, ""):
-        key = _STATES.get(str(state).strip())
-        if key is None:
-            problem(row, "etat", f"un état de la liste est attendu ({', '.join(ETATS.values())}), « {state} » trouvé")
-        else:
-            entry["etat"] = key
-    for key in ("realise", "difficultes", "suite_detail"):
-        if cells[key] not in (None, ""):
-            entry[key] = str(cells[key]).strip()
-    if cells["suite"] not in (None, ""):
-        step = NEXT_STEPS.get(str(cells["suite"]).strip())
-        if step is None:
-            problem(row, "suite", f"une suite de la liste est attendue ({', '.join(NEXT_STEPS)}), « {cells['suite']} » trouvé")
-        else:
-            entry["suite"] = step
-    means = {}
-    for key in ("montant", "dont_fipd"):
-        value = _number(cells[key], row, key, problem)
-        if value is not _INVALID and value is not None:
-            if value < 0:
-                problem(row, key, f"un montant positif est attendu, « {cells[key]} » trouvé")
+def _figure(number) -> str:
+    return str(number).replace(".", ",")
+
+
+@dataclass
+class _Collector:
+    """The sheets' rows gathered into `reading`, each row checked where it stands."""
+
+    cols: list[Col]
+    fiches: dict[str, dict]
+    recorded: dict[str, dict]  # the year's entries already in its evaluation file, by fiche
+    reading: Reading
+    seen: dict[tuple, str] = field(default_factory=dict)  # (fiche, indicator) → where its row was first read
+
+    def sheet(self, title: str, rows: list[tuple]) -> None:
+        from openpyxl.utils import get_column_letter
+
+        letters = {c.key: get_column_letter(i) for i, c in enumerate(self.cols, start=1)}
+        header = rows[0] if rows else ()
+        for col, (value, _) in itertools.zip_longest(self.cols, header[: len(self.cols)], fillvalue=(None, None)):
+            if _shown(value) != col.title:
+                self.reading.problems.append(
+                    f"Feuille {title}, cellule {letters[col.key]}1 : la colonne « {col.title} » est attendue, "
+                    f"« {_shown(value)} » trouvé ; ne renommez, ne déplacez ni ne supprimez les colonnes")
+                return  # the columns after it are shifted: one problem says it
+        for number, cells in enumerate(rows[1:], start=2):
+            if not all(_blank(value) for value, _ in cells):
+                self._row(_Row(title, number, dict(zip(letters, cells)), letters))
+
+    def problem(self, row: _Row, key: str, message: str) -> None:
+        self.reading.problems.append(f"{row.at(key)} : {message}")
+
+    def _row(self, row: _Row) -> None:
+        if not self._computed(row):
+            return
+        identity = self._identity(row)
+        if identity is None:
+            return
+        fiche, indicator = identity
+        fiche_id, indicator_id = fiche["id"], indicator and indicator["id"]
+        if (fiche_id, indicator_id) in self.seen:
+            which = f", indicateur « {indicator_id} »," if indicator else ""
+            self.problem(row, "fiche", f"la fiche {fiche_id}{which} a déjà sa ligne ({self.seen[fiche_id, indicator_id]}) : une "
+                                       "seule ligne par fiche et par indicateur ; reportez les saisies sur la première, supprimez la copie")
+            return
+        self.seen[fiche_id, indicator_id] = f"Feuille {row.sheet}, ligne {row.number}"
+        first = indicator is (fiche.get("indicateurs") or [None])[0]
+        if not first and not self._on_first_row_only(row, fiche):
+            return
+        self.reading.cells.setdefault((fiche_id, None, "etat"), row.at("etat"))  # where to ask for a missing state
+        for col in self.cols:
+            if col.editable and (first or not col.fiche_level):
+                self.reading.cells[fiche_id, None if col.fiche_level else indicator_id, col.key] = row.at(col.key)
+        if all(_blank(row.value(c.key)) for c in self.cols if c.editable):
+            return  # nothing said about this row: the fiche stays as it was
+        entry = self.reading.entries.setdefault(fiche_id, {"fiche": fiche_id})
+        if first:
+            self._fiche_inputs(entry, row)
+        if indicator:
+            self._indicator_inputs(entry, row, indicator_id)
+
+    def _computed(self, row: _Row) -> bool:
+        """No cell is a formula without its result, nor shows a calculation error: either would be read as empty."""
+        fine = True
+        for key, (value, kind) in row.cells.items():
+            if kind == "f":
+                self.problem(row, key, f"une formule sans résultat enregistré (« {value} ») : tapez la valeur elle-même, ou "
+                                       "ouvrez le classeur dans Excel ou LibreOffice et enregistrez-le pour qu'il la calcule")
+            elif kind == "e":
+                self.problem(row, key, f"la cellule affiche une erreur de calcul (« {value} ») : corrigez la formule ou "
+                                       "tapez la valeur elle-même")
+            fine = fine and kind not in ("f", "e")
+        return fine
+
+    def _identity(self, row: _Row) -> tuple[dict, dict | None] | None:
+        """The fiche and indicator a row is about, once its locked cells are found as the template wrote them."""
+        fiche_id = _shown(row.value("fiche"))
+        fiche = self.fiches.get(fiche_id)
+        if fiche is None:
+            self.problem(row, "fiche", f"fiche action inconnue « {fiche_id} » : les colonnes grisées ne se modifient pas")
+            return None
+        if _shown(row.value("titre")) != _shown(fiche["titre"]):
+            self._locked(row, "titre", fiche_id, fiche["titre"])
+            return None
+        indicators = {i["id"]: i for i in fiche.get("indicateurs", [])}
+        indicator_id = _shown(row.value("indicateur"))
+        if indicator_id not in indicators and (indicator_id or indicators):
+            said = f"n'a pas d'indicateur « {indicator_id} »" if indicator_id else "a des indicateurs : l'identifiant est effacé"
+            self.problem(row, "indicateur", f"la fiche {fiche_id} {said} (les siens : {', '.join(indicators) or 'aucun'}) ; "
+                                            "les colonnes grisées ne se modifient pas")
+            return None
+        indicator = indicators.get(indicator_id)
+        for key in ("libelle", "unite"):
+            wanted = (indicator or {}).get(key)
+            if _shown(row.value(key)) != _shown(wanted):
+                self._locked(row, key, fiche_id, wanted)
+                return None
+        return fiche, indicator
+
+    def _locked(self, row: _Row, key: str, fiche_id: str, wanted) -> None:
+        self.problem(row, key, f"{LOCKED[key]} ne correspond pas à la fiche {fiche_id} : « {_shown(wanted)} » attendu, "
+                               f"« {_shown(row.value(key))} » trouvé ; les colonnes grisées ne se modifient pas : "
+                               "remettez le texte d'origine")
+
+    def _on_first_row_only(self, row: _Row, fiche: dict) -> bool:
+        """The fiche's own inputs (state, spending…) are typed once, on its first row: elsewhere they are refused,
+        rather than one row's silently winning over another's."""
+        misplaced = [c for c in self.cols if c.fiche_level and not _blank(row.value(c.key))]
+        for col in misplaced:
+            self.problem(row, col.key, f"« {col.title} » se saisit une fois par fiche, sur sa première ligne (indicateur "
+                                       f"« {fiche['indicateurs'][0]['id']} ») : déplacez-y cette saisie")
+        return not misplaced
+
+    def _number(self, row: _Row, key: str):
+        number = _number(row.value(key))
+        if number is _INVALID:
+            self.problem(row, key, f"un nombre est attendu, « {row.value(key)} » trouvé : écrivez-le en chiffres, sans unité "
+                                   "(12 ou 12,5), inférieur à un million de milliards")
+        return number
+
+    def _fiche_inputs(self, entry: dict, row: _Row) -> None:
+        state = row.value("etat")
+        if not _blank(state):
+            key = _STATES.get(str(state).strip())
+            if key is None:
+                self.problem(row, "etat", f"un état de la liste est attendu ({', '.join(ETATS.values())}), « {state} » trouvé")
             else:
-                means[key] = value
-    if "montant" in means and "dont_fipd" in means and means["dont_fipd"] > means["montant"]:
-        problem(row, "dont_fipd", f"la part FIPD ({means['dont_fipd']}) dépasse les dépenses ({means['montant']})")
-    if means:
-        entry["moyens"] = means
+                entry["etat"] = key
+        for key in ("realise", "difficultes", "suite_detail"):
+            if not _blank(row.value(key)):
+                entry[key] = str(row.value(key)).strip()
+        step = row.value("suite")
+        if not _blank(step):
+            if str(step).strip() not in NEXT_STEPS:
+                self.problem(row, "suite", f"une suite de la liste est attendue ({', '.join(NEXT_STEPS)}), « {step} » trouvé")
+            else:
+                entry["suite"] = NEXT_STEPS[str(step).strip()]
+        means = {key: self._number(row, key) for key in ("montant", "dont_fipd")}
+        for key, amount in means.items():
+            if amount is not _INVALID and amount is not None and amount < 0:
+                self.problem(row, key, f"un montant positif est attendu, « {row.value(key)} » trouvé")
+                means[key] = _INVALID
+        if _INVALID in means.values():
+            return
+        means = {key: amount for key, amount in means.items() if amount is not None}
+        self._fipd_within_spending(row, means, self.recorded.get(entry["fiche"], {}).get("moyens", {}))
+        if means:
+            entry["moyens"] = means
+
+    def _fipd_within_spending(self, row: _Row, typed: dict, recorded: dict) -> None:
+        """The FIPD share is part of the spending, whether each was typed here or is already in the evaluation file
+        (an empty cell keeps the recorded amount)."""
+        means = {**recorded, **typed}
+        if not ("montant" in means and "dont_fipd" in means and means["dont_fipd"] > means["montant"]):
+            return
+        fipd, spending = _figure(means["dont_fipd"]), _figure(means["montant"])
+        if "dont_fipd" not in typed:
+            self.problem(row, "montant", f"les dépenses ({spending}) sont inférieures à la part FIPD déjà enregistrée ({fipd}) : la "
+                                         "part FIPD est comprise dans les dépenses ; corrigez les dépenses ou saisissez la part FIPD")
+        else:
+            already = "" if "montant" in typed else " déjà enregistrées"
+            self.problem(row, "dont_fipd", f"la part FIPD ({fipd}) dépasse les dépenses{already} ({spending}) : la part FIPD est "
+                                           "comprise dans les dépenses ; corrigez l'un des deux montants")
+
+    def _indicator_inputs(self, entry: dict, row: _Row, indicator_id: str) -> None:
+        value, comment = self._number(row, "valeur"), row.value("commentaire")
+        if value is _INVALID:
+            return
+        measured = {"id": indicator_id}
+        if value is not None:  # an empty cell keeps the recorded value, even when a comment is typed
+            measured["valeur"] = value
+        if not _blank(comment):
+            measured["commentaire"] = str(comment).strip()
+        if len(measured) > 1:
+            entry.setdefault("indicateurs", []).append(measured)
+
+    def states_known(self) -> None:
+        """Every fiche the workbook speaks of has a state, typed or already recorded (the schema requires one)."""
+        for fiche_id, entry in self.reading.entries.items():
+            if "etat" not in entry and "etat" not in self.recorded.get(fiche_id, {}):
+                where = self.reading.cells[fiche_id, None, "etat"]
+                self.reading.problems.append(f"{where} : l'état d'avancement de la fiche {fiche_id} est attendu")

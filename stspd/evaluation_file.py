@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
+import tempfile
+from pathlib import Path
 
 import yaml
 
@@ -99,3 +102,39 @@ def dump(evaluation: dict, previous_text: str | None) -> str:
             header += line
     body = yaml.dump(evaluation, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110)
     return (header or DEFAULT_HEADER) + body
+
+
+def check(project, text: str, target: Path) -> list[tuple[tuple | None, str]]:
+    """What the project's whole validation (schemas and cross-file rules) finds once `text` is its file `target`:
+    each problem as (JSON path in that file, or None when it lies elsewhere, message).
+
+    The very text to be written is read back and checked, so that a file which would not validate is never written."""
+    from .problems import ProblemError
+    from .validate import check_project
+    from .yamlload import load_document
+
+    with tempfile.TemporaryDirectory() as folder:
+        draft = Path(folder) / target.name
+        draft.write_text(text, encoding="utf-8")
+        try:
+            document = load_document(draft, str(target))
+        except ProblemError as error:
+            return [(None, f"ligne {error.problem.line} : {error.problem.message}")]
+    document.path = target  # a schema its first line names is found from where the file will stand
+    year = document.data.get("annee") if isinstance(document.data, dict) else None
+    others = [d for d in project.evaluations if d.data.get("annee") != year]
+    trial = dataclasses.replace(project, evaluations=[*others, document], problems=[], failed_kinds=set())
+    return [
+        (_path_at(document, p.line, p.column), p.message) if p.file == document.display
+        else (None, f"{p.file}, ligne {p.line} : {p.message}")
+        for p in check_project(trial)
+    ]
+
+
+def _path_at(document, line: int, column: int) -> tuple | None:
+    """The deepest JSON path whose value (or key) starts at `line`, `column`: where a located problem points."""
+    found = [
+        path for nodes in (document.nodes, document.key_nodes) for path, node in nodes.items()
+        if (node.start_mark.line + 1, node.start_mark.column + 1) == (line, column)
+    ]
+    return max(found, key=len) if found else None

@@ -93,9 +93,23 @@ def _plain(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
 def neutralise(value: str) -> str:
-    """A text cell that a spreadsheet would read as a formula (= + - @) starts with an apostrophe instead."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """A text cell that a spreadsheet would read as a formula (= + - @) starts with an apostrophe instead.
+
+    Spaces or a tab before the sign do not stop Excel or LibreOffice from running it, so they are looked past."""
+    return "'" + value if value.lstrip()[:1] in FORMULA_STARTS or value[:1] in ("\t", "\r") else value
+
+
+def keep_text(sheet) -> None:
+    """Every text cell of `sheet` stored as text: openpyxl stores a text starting with « = » as a live formula,
+    so a fiche titled =HYPERLINK(…) or =WEBSERVICE(…) would run in the spreadsheet of whoever opens it."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # written as an inline string, verbatim
 
 
 def _text(value, number: bool) -> str:
@@ -133,10 +147,9 @@ def to_xlsx(grid: Grid, title: str, iso_timestamp: str) -> bytes:
     sheet.append([c.title for c in COLUMNS])
     for row in grid.rows:
         sheet.append([value for value in row])
+    keep_text(sheet)
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, never a formula, whatever its first character
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     header_fill = PatternFill("solid", fgColor="1F3864")
     for cell in sheet[1]:
@@ -169,7 +182,8 @@ def to_xlsx(grid: Grid, title: str, iso_timestamp: str) -> bytes:
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
-    stamp = datetime.datetime.fromisoformat(iso_timestamp.replace("Z", "+00:00")).replace(tzinfo=None)
+    # Python 3.10's fromisoformat does not read « Z »
+    stamp = datetime.datetime.fromisoformat(iso_timestamp.replace("Z", "+00:00")).replace(tzinfo=None)  # noqa: FURB162
     workbook.properties.title = title
     workbook.properties.creator = "stspd"
     workbook.properties.created = workbook.properties.modified = stamp

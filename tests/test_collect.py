@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
+import time
+import tracemalloc
+import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import problems_of, run
+from conftest import SAMPLE, edit, problems_of, run
 from openpyxl import load_workbook
 
 
@@ -90,7 +95,7 @@ def test_existing_year_needs_force_and_merge_keeps_other_values(sample_copy, tmp
     forced = run("grid", "import", sample_copy, path, "--force")
     assert forced.exit_code == 0 and "1 changement" in forced.output
     old, new = yaml.safe_load(before), yaml.safe_load(target.read_text(encoding="utf-8"))
-    changed = [e for e in new["fiches"] if e["fiche"] == "3.1.1"][0]
+    changed = next(e for e in new["fiches"] if e["fiche"] == "3.1.1")
     assert changed["difficultes"] == "Nouveaux lieux de rodéos."
     assert [e for e in new["fiches"] if e["fiche"] != "3.1.1"] == [e for e in old["fiches"] if e["fiche"] != "3.1.1"]
     assert problems_of(sample_copy) == []
@@ -152,3 +157,275 @@ def test_a_workbook_resaved_by_libreoffice_imports(sample_copy, tmp_path):
     assert result.exit_code == 0, result.output
     written = yaml.safe_load((sample_copy / "evaluations" / "2026.yaml").read_text(encoding="utf-8"))
     assert written["fiches"][0]["etat"] == "realisee" and written["fiches"][0]["indicateurs"][0]["valeur"] == 7
+
+
+# The workbook comes back from outside: every hostile shape is refused at its cell, and nothing is written.
+
+
+@pytest.fixture(scope="module")
+def blank(tmp_path_factory):
+    """The bytes of the sample's collection workbooks, by year (2025 is prefilled from its evaluation file)."""
+    folder = tmp_path_factory.mktemp("templates")
+    return {year: template(SAMPLE, folder, year).read_bytes() for year in (2025, 2026)}
+
+
+def workbook(blank, tmp_path: Path, year: int = 2026) -> Path:
+    path = tmp_path / f"collecte-{year}.xlsx"
+    path.write_bytes(blank[year])
+    return path
+
+
+def edited(path: Path, change) -> Path:
+    """The workbook after `change(sheet)` on its collection sheet, as a pilot's spreadsheet would save it."""
+    book = load_workbook(path)
+    change(book.worksheets[1])
+    book.save(path)
+    return path
+
+
+def rewrite_part(path: Path, part: str, change) -> Path:
+    """The workbook with one part of its zip rewritten (`change` takes and gives bytes; None drops the part)."""
+    with zipfile.ZipFile(path) as old:
+        parts = [(name, old.read(name)) for name in old.namelist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for name, data in parts:
+            data = change(data) if name == part else data
+            if data is not None:
+                new.writestr(name, data)
+    return path
+
+
+def raw_cell(path: Path, coordinate: str, xml: str, part: str = "xl/worksheets/sheet2.xml") -> Path:
+    """A cell written as no openpyxl call writes it: a formula with its saved result, 1E999, NaN, an error."""
+    def change(data: bytes) -> bytes:
+        new, count = re.subn(rb'<c r="%s"[^>]*?(?:/>|>.*?</c>)' % coordinate.encode(), xml.encode(), data, count=1)
+        assert count == 1, coordinate
+        return new
+
+    return rewrite_part(path, part, change)
+
+
+def evaluation_files(project: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((project / "evaluations").iterdir())}
+
+
+def refused(project: Path, path: Path, *messages: str, force: bool = True):
+    """The import exits 1 with each French message and « rien n'a été écrit », no traceback, no file changed."""
+    before = evaluation_files(project)
+    result = run("grid", "import", project, path, *(["--force"] if force else []))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "rien n'a été écrit" in result.output and "Traceback" not in result.output
+    for message in messages:
+        assert message in result.output, result.output
+    assert evaluation_files(project) == before
+    return result
+
+
+def test_template_writes_every_text_as_text_never_a_formula(sample_copy, tmp_path):
+    title = '=HYPERLINK("http://exemple.invalid/","cliquez")'
+    edit(sample_copy / "actions" / "1.1.1.yaml", "titre: Ateliers « Citoyens en herbe » dans les écoles élémentaires",
+         f"titre: '{title}'")
+    edit(sample_copy / "evaluations" / "2025.yaml", "      Cycle complet", '      =WEBSERVICE("http://exemple.invalid/") Cycle')
+    edit(sample_copy / "evaluations" / "2025.yaml", "difficultes: ", "difficultes: '@SUM(1) ' # ", )
+    path = template(sample_copy, tmp_path, 2025)
+    with zipfile.ZipFile(path) as archive:
+        sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    assert sheets and not any(re.search(rb"<(\w+:)?f[ >]", xml) for xml in sheets)
+    sheet = load_workbook(path).worksheets[1]
+    assert (sheet["B2"].value, sheet["B2"].data_type) == (title, "s")
+    assert sheet["K2"].value.startswith('=WEBSERVICE("http://exemple.invalid/") Cycle') and sheet["K2"].data_type == "s"
+    assert any(c.value == "@SUM(1)" for row in sheet.iter_rows() for c in row)
+    assert run("grid", "import", sample_copy, path).exit_code == 0  # and such a title still reads back as itself
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("L", "nan"), ("L", "inf"), ("L", "1e999"), ("N", "NaN"), ("N", "-inf"), ("O", "1e999"), ("L", "1_000"), ("N", "1e20")],
+)
+def test_a_number_that_is_not_finite_is_refused_at_its_cell_as_text(blank, sample_copy, tmp_path, column, value):
+    def change(sheet):
+        sheet["J2"], sheet[f"{column}2"] = "en cours", value
+
+    path = edited(workbook(blank, tmp_path), change)
+    refused(sample_copy, path, f"Feuille Collecte, cellule {column}2 : un nombre est attendu")
+
+
+@pytest.mark.parametrize("column", ["L", "N", "O"])
+def test_a_number_that_is_not_finite_is_refused_at_its_cell_as_a_number(blank, sample_copy, tmp_path, column):
+    path = edited(workbook(blank, tmp_path), lambda sheet: sheet.__setitem__("J2", "en cours"))
+    raw_cell(path, f"{column}2", f'<c r="{column}2" t="n"><v>1E999</v></c>')  # what Python reads as infinity
+    refused(sample_copy, path, f"Feuille Collecte, cellule {column}2 : un nombre est attendu, « inf » trouvé")
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ({"N2": None, "O2": 9000}, "cellule O2 : la part FIPD (9000) dépasse les dépenses déjà enregistrées (6800)"),
+        ({"N2": 500, "O2": None}, "cellule N2 : les dépenses (500) sont inférieures à la part FIPD déjà enregistrée (2400)"),
+    ],
+)
+def test_fipd_above_the_recorded_spending_is_refused_at_its_cell(blank, sample_copy, tmp_path, cells, message):
+    def change(sheet):
+        assert (sheet["A2"].value, sheet["N2"].value, sheet["O2"].value) == ("1.1.1", 6800, 2400)  # prefilled from 2025
+        for coordinate, value in cells.items():
+            sheet[coordinate] = value  # an empty cell keeps what the evaluation file records
+
+    refused(sample_copy, edited(workbook(blank, tmp_path, 2025), change), f"Feuille Collecte, {message}")
+
+
+def test_a_formula_without_its_result_is_refused_and_one_with_its_result_is_read(blank, sample_copy, tmp_path):
+    def change(sheet):
+        sheet["J2"], sheet["L2"] = "en cours", "=12+1"  # openpyxl saves no result: the cell would read as empty
+
+    refused(sample_copy, edited(workbook(blank, tmp_path), change), "Feuille Collecte, cellule L2 : une formule sans résultat")
+    path = raw_cell(edited(workbook(blank, tmp_path), lambda sheet: sheet.__setitem__("J2", "en cours")),
+                    "L2", '<c r="L2"><f>10+2</f><v>12</v></c>')  # as Excel or LibreOffice save it
+    result = run("grid", "import", sample_copy, path)
+    assert result.exit_code == 0, result.output
+    written = yaml.safe_load((sample_copy / "evaluations" / "2026.yaml").read_text(encoding="utf-8"))
+    assert written["fiches"][0]["indicateurs"] == [{"id": "classes", "valeur": 12}]
+
+
+def test_a_calculation_error_is_refused_at_its_cell(blank, sample_copy, tmp_path):
+    path = edited(workbook(blank, tmp_path), lambda sheet: sheet.__setitem__("J2", "en cours"))
+    raw_cell(path, "N2", '<c r="N2" t="e"><f>1/0</f><v>#DIV/0!</v></c>')
+    refused(sample_copy, path, "Feuille Collecte, cellule N2 : la cellule affiche une erreur de calcul (« #DIV/0! »)")
+
+
+def test_a_duplicated_row_is_refused_not_last_wins(blank, sample_copy, tmp_path):
+    def change(sheet):
+        sheet["J2"], sheet["L2"] = "en cours", 5
+        copy = sheet.max_row + 1
+        for column in range(1, sheet.max_column + 1):
+            sheet.cell(copy, column, sheet.cell(2, column).value)
+        sheet.cell(copy, 12, 7)
+
+    result = refused(sample_copy, edited(workbook(blank, tmp_path), change),
+                     "la fiche 1.1.1, indicateur « classes », a déjà sa ligne (Feuille Collecte, ligne 2)")
+    assert re.search(r"Feuille Collecte, cellule A\d+ : la fiche 1\.1\.1", result.output)
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "message"),
+    [
+        ("E2", "Nombre d'élèves", "cellule E2 : le libellé de l'indicateur ne correspond pas à la fiche 1.1.1 : « Nombre de"),
+        ("F2", "élèves", "cellule F2 : l'unité de l'indicateur ne correspond pas à la fiche 1.1.1 : « classes » attendu, « élèves »"),
+        ("B2", "Autre action", "cellule B2 : l'intitulé ne correspond pas à la fiche 1.1.1"),
+        ("D2", None, "cellule D2 : la fiche 1.1.1 a des indicateurs : l'identifiant est effacé"),
+        ("E1", "Libellé", "cellule E1 : la colonne « Indicateur » est attendue, « Libellé » trouvé"),
+        ("J3", "réalisée", "cellule J3 : « État d'avancement » se saisit une fois par fiche, sur sa première ligne"),
+    ],
+)
+def test_an_edited_locked_cell_is_refused_at_its_cell(blank, sample_copy, tmp_path, cell, value, message):
+    def change(sheet):
+        sheet["J2"], sheet["L2"] = "en cours", 5
+        sheet[cell] = value
+
+    refused(sample_copy, edited(workbook(blank, tmp_path), change), f"Feuille Collecte, {message}")
+
+
+def test_an_empty_value_keeps_the_recorded_one_even_with_a_comment(blank, sample_copy, tmp_path):
+    def change(sheet):
+        assert (sheet["D2"].value, sheet["L2"].value) == ("classes", 24)
+        sheet["L2"], sheet["M2"] = None, "Chiffre de l'inspection."
+
+    result = run("grid", "import", sample_copy, edited(workbook(blank, tmp_path, 2025), change), "--force")
+    assert result.exit_code == 0, result.output
+    written = yaml.safe_load((sample_copy / "evaluations" / "2025.yaml").read_text(encoding="utf-8"))
+    assert written["fiches"][0]["indicateurs"][0] == {"id": "classes", "valeur": 24, "commentaire": "Chiffre de l'inspection."}
+
+
+def test_the_merged_year_must_pass_the_whole_validation(blank, sample_copy, tmp_path):
+    # A commune's stricter schema, named by the year file's first line, is part of the project's validation.
+    strict = {"type": "object", "properties": {"fiches": {"type": "array", "items": {
+        "type": "object", "properties": {"realise": {"type": "string", "maxLength": 1000}}}}}}
+    (sample_copy / "evaluations" / "commune.schema.json").write_text(json.dumps(strict), encoding="utf-8")
+    edit(sample_copy / "evaluations" / "2025.yaml",
+         "$schema=../../../schemas/evaluation.schema.json", "$schema=commune.schema.json")
+    assert problems_of(sample_copy) == []
+    path = edited(workbook(blank, tmp_path, 2025), lambda sheet: sheet.__setitem__("K2", "Des ateliers. " * 100))
+    refused(sample_copy, path, "Feuille Collecte, cellule K2 : ")
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        ("text", "ce n'est pas une archive .xlsx"),
+        ("no workbook part", "une de ses parties manque (xl/workbook.xml)"),
+        ("no sheet part", "le classeur n'a aucune feuille de collecte"),
+        ("not a workbook", "le classeur n'est pas un fichier Excel (.xlsx) lisible"),
+        ("truncated", "le classeur n'est pas un fichier Excel (.xlsx) lisible"),
+        ("NaN", "Feuille Collecte, après la ligne 1 : le classeur n'est pas un fichier Excel (.xlsx) lisible"),
+        ("year", "Feuille Mode d'emploi, cellule B3 : une année de la stratégie (2024-2028) est attendue, « inf » trouvé"),
+    ],
+)
+def test_an_unreadable_workbook_is_said_in_french(blank, sample_copy, tmp_path, damage, message):
+    path = workbook(blank, tmp_path)
+    if damage == "text":
+        path.write_text("N° fiche;Valeur\n1.1.1;12\n", encoding="utf-8")
+    elif damage.startswith("no "):
+        rewrite_part(path, "xl/workbook.xml" if damage == "no workbook part" else "xl/worksheets/sheet2.xml", lambda data: None)
+    elif damage == "not a workbook":
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("lisez-moi.txt", "bonjour")
+    elif damage == "truncated":
+        rewrite_part(path, "xl/worksheets/sheet2.xml", lambda data: data[: len(data) // 2])
+    elif damage == "NaN":
+        raw_cell(path, "L2", '<c r="L2" t="n"><v>NaN</v></c>')  # valid XML Schema, unreadable by openpyxl
+    else:
+        raw_cell(path, "B3", '<c r="B3" t="n"><v>1E999</v></c>', part="xl/worksheets/sheet1.xml")
+    result = refused(sample_copy, path, message)
+    assert not re.search(r"\b(File is|There is no|Error|error|Exception)\b", result.output)
+
+
+def test_a_path_that_is_not_a_workbook_is_misuse(sample_copy, tmp_path):
+    (tmp_path / "collecte.csv").write_text("N° fiche;Valeur\n", encoding="utf-8")
+    result = run("grid", "import", sample_copy, tmp_path / "collecte.csv")
+    assert result.exit_code == 2 and "n'est pas un classeur Excel (.xlsx)" in result.output
+    assert run("grid", "import", sample_copy, tmp_path / "absent.xlsx").exit_code == 2
+
+
+def bounded(project: Path, path: Path, message: str) -> None:
+    """Refused in well under a second and a few MB: nothing the size of the sheet's declared extent is built."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        refused(project, path, message)
+        elapsed, peak = time.perf_counter() - started, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    print(f"refused in {elapsed:.2f} s, {peak / 1e6:.1f} MB at most")
+    assert elapsed < 2 and peak < 64 * 1024 * 1024, (elapsed, peak)  # before the bounds: 110 s and 4 GB
+
+
+@pytest.mark.parametrize("dimension", ["declared", "lying", "missing"])
+def test_a_cell_at_the_last_row_is_refused_at_once(blank, sample_copy, tmp_path, dimension):
+    path = edited(workbook(blank, tmp_path), lambda sheet: sheet.cell(1_048_576, 1, "x"))
+    assert path.stat().st_size < 32 * 1024
+    if dimension != "declared":  # a dimension is optional, and nothing makes it true: the rows themselves are bounded
+        ref = b"" if dimension == "missing" else b'<dimension ref="A1:R61"/>'
+        rewrite_part(path, "xl/worksheets/sheet2.xml", lambda data: data.replace(b'<dimension ref="A1:R1048576"/>', ref))
+    message = "s'étend sur A1:R1048576" if dimension == "declared" else "a des lignes au-delà de la ligne"
+    bounded(sample_copy, path, f"Feuille Collecte : la feuille {message}")
+
+
+def test_a_cell_at_the_last_column_is_refused_at_once(blank, sample_copy, tmp_path):
+    path = edited(workbook(blank, tmp_path), lambda sheet: sheet.cell(2, 16_384, "x"))
+    bounded(sample_copy, path, "Feuille Collecte : la feuille s'étend sur A1:XFD82")
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet2.xml", "xl/media/image1.png"])
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(blank, sample_copy, tmp_path, part):
+    padding = b" " * (16 * 1024 * 1024)  # 16 MB that pack into 16 KB
+
+    def inflate(data: bytes | None) -> bytes:
+        return data.replace(b"</worksheet>", padding + b"</worksheet>") if data else padding
+
+    path = workbook(blank, tmp_path)
+    if part.endswith(".png"):
+        with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(part, inflate(None))
+    else:
+        rewrite_part(path, part, inflate)
+    assert path.stat().st_size < 200 * 1024
+    bounded(sample_copy, path, "le classeur est trop volumineux (16,")

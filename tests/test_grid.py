@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 
 import pytest
 import yaml
@@ -11,6 +13,8 @@ from conftest import SAMPLE, edit, run
 from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
+
+from stspd.grid import COLUMNS
 
 FICHES = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((SAMPLE / "actions").glob("*.yaml"))]
 ROWS = sum(max(1, len(f.get("indicateurs", []))) for f in FICHES)
@@ -25,6 +29,8 @@ def exported(tmp_path_factory, request):
     path = root / "evaluations" / "2025.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("    etat: ", '    commentaires: "=HYPERLINK(\\"http://x\\")"\n    etat: ', 1), encoding="utf-8")
+    # Spaces and a tab before the sign do not stop a spreadsheet from running it
+    edit(root / "actions" / "1.1.2.yaml", "\ntitre: ", '\ntitre: " \\t=HYPERLINK(\\"http://y\\")" # ')
     out = tmp_path_factory.mktemp("dist")
     result = run("grid", root, "--year", "2025", "--format", "docx,xlsx,csv", "--output", out)
     assert result.exit_code == 0, result.output
@@ -40,6 +46,9 @@ def test_csv_opens_in_french_excel(exported):
     assert rodeos[15] == "en retard"  # more rodeos while a decrease is aimed at
     assert any("," in r[14] for r in table[1:])  # attainment with a decimal comma
     assert any(cell.startswith("'=HYPERLINK") for r in table for cell in r)
+    assert any(cell == "' \t=HYPERLINK(\"http://y\")" for r in table for cell in r)
+    text_cells = [cell for r in table[1:] for cell, column in zip(r, COLUMNS) if not column.number]
+    assert not [cell for cell in text_cells if cell.lstrip()[:1] in ("=", "+", "-", "@")]
 
 
 def test_xlsx_is_ready_to_filter_and_print(exported):
@@ -51,8 +60,11 @@ def test_xlsx_is_ready_to_filter_and_print(exported):
     assert str(verdicts.sqref) == f"P2:P{ROWS + 1}" and len(verdicts.rules) == 4
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
     assert sheet["O2"].number_format == "0%" and isinstance(sheet["O2"].value, float)
-    formula_like = [c for row in sheet.iter_rows(min_row=2) for c in row if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")]
-    assert formula_like and all(c.data_type == "s" for c in formula_like)  # text, not a formula
+    formula_like = [c for row in sheet.iter_rows(min_row=2) for c in row if isinstance(c.value, str) and "=HYPERLINK" in c.value]
+    assert {c.value for c in formula_like} == {'=HYPERLINK("http://x")', ' \t=HYPERLINK("http://y")'}  # verbatim
+    assert all(c.data_type == "s" for c in formula_like)  # text, not a formula
+    with zipfile.ZipFile(exported / "grille-2025.xlsx") as archive:
+        assert not re.search(rb"<(\w+:)?f[ >]", archive.read("xl/worksheets/sheet1.xml"))
 
 
 def test_docx_grid_is_landscape_with_verdicts_in_words_and_colour(exported):
