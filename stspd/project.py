@@ -88,7 +88,7 @@ def _check_kind(status: os.stat_result, limit: int) -> None:
 
 
 def _too_big(limit: int) -> str:
-    return f"trop volumineux : {limit // 1_000_000} Mo au plus"
+    return f"trop volumineux : {f'{limit // 1_000_000} Mo' if limit >= 1_000_000 else f'{limit // 1000} ko'} au plus"
 
 
 def _refusal(error: Exception) -> Refused:
