@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
+
 from conftest import edit, only_problem, problems_of
 
 FICHE = "actions/1.1.1.yaml"
@@ -190,5 +193,16 @@ def test_missing_or_wrong_logo(project):
     assert p.line == 6 and "introuvable" in p.message
     (project / "logo.png").write_text("pas une image", encoding="utf-8")
     assert "ni un PNG ni un JPEG" in only_problem(project, "logo").message
-    (project / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 20)
+    (project / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 20)  # the signature, and nothing of an image
+    assert "est abîmé" in only_problem(project, "logo").message
+    (project / "logo.png").write_bytes(_PNG_1X1)
     assert problems_of(project) == []
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+# The smallest PNG: one grey pixel (IHDR, one IDAT row with its filter byte, IEND).
+_PNG_1X1 = (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+            + _chunk(b"IDAT", zlib.compress(b"\0\x80")) + _chunk(b"IEND", b""))
