@@ -13,6 +13,7 @@ import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .grid import NEXT_STEPS as GRID_NEXT_STEPS
 from .grid import keep_text
@@ -254,23 +255,22 @@ class _Refused(Exception):
     """The workbook as a whole cannot be read: one problem, in French, and nothing more is looked at."""
 
 
-def read(path, view: dict) -> Reading:
+def read(path: Path, view: dict) -> Reading:
     """The evaluation entries a filled workbook holds, or the problems, each at its sheet and cell.
 
     Raises OSError when the file cannot be read at all: a misuse, not a problem of the workbook."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        return Reading(problems=[_too_big(size, MAX_BYTES, "")])
+    data = path.read_bytes()
     reading = Reading()
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise _Refused(_too_big(path.stat().st_size, MAX_BYTES, ""))
-        data = path.read_bytes()
         _check_parts(data, min(MAX_BYTES, BASE_BYTES + BYTES_PER_LINE * len(lines(view["fiches"]))))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl's remarks, in English, on what it leaves out of a workbook
             _read_workbook(data, view, reading)
     except _Refused as refusal:
         reading.problems.append(str(refusal))
-    except OSError:
-        raise
     except Exception:  # noqa: BLE001 - a damaged part met anywhere else (the year's cell…): said, never a traceback
         reading.problems.append(f"{UNREADABLE} : son contenu est endommagé ; {RESAVE}")
     return reading
@@ -280,8 +280,8 @@ def _too_big(size: int, bound: int, what: str) -> str:
     def megabytes(count: int) -> str:
         return f"{count / 1024 / 1024:.1f}".replace(".", ",")
 
-    return (f"le classeur est trop volumineux ({megabytes(size)} Mo{what} ; au plus {megabytes(bound)} Mo pour cette collecte) : "
-            "retirez-en les images ou feuilles ajoutées, ou repartez du classeur envoyé (stspd grid template)")
+    return (f"le classeur est trop volumineux ({megabytes(size)} Mo{what} ; au plus {megabytes(bound)} Mo pour cette "
+            "collecte) : retirez-en les images ou feuilles ajoutées, ou repartez du classeur envoyé (stspd grid template)")
 
 
 def _check_parts(data: bytes, bound: int) -> None:
@@ -445,8 +445,11 @@ def _number(value):
     """A number typed in a cell: 12, 12.5, « 12,5 », « 1 200 € » ; empty is unknown; anything else is _INVALID."""
     if _blank(value):
         return None
-    if isinstance(value, str) and _NUMBER.fullmatch(re.sub(r"[\s€]", "", value).replace(",", ".")):
-        value = float(re.sub(r"[\s€]", "", value).replace(",", "."))
+    if isinstance(value, str):
+        text = re.sub(r"[\s€]", "", value).replace(",", ".")
+        if not _NUMBER.fullmatch(text):
+            return _INVALID
+        value = float(text)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return _INVALID
     if not (math.isfinite(value) and abs(value) <= MAX_NUMBER):
@@ -514,6 +517,8 @@ class _Collector:
             self._fiche_inputs(entry, row)
         if indicator:
             self._indicator_inputs(entry, row, indicator_id)
+        else:
+            self._no_indicator(row, fiche_id)
 
     def _computed(self, row: _Row) -> bool:
         """No cell is a formula without its result, nor shows a calculation error: either would be read as empty."""
@@ -533,7 +538,8 @@ class _Collector:
         fiche_id = _shown(row.value("fiche"))
         fiche = self.fiches.get(fiche_id)
         if fiche is None:
-            self.problem(row, "fiche", f"fiche action inconnue « {fiche_id} » : les colonnes grisées ne se modifient pas")
+            said = f"fiche action inconnue « {fiche_id} »" if fiche_id else "une saisie sur une ligne sans numéro de fiche"
+            self.problem(row, "fiche", f"{said} : les colonnes grisées ne se modifient pas et aucune ligne ne s'ajoute")
             return None
         if _shown(row.value("titre")) != _shown(fiche["titre"]):
             self._locked(row, "titre", fiche_id, fiche["titre"])
@@ -629,6 +635,13 @@ class _Collector:
             measured["commentaire"] = str(comment).strip()
         if len(measured) > 1:
             entry.setdefault("indicateurs", []).append(measured)
+
+    def _no_indicator(self, row: _Row, fiche_id: str) -> None:
+        """A fiche without indicators has no value to record: what is typed there would be lost, so it is refused."""
+        for key in ("valeur", "commentaire"):
+            if not _blank(row.value(key)):
+                self.problem(row, key, f"la fiche {fiche_id} n'a pas d'indicateur : cette saisie ne s'enregistrerait nulle "
+                                       "part ; écrivez-la dans « Réalisé » ou « Difficultés »")
 
     def states_known(self) -> None:
         """Every fiche the workbook speaks of has a state, typed or already recorded (the schema requires one)."""

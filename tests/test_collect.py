@@ -324,6 +324,15 @@ def test_an_edited_locked_cell_is_refused_at_its_cell(blank, sample_copy, tmp_pa
     refused(sample_copy, edited(workbook(blank, tmp_path), change), f"Feuille Collecte, {message}")
 
 
+def test_a_value_for_a_fiche_without_indicators_is_refused_not_lost(project, tmp_path):
+    fiche = project / "actions" / "1.1.1.yaml"
+    fiche.write_text(fiche.read_text(encoding="utf-8").split("indicateurs:")[0], encoding="utf-8")
+    path = template(project, tmp_path, 2025)
+    edited(path, lambda sheet: [sheet.__setitem__(c, v) for c, v in (("J2", "en cours"), ("L2", 12), ("M2", "Estimé."))])
+    refused(project, path, "Feuille Collecte, cellule L2 : la fiche 1.1.1 n'a pas d'indicateur : cette saisie",
+            "Feuille Collecte, cellule M2 : la fiche 1.1.1 n'a pas d'indicateur")
+
+
 def test_an_empty_value_keeps_the_recorded_one_even_with_a_comment(blank, sample_copy, tmp_path):
     def change(sheet):
         assert (sheet["D2"].value, sheet["L2"].value) == ("classes", 24)
