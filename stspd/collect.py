@@ -13,6 +13,7 @@ import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from .grid import NEXT_STEPS as GRID_NEXT_STEPS
@@ -188,6 +189,15 @@ def _row(line: Line, cols: list[Col], entries: dict, values: dict, previous: dic
     return [cells[c.key].strip() if isinstance(cells[c.key], str) else cells[c.key] for c in cols]
 
 
+@cache
+def number_range() -> tuple[int, int]:
+    """The range of a value the evaluation schema accepts: the template's validation and the import both apply it."""
+    from .schemas import load
+
+    bounds = load("commun")["$defs"]["valeur"]
+    return int(bounds["minimum"]), int(bounds["maximum"])
+
+
 def _validations(sheet, cols: list[Col], end: int, DataValidation, get_column_letter) -> None:
     def column_range(key: str) -> str:
         letter = get_column_letter([c.key for c in cols].index(key) + 1)
@@ -200,7 +210,8 @@ def _validations(sheet, cols: list[Col], end: int, DataValidation, get_column_le
         sheet.add_data_validation(validation)
         validation.add(column_range(key))
     for key in ("valeur", "montant", "dont_fipd"):
-        validation = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15", allow_blank=True)
+        low, high = number_range()
+        validation = DataValidation(type="decimal", operator="between", formula1=str(low), formula2=str(high), allow_blank=True)
         validation.error, validation.errorTitle, validation.showErrorMessage = "Un nombre est attendu, sans unité.", "Nombre", True
         sheet.add_data_validation(validation)
         validation.add(column_range(key))
@@ -218,7 +229,6 @@ BASE_BYTES, BYTES_PER_LINE = 4 * 1024 * 1024, 16 * 1024
 MAX_PARTS = 1_000  # a workbook has about ten parts, and a few more per sheet
 EXTRA_ROWS = 1_000  # rows a sheet may hold beyond the collection's own: blank rows a spreadsheet keeps, no more
 MAX_COLUMNS = 50  # the collection has 18
-MAX_NUMBER = 1e15  # the template's own validation range
 UNREADABLE = "le classeur n'est pas un fichier Excel (.xlsx) lisible"
 RESAVE = "ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format « Classeur Excel (.xlsx) »"
 TRIM = ("supprimez ce qui a été ajouté sous le tableau et à sa droite, ou recopiez les saisies dans un classeur neuf "
@@ -452,8 +462,9 @@ def _number(value):
         value = float(text)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return _INVALID
-    if not (math.isfinite(value) and abs(value) <= MAX_NUMBER):
-        return _INVALID  # a YAML « .nan » or « .inf » would not validate; beyond the template's own range is a typo
+    low, high = number_range()
+    if not (math.isfinite(value) and low <= value <= high):
+        return _INVALID  # a YAML « .nan » or « .inf » would not validate, nor a number out of the schema's range
     return int(value) if float(value).is_integer() else value
 
 
@@ -576,8 +587,9 @@ class _Collector:
     def _number(self, row: _Row, key: str):
         number = _number(row.value(key))
         if number is _INVALID:
+            low, high = (f"{bound:,}".replace(",", "\u202f") for bound in number_range())
             self.problem(row, key, f"un nombre est attendu, « {row.value(key)} » trouvé : écrivez-le en chiffres, sans unité "
-                                   "(12 ou 12,5), inférieur à un million de milliards")
+                                   f"(12 ou 12,5), entre {low} et {high}")
         return number
 
     def _fiche_inputs(self, entry: dict, row: _Row) -> None:

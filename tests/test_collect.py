@@ -240,7 +240,8 @@ def test_template_writes_every_text_as_text_never_a_formula(sample_copy, tmp_pat
 
 @pytest.mark.parametrize(
     ("column", "value"),
-    [("L", "nan"), ("L", "inf"), ("L", "1e999"), ("N", "NaN"), ("N", "-inf"), ("O", "1e999"), ("L", "1_000"), ("N", "1e20")],
+    [("L", "nan"), ("L", "inf"), ("L", "1e999"), ("N", "NaN"), ("N", "-inf"), ("O", "1e999"), ("L", "1_000"), ("N", "1e20"),
+     ("L", "2 000 000 000 000")],
 )
 def test_a_number_that_is_not_finite_is_refused_at_its_cell_as_text(blank, sample_copy, tmp_path, column, value):
     def change(sheet):
