@@ -348,14 +348,16 @@ def grid_import(projet: Path, classeur: Path, dry_run: bool, force: bool) -> Non
     from .atomic import write_text
     from .collect import read
     from .evaluation_file import changes, check, dump, merge
+    from .report import visible
 
     if classeur.suffix.lower() != ".xlsx":
         raise Misuse(f"« {classeur} » n'est pas un classeur Excel (.xlsx) : enregistrez-le au format « Classeur Excel (.xlsx) »")
     project, view = _load_valid(projet)
 
     def refuse(problems: list[str]) -> None:
-        click.echo("\n".join(problems))
-        click.echo(f"{_count(len(problems), 'problème', 'problèmes')} dans {classeur} : rien n'a été écrit.")
+        # A sheet's title and a cell's text come from outside: no control character reaches the terminal as it is
+        click.echo("\n".join(visible(problem) for problem in problems))
+        click.echo(f"{_count(len(problems), 'problème', 'problèmes')} dans {visible(str(classeur))} : rien n'a été écrit.")
         sys.exit(EXIT_INVALID)
 
     try:

@@ -411,7 +411,7 @@ def _year(book, period: dict, reading: Reading) -> int | None:
         return None
     if not (float(value).is_integer() and period["debut"] <= value <= period["fin"]):
         reading.problems.append(
-            f"{where} : une année de la stratégie ({period['debut']}-{period['fin']}) est attendue, « {value} » trouvé ; "
+            f"{where} : une année de la stratégie ({period['debut']}-{period['fin']}) est attendue, {_quoted(value)} trouvé ; "
             "le mode d'emploi ne se modifie pas : repartez du classeur envoyé (stspd grid template)")
         return None
     return int(value)
@@ -428,6 +428,12 @@ def _shown(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return " ".join(str(value).split())
+
+
+def _quoted(value) -> str:
+    """A cell's content as a message quotes it: on one line, cut after 60 characters (a cell holds up to 32,767)."""
+    text = _shown(value)
+    return f"« {text[:60]}{'…' if len(text) > 60 else ''} »"
 
 
 @dataclass(frozen=True)
@@ -491,7 +497,7 @@ class _Collector:
             if _shown(value) != col.title:
                 self.reading.problems.append(
                     f"Feuille {title}, cellule {letters[col.key]}1 : la colonne « {col.title} » est attendue, "
-                    f"« {_shown(value)} » trouvé ; ne renommez, ne déplacez ni ne supprimez les colonnes")
+                    f"{_quoted(value)} trouvé ; ne renommez, ne déplacez ni ne supprimez les colonnes")
                 return  # the columns after it are shifted: one problem says it
         for number, cells in enumerate(rows[1:], start=2):
             if not all(_blank(value) for value, _ in cells):
@@ -536,10 +542,10 @@ class _Collector:
         fine = True
         for key, (value, kind) in row.cells.items():
             if kind == "f":
-                self.problem(row, key, f"une formule sans résultat enregistré (« {value} ») : tapez la valeur elle-même, ou "
+                self.problem(row, key, f"une formule sans résultat enregistré ({_quoted(value)}) : tapez la valeur elle-même, ou "
                                        "ouvrez le classeur dans Excel ou LibreOffice et enregistrez-le pour qu'il la calcule")
             elif kind == "e":
-                self.problem(row, key, f"la cellule affiche une erreur de calcul (« {value} ») : corrigez la formule ou "
+                self.problem(row, key, f"la cellule affiche une erreur de calcul ({_quoted(value)}) : corrigez la formule ou "
                                        "tapez la valeur elle-même")
             fine = fine and kind not in ("f", "e")
         return fine
@@ -549,7 +555,7 @@ class _Collector:
         fiche_id = _shown(row.value("fiche"))
         fiche = self.fiches.get(fiche_id)
         if fiche is None:
-            said = f"fiche action inconnue « {fiche_id} »" if fiche_id else "une saisie sur une ligne sans numéro de fiche"
+            said = f"fiche action inconnue {_quoted(fiche_id)}" if fiche_id else "une saisie sur une ligne sans numéro de fiche"
             self.problem(row, "fiche", f"{said} : les colonnes grisées ne se modifient pas et aucune ligne ne s'ajoute")
             return None
         if _shown(row.value("titre")) != _shown(fiche["titre"]):
@@ -558,7 +564,7 @@ class _Collector:
         indicators = {i["id"]: i for i in fiche.get("indicateurs", [])}
         indicator_id = _shown(row.value("indicateur"))
         if indicator_id not in indicators and (indicator_id or indicators):
-            said = f"n'a pas d'indicateur « {indicator_id} »" if indicator_id else "a des indicateurs : l'identifiant est effacé"
+            said = f"n'a pas d'indicateur {_quoted(indicator_id)}" if indicator_id else "a des indicateurs : l'identifiant est effacé"
             self.problem(row, "indicateur", f"la fiche {fiche_id} {said} (les siens : {', '.join(indicators) or 'aucun'}) ; "
                                             "les colonnes grisées ne se modifient pas")
             return None
@@ -572,7 +578,7 @@ class _Collector:
 
     def _locked(self, row: _Row, key: str, fiche_id: str, wanted) -> None:
         self.problem(row, key, f"{LOCKED[key]} ne correspond pas à la fiche {fiche_id} : « {_shown(wanted)} » attendu, "
-                               f"« {_shown(row.value(key))} » trouvé ; les colonnes grisées ne se modifient pas : "
+                               f"{_quoted(row.value(key))} trouvé ; les colonnes grisées ne se modifient pas : "
                                "remettez le texte d'origine")
 
     def _on_first_row_only(self, row: _Row, fiche: dict) -> bool:
@@ -588,7 +594,7 @@ class _Collector:
         number = _number(row.value(key))
         if number is _INVALID:
             low, high = (f"{bound:,}".replace(",", "\u202f") for bound in number_range())
-            self.problem(row, key, f"un nombre est attendu, « {row.value(key)} » trouvé : écrivez-le en chiffres, sans unité "
+            self.problem(row, key, f"un nombre est attendu, {_quoted(row.value(key))} trouvé : écrivez-le en chiffres, sans unité "
                                    f"(12 ou 12,5), entre {low} et {high}")
         return number
 
@@ -597,7 +603,7 @@ class _Collector:
         if not _blank(state):
             key = _STATES.get(str(state).strip())
             if key is None:
-                self.problem(row, "etat", f"un état de la liste est attendu ({', '.join(ETATS.values())}), « {state} » trouvé")
+                self.problem(row, "etat", f"un état de la liste est attendu ({', '.join(ETATS.values())}), {_quoted(state)} trouvé")
             else:
                 entry["etat"] = key
         for key in ("realise", "difficultes", "suite_detail"):
@@ -606,13 +612,13 @@ class _Collector:
         step = row.value("suite")
         if not _blank(step):
             if str(step).strip() not in NEXT_STEPS:
-                self.problem(row, "suite", f"une suite de la liste est attendue ({', '.join(NEXT_STEPS)}), « {step} » trouvé")
+                self.problem(row, "suite", f"une suite de la liste est attendue ({', '.join(NEXT_STEPS)}), {_quoted(step)} trouvé")
             else:
                 entry["suite"] = NEXT_STEPS[str(step).strip()]
         means = {key: self._number(row, key) for key in ("montant", "dont_fipd")}
         for key, amount in means.items():
             if amount is not _INVALID and amount is not None and amount < 0:
-                self.problem(row, key, f"un montant positif est attendu, « {row.value(key)} » trouvé")
+                self.problem(row, key, f"un montant positif est attendu, {_quoted(row.value(key))} trouvé")
                 means[key] = _INVALID
         if _INVALID in means.values():
             return

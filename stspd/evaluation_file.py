@@ -74,9 +74,12 @@ def _flatten(evaluation: dict) -> dict[tuple, object]:
 
 
 def _short(value: object) -> str:
+    """A value on one line, cut short, and with no control character that could reach the terminal as it is."""
+    from .report import visible
+
     if value is None:
         return "(vide)"
-    text = " ".join(str(value).split())
+    text = visible(" ".join(str(value).split()))
     return f"« {text[:60]}{'…' if len(text) > 60 else ''} »"
 
 
