@@ -564,7 +564,8 @@ class _Collector:
         indicators = {i["id"]: i for i in fiche.get("indicateurs", [])}
         indicator_id = _shown(row.value("indicateur"))
         if indicator_id not in indicators and (indicator_id or indicators):
-            said = f"n'a pas d'indicateur {_quoted(indicator_id)}" if indicator_id else "a des indicateurs : l'identifiant est effacé"
+            said = (f"n'a pas d'indicateur {_quoted(indicator_id)}" if indicator_id
+                    else "a des indicateurs : l'identifiant est effacé")
             self.problem(row, "indicateur", f"la fiche {fiche_id} {said} (les siens : {', '.join(indicators) or 'aucun'}) ; "
                                             "les colonnes grisées ne se modifient pas")
             return None
@@ -594,8 +595,8 @@ class _Collector:
         number = _number(row.value(key))
         if number is _INVALID:
             low, high = (f"{bound:,}".replace(",", "\u202f") for bound in number_range())
-            self.problem(row, key, f"un nombre est attendu, {_quoted(row.value(key))} trouvé : écrivez-le en chiffres, sans unité "
-                                   f"(12 ou 12,5), entre {low} et {high}")
+            self.problem(row, key, f"un nombre est attendu, {_quoted(row.value(key))} trouvé : écrivez-le en chiffres, "
+                                   f"sans unité (12 ou 12,5), entre {low} et {high}")
         return number
 
     def _fiche_inputs(self, entry: dict, row: _Row) -> None:
@@ -603,7 +604,8 @@ class _Collector:
         if not _blank(state):
             key = _STATES.get(str(state).strip())
             if key is None:
-                self.problem(row, "etat", f"un état de la liste est attendu ({', '.join(ETATS.values())}), {_quoted(state)} trouvé")
+                listed = ", ".join(ETATS.values())
+                self.problem(row, "etat", f"un état de la liste est attendu ({listed}), {_quoted(state)} trouvé")
             else:
                 entry["etat"] = key
         for key in ("realise", "difficultes", "suite_detail"):
@@ -612,7 +614,8 @@ class _Collector:
         step = row.value("suite")
         if not _blank(step):
             if str(step).strip() not in NEXT_STEPS:
-                self.problem(row, "suite", f"une suite de la liste est attendue ({', '.join(NEXT_STEPS)}), {_quoted(step)} trouvé")
+                listed = ", ".join(NEXT_STEPS)
+                self.problem(row, "suite", f"une suite de la liste est attendue ({listed}), {_quoted(step)} trouvé")
             else:
                 entry["suite"] = NEXT_STEPS[str(step).strip()]
         means = {key: self._number(row, key) for key in ("montant", "dont_fipd")}

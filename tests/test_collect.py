@@ -279,7 +279,8 @@ def test_fipd_above_the_recorded_spending_is_refused_at_its_cell(blank, sample_c
 def test_a_formula_without_its_result_is_refused_and_one_with_its_result_is_read(blank, sample_copy, tmp_path):
     path = edited(workbook(blank, tmp_path), J2="en cours", L2="=12+1")  # openpyxl saves no result: it would read as empty
     refused(sample_copy, path, "Feuille Collecte, cellule L2 : une formule sans résultat")
-    path = raw_cell(edited(workbook(blank, tmp_path), J2="en cours"), "L2", '<c r="L2"><f>10+2</f><v>12</v></c>')  # as Excel saves it
+    path = edited(workbook(blank, tmp_path), J2="en cours")
+    raw_cell(path, "L2", '<c r="L2"><f>10+2</f><v>12</v></c>')  # as Excel or LibreOffice save it: with its result
     result = run("grid", "import", sample_copy, path)
     assert result.exit_code == 0, result.output
     written = yaml.safe_load((sample_copy / "evaluations" / "2026.yaml").read_text(encoding="utf-8"))
