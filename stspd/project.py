@@ -14,6 +14,7 @@ import os
 import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .problems import Problem, ProblemError
@@ -62,20 +63,37 @@ def read_inside(root: Path, path: Path, limit: int) -> bytes:
     pipe put in its place meanwhile cannot block the reading.
     """
     try:
-        real = path.resolve(strict=True)
-        if not real.is_relative_to(root.resolve()):
-            kind = "lien symbolique" if path.is_symlink() else "chemin"
+        real = os.path.realpath(path, strict=True)
+        if not _inside(real, _real_root(os.path.abspath(root))):
+            kind = "lien symbolique" if os.path.islink(path) else "chemin"
             raise Outside(f"{kind} qui mène hors du dossier du projet : stspd ne le lit pas ; copiez le fichier dans le projet")
         _check_kind(os.stat(real), limit)
         descriptor = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except (RuntimeError, OSError) as error:  # Python < 3.13 says a symlink loop with a RuntimeError
         raise _refusal(error) from None
-    with os.fdopen(descriptor, "rb") as file:
-        _check_kind(os.fstat(file.fileno()), limit)
-        data = file.read(limit + 1)
-    if len(data) > limit:  # it grew since it was looked at
+    try:
+        _check_kind(os.fstat(descriptor), limit)
+        chunks, size = [], 0
+        while size <= limit and (chunk := os.read(descriptor, limit + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as error:
+        raise _refusal(error) from None
+    finally:
+        os.close(descriptor)
+    if size > limit:  # it grew since it was looked at
         raise Refused(_too_big(limit))
-    return data
+    return b"".join(chunks)
+
+
+@lru_cache(maxsize=8)
+def _real_root(root: str) -> str:
+    """The project folder (an absolute path), links resolved: once, not for each of a thousand fiches."""
+    return os.path.realpath(root)
+
+
+def _inside(real: str, folder: str) -> bool:
+    return real == folder or real.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _check_kind(status: os.stat_result, limit: int) -> None:
@@ -112,8 +130,7 @@ def _entries(project: Project, folder: Path, what: str) -> list[Path]:
             if os.path.lexists(folder):
                 project.problems.append(_problem(folder, f"{folder.name} devrait être un dossier, où chaque fichier .yaml est {what}"))
             return []
-        real = folder.resolve(strict=True)
-        if not real.is_relative_to(project.root.resolve()):
+        if not _inside(os.path.realpath(folder, strict=True), _real_root(os.path.abspath(project.root))):
             project.problems.append(_problem(folder, "dossier relié (lien symbolique) hors du dossier du projet : stspd ne le lit pas"))
             return []
         with os.scandir(folder) as scan:

@@ -6,7 +6,7 @@ dates exist in the calendar, and resolves `$ref` only among the bundled schemas:
 
 from __future__ import annotations
 
-import calendar
+import datetime
 import json
 import re
 from functools import cache, lru_cache
@@ -142,7 +142,7 @@ def calendar_problem(text: str, *, day_required: bool) -> str | None:
     if not 1 <= month <= 12:
         return f"le mois {match[2]} n'existe pas (01 à 12)"
     if match[3] is not None:
-        days = calendar.monthrange(year, month)[1]
+        days = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.date(year, month, 1)).days
         if not 1 <= int(match[3]) <= days:
             return f"{_MONTHS[month - 1]} {year} compte {days} jours, pas de jour {match[3]}"
     return None
