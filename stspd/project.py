@@ -69,7 +69,7 @@ def read_inside(root: Path, path: Path, limit: int) -> bytes:
             raise Outside(f"{kind} qui mène hors du dossier du projet : stspd ne le lit pas ; copiez le fichier dans le projet")
         _check_kind(os.stat(real), limit)
         descriptor = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except (RuntimeError, OSError) as error:  # Python < 3.13 says a symlink loop with a RuntimeError
+    except OSError as error:
         raise _refusal(error) from None
     try:
         _check_kind(os.fstat(descriptor), limit)
@@ -109,9 +109,9 @@ def _too_big(limit: int) -> str:
     return f"trop volumineux : {f'{limit // 1_000_000} Mo' if limit >= 1_000_000 else f'{limit // 1000} ko'} au plus"
 
 
-def _refusal(error: Exception) -> Refused:
+def _refusal(error: OSError) -> Refused:
     """An operating system's error said in French (its own words are English, or in the machine's language)."""
-    if isinstance(error, RuntimeError) or getattr(error, "errno", None) == errno.ELOOP:
+    if error.errno == errno.ELOOP:
         return Refused("boucle de liens symboliques : ce lien ne mène à aucun fichier ; remplacez-le par le fichier")
     if isinstance(error, FileNotFoundError):
         return Absent("introuvable (ou lien symbolique vers un fichier absent)")
@@ -119,7 +119,7 @@ def _refusal(error: Exception) -> Refused:
         return Refused("illisible : accès refusé ; vérifiez les droits de lecture")
     if isinstance(error, NotADirectoryError):
         return Absent("introuvable : un élément du chemin n'est pas un dossier")
-    code = errno.errorcode.get(getattr(error, "errno", None) or 0, "inconnue")
+    code = errno.errorcode.get(error.errno or 0, "inconnue")
     return Refused(f"illisible : le système refuse de le lire (erreur {code})")
 
 
@@ -135,7 +135,7 @@ def _entries(project: Project, folder: Path, what: str) -> list[Path]:
             return []
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
-    except (RuntimeError, OSError) as error:
+    except OSError as error:
         project.problems.append(_problem(folder, str(_refusal(error))))
         return []
     found = []
