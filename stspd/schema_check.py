@@ -52,6 +52,8 @@ def check(document: Document, kind: str, root: Path) -> Iterator[Problem]:
         yield from _errors(document, declared)
     except Unresolvable as error:  # a $ref that only this data reaches, to nothing bundled: never fetched
         yield _at_declaration(document, f"schéma déclaré « {document.declared_schema} » {_foreign_reference(str(getattr(error, 'ref', error)))}")
+    except RecursionError:  # {"$ref": "#"}: a schema that refers to itself before saying anything
+        yield _at_declaration(document, f"schéma déclaré « {document.declared_schema} » refusé : il renvoie à lui-même sans fin ($ref)")
 
 
 class _Refused(Exception):

@@ -84,6 +84,11 @@ def test_a_project_schema_refers_to_nothing_foreign(project, schema, message):
     assert refusal(project, "../mien.json").startswith(f"schéma déclaré « ../mien.json » {message}")
 
 
+def test_a_project_schema_that_refers_to_itself_without_end(project):
+    (project / "mien.json").write_text('{"$ref": "#"}', encoding="utf-8")
+    assert refusal(project, "../mien.json") == "schéma déclaré « ../mien.json » refusé : il renvoie à lui-même sans fin ($ref)"
+
+
 def test_a_project_schema_that_is_not_json(project):
     (project / "mien.json").write_text('{"type": \n', encoding="utf-8")
     assert refusal(project, "../mien.json") == "schéma déclaré « ../mien.json » illisible : JSON invalide à la ligne 2, colonne 1"
