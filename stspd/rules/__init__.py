@@ -10,7 +10,17 @@ from collections.abc import Iterator
 from ..index import Index
 from ..problems import Problem
 from ..project import Project
-from . import diagnostic_fragments, evaluation_scope, funding, logo, national_measures, period, references, table_shape, unique_ids
+from . import (
+    diagnostic_fragments,
+    evaluation_scope,
+    funding,
+    logo,
+    national_measures,
+    period,
+    references,
+    table_shape,
+    unique_ids,
+)
 
 RULES = (unique_ids, references, national_measures, period, funding, table_shape, evaluation_scope, diagnostic_fragments, logo)
 
