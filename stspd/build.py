@@ -48,6 +48,10 @@ class BuildError(Exception):
 
 
 
+class NoEvaluation(Exception):
+    """The bilan asked for has no evaluation to stand on: a misuse, exit 2."""
+
+
 class InvalidProject(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__(f"{len(problems)} problems")
@@ -60,7 +64,8 @@ class Settings:
     formats: tuple[str, ...]
     output: Path
     templates: Path | None = None
-    year: int | None = None  # set: the bilan of that year, instead of the strategy
+    bilan: bool = False  # the yearly bilan instead of the strategy
+    year: int | None = None  # the bilan's year; None: the last one evaluated
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,7 @@ def build(settings: Settings) -> list[Path]:
         raise InvalidProject(problems)
     view = model.build(project)
     stamp = timestamp(view["strategie"])
-    source = _bilan_source(view, settings) if settings.year else _strategy_source(view, settings, stamp)
+    source = _bilan_source(view, settings) if settings.bilan else _strategy_source(view, settings, stamp)
     made = _Formats(settings, view, source, stamp).make(settings.formats)
     return atomic.write_all({settings.output / f"{source.stem}.{fmt}": made[fmt] for fmt in settings.formats})
 
@@ -102,14 +107,18 @@ def _bilan_source(view: dict, settings: Settings) -> Source:
 
     from . import bilan, charts
 
-    if settings.year not in bilan.years(view):
-        raise BuildError(f"aucune évaluation pour {settings.year} (évaluations : {', '.join(map(str, bilan.years(view))) or 'aucune'})")
-    view = bilan.build(view, settings.year)
+    evaluated = sorted(bilan.years(view))
+    if not evaluated:
+        raise NoEvaluation("le projet n'a aucune évaluation (evaluations/AAAA.yaml) : pas de bilan possible")
+    year = evaluated[-1] if settings.year is None else settings.year
+    if year not in evaluated:
+        raise NoEvaluation(f"--year {year} : aucune évaluation cette année-là (évaluations : {', '.join(map(str, evaluated))})")
+    view = bilan.build(view, year)
     images = charts.all_charts(view)
     inline = {name: "data:image/png;base64," + base64.b64encode(png).decode() for name, png in images.items()}
     text = _render_markdown(view, settings, "bilan.md.j2", images=inline)
     typst_text = _render_markdown(view, settings, "bilan.md.j2", images={name: name for name in images})
-    return Source(f"bilan-{settings.year}", text, typst_text, images, (*inline.values(), *images))
+    return Source(f"bilan-{year}", text, typst_text, images, (*inline.values(), *images))
 
 
 def _render_markdown(view: dict, settings: Settings, template: str, **extra) -> str:

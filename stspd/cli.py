@@ -172,11 +172,12 @@ def build(projet: Path, formats: str, output: Path, templates_dir: Path | None) 
     """
     from .build import FORMATS
 
-    _build_documents(projet, _formats(formats, FORMATS), output, templates_dir, None)
+    _build_documents(projet, _formats(formats, FORMATS), output, templates_dir)
 
 
-def _build_documents(projet: Path, wanted: tuple[str, ...], output: Path, templates_dir: Path | None, year: int | None) -> None:
-    from .build import BuildError, InvalidProject, Settings, ignored_template_files
+def _build_documents(projet: Path, wanted: tuple[str, ...], output: Path, templates_dir: Path | None, bilan: bool = False,
+                     year: int | None = None) -> None:
+    from .build import BuildError, InvalidProject, NoEvaluation, Settings, ignored_template_files
     from .build import build as build_documents
     from .project import NotAProject
     from .report import render
@@ -185,8 +186,8 @@ def _build_documents(projet: Path, wanted: tuple[str, ...], output: Path, templa
         click.echo(f"Attention : {projet / name} n'est pas utilisé ; un modèle de la commune se donne avec --templates DOSSIER "
                    "(le dossier du projet ne contient que des données)", err=True)
     try:
-        written = build_documents(Settings(projet, wanted, output, templates_dir, year))
-    except NotAProject as error:
+        written = build_documents(Settings(projet, wanted, output, templates_dir, bilan, year))
+    except (NotAProject, NoEvaluation) as error:
         raise Misuse(str(error)) from None
     except InvalidProject as error:
         summary = f"{_count(len(error.problems), 'erreur', 'erreurs')} : rien n'a été écrit."
@@ -399,15 +400,6 @@ def grid_import(projet: Path, classeur: Path, dry_run: bool, force: bool) -> Non
 @TEMPLATES
 def bilan(projet: Path, year: int | None, formats: str, output: Path, templates_dir: Path | None) -> None:
     """Produire le bilan annuel pour la séance plénière : synthèse par axe, graphiques, changements, difficultés, grille."""
-    import re as _re
-
     from .build import FORMATS
 
-    wanted = _formats(formats, FORMATS)
-    years = sorted(int(p.stem) for p in (projet / "evaluations").glob("*.y*ml") if _re.fullmatch(r"\d{4}", p.stem))
-    if not years:
-        raise Misuse(f"{projet} n'a aucune évaluation (evaluations/AAAA.yaml) : pas de bilan possible")
-    if year is not None and year not in years:
-        raise Misuse(f"--year {year} : aucune évaluation cette année-là (évaluations : {', '.join(map(str, years))})")
-    year = year or years[-1]
-    _build_documents(projet, wanted, output, templates_dir, year)
+    _build_documents(projet, _formats(formats, FORMATS), output, templates_dir, bilan=True, year=year)
