@@ -49,11 +49,34 @@ def main() -> None:
         markdown = str(Path(folder) / "strategie.md")
         reference = str(REPO / "templates" / "reference.docx")
         # pandoc alone: the very conversion stspd asks of it, on the Markdown stspd wrote
-        alone = [pandoc_path(), *RTS, markdown, "--from", READER, "--to", "docx", "--sandbox", "--standalone",
-                 "--lua-filter", str(GUARD), "--lua-filter", str(REPO / "templates" / "stspd.lua"), "--toc", "--toc-depth=2",
-                 "--reference-doc", reference, "-o", str(Path(folder) / "seul.docx")]
-        pandoc, docx, everything = best_of_interleaved([
-            alone, [*stspd, "--format", "docx", "--output", folder], [*stspd, "--format", "docx,odt,pdf,html,md", "--output", folder]])
+        alone = [
+            pandoc_path(),
+            *RTS,
+            markdown,
+            "--from",
+            READER,
+            "--to",
+            "docx",
+            "--sandbox",
+            "--standalone",
+            "--lua-filter",
+            str(GUARD),
+            "--lua-filter",
+            str(REPO / "templates" / "stspd.lua"),
+            "--toc",
+            "--toc-depth=2",
+            "--reference-doc",
+            reference,
+            "-o",
+            str(Path(folder) / "seul.docx"),
+        ]
+        pandoc, docx, everything = best_of_interleaved(
+            [
+                alone,
+                [*stspd, "--format", "docx", "--output", folder],
+                [*stspd, "--format", "docx,odt,pdf,html,md", "--output", folder],
+            ]
+        )
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run([*stspd, "--format", "docx,odt,pdf,html,md", "--output", folder], check=True, capture_output=True)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)

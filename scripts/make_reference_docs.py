@@ -36,8 +36,8 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 import docx
 import pypandoc
@@ -52,17 +52,17 @@ from lxml import etree
 # Design constants (shared by the DOCX and the ODT)
 # --------------------------------------------------------------------------
 
-FONT = "Calibri"            # LibreOffice substitutes the metric-compatible Carlito
-BLUE_DARK = "1F3864"        # headings 1-2, title, table header row, links
-BLUE = "2E5597"             # headings 3-4, subtitle, quote bar
-GREY = "595959"             # author, date, captions
-GREY_LIGHT = "7F7F7F"       # running header and footer
-GREY_TEXT = "404040"        # quotations
-BORDER = "BFBFBF"           # table grid
+FONT = "Calibri"  # LibreOffice substitutes the metric-compatible Carlito
+BLUE_DARK = "1F3864"  # headings 1-2, title, table header row, links
+BLUE = "2E5597"  # headings 3-4, subtitle, quote bar
+GREY = "595959"  # author, date, captions
+GREY_LIGHT = "7F7F7F"  # running header and footer
+GREY_TEXT = "404040"  # quotations
+BORDER = "BFBFBF"  # table grid
 
 PAGE_W_CM, PAGE_H_CM = 21.0, 29.7
 MARGIN_LR_CM, MARGIN_TB_CM, HF_DIST_CM = 2.2, 2.0, 1.0
-TEXT_W_CM = PAGE_W_CM - 2 * MARGIN_LR_CM          # 16.6 cm
+TEXT_W_CM = PAGE_W_CM - 2 * MARGIN_LR_CM  # 16.6 cm
 
 
 def twips(cm: float) -> int:
@@ -70,7 +70,7 @@ def twips(cm: float) -> int:
     return round(cm / 2.54 * 1440)
 
 
-TEXT_W_TW = twips(TEXT_W_CM)                       # 9411
+TEXT_W_TW = twips(TEXT_W_CM)  # 9411
 
 HEADER_PLACEHOLDER = "STSPD"
 
@@ -89,8 +89,7 @@ def pandoc_default(name: str) -> bytes:
     proc = subprocess.run(
         [pandoc, "--print-default-data-file", name],
         check=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        capture_output=True,
     )
     return proc.stdout
 
@@ -118,42 +117,139 @@ def zip_bytes(entries: Iterable[tuple[str, bytes]], stored: frozenset[str] = fro
 
 # Schema order of the children we touch (WordprocessingML is order-sensitive).
 PPR_ORDER = [
-    "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
-    "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd",
-    "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
-    "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN",
-    "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
-    "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
-    "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
-    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+    "w:pStyle",
+    "w:keepNext",
+    "w:keepLines",
+    "w:pageBreakBefore",
+    "w:framePr",
+    "w:widowControl",
+    "w:numPr",
+    "w:suppressLineNumbers",
+    "w:pBdr",
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
     "w:pPrChange",
 ]
 RPR_ORDER = [
-    "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps",
-    "w:smallCaps", "w:strike", "w:dstrike", "w:outline", "w:shadow",
-    "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid", "w:vanish",
-    "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern", "w:position",
-    "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd",
-    "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang",
-    "w:eastAsianLayout", "w:specVanish", "w:oMath",
+    "w:rStyle",
+    "w:rFonts",
+    "w:b",
+    "w:bCs",
+    "w:i",
+    "w:iCs",
+    "w:caps",
+    "w:smallCaps",
+    "w:strike",
+    "w:dstrike",
+    "w:outline",
+    "w:shadow",
+    "w:emboss",
+    "w:imprint",
+    "w:noProof",
+    "w:snapToGrid",
+    "w:vanish",
+    "w:webHidden",
+    "w:color",
+    "w:spacing",
+    "w:w",
+    "w:kern",
+    "w:position",
+    "w:sz",
+    "w:szCs",
+    "w:highlight",
+    "w:u",
+    "w:effect",
+    "w:bdr",
+    "w:shd",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
 ]
 STYLE_ORDER = [
-    "w:name", "w:aliases", "w:basedOn", "w:next", "w:link", "w:autoRedefine",
-    "w:hidden", "w:uiPriority", "w:semiHidden", "w:unhideWhenUsed",
-    "w:qFormat", "w:locked", "w:personal", "w:personalCompose",
-    "w:personalReply", "w:rsid", "w:pPr", "w:rPr", "w:tblPr", "w:trPr",
-    "w:tcPr", "w:tblStylePr",
+    "w:name",
+    "w:aliases",
+    "w:basedOn",
+    "w:next",
+    "w:link",
+    "w:autoRedefine",
+    "w:hidden",
+    "w:uiPriority",
+    "w:semiHidden",
+    "w:unhideWhenUsed",
+    "w:qFormat",
+    "w:locked",
+    "w:personal",
+    "w:personalCompose",
+    "w:personalReply",
+    "w:rsid",
+    "w:pPr",
+    "w:rPr",
+    "w:tblPr",
+    "w:trPr",
+    "w:tcPr",
+    "w:tblStylePr",
 ]
 TBLPR_ORDER = [
-    "w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual",
-    "w:tblStyleRowBandSize", "w:tblStyleColBandSize", "w:tblW", "w:jc",
-    "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout",
-    "w:tblCellMar", "w:tblLook",
+    "w:tblStyle",
+    "w:tblpPr",
+    "w:tblOverlap",
+    "w:bidiVisual",
+    "w:tblStyleRowBandSize",
+    "w:tblStyleColBandSize",
+    "w:tblW",
+    "w:jc",
+    "w:tblCellSpacing",
+    "w:tblInd",
+    "w:tblBorders",
+    "w:shd",
+    "w:tblLayout",
+    "w:tblCellMar",
+    "w:tblLook",
 ]
 TCPR_ORDER = [
-    "w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge",
-    "w:tcBorders", "w:shd", "w:noWrap", "w:tcMar", "w:textDirection",
-    "w:tcFitText", "w:vAlign", "w:hideMark",
+    "w:cnfStyle",
+    "w:tcW",
+    "w:gridSpan",
+    "w:hMerge",
+    "w:vMerge",
+    "w:tcBorders",
+    "w:shd",
+    "w:noWrap",
+    "w:tcMar",
+    "w:textDirection",
+    "w:tcFitText",
+    "w:vAlign",
+    "w:hideMark",
 ]
 TBLSTYLEPR_ORDER = ["w:pPr", "w:rPr", "w:tblPr", "w:trPr", "w:tcPr"]
 DOCDEFAULTS_ORDER = ["w:rPrDefault", "w:pPrDefault"]
@@ -165,7 +261,7 @@ def _ensure(parent, tag: str, order: list[str]):
     if el is not None:
         return el
     el = OxmlElement(tag)
-    later = {qn(t) for t in order[order.index(tag) + 1:]}
+    later = {qn(t) for t in order[order.index(tag) + 1 :]}
     for child in parent:
         if child.tag in later:
             child.addprevious(el)
@@ -199,13 +295,19 @@ def _onoff(parent, tag: str, order: list[str], value: bool | None) -> None:
         _replace(parent, tag, order, val="0")
 
 
-def set_rpr(rpr, *, font: str | None = None, size: float | None = None,
-            bold: bool | None = None, italic: bool | None = None,
-            color: str | None = None, underline: str | None = None) -> None:
+def set_rpr(
+    rpr,
+    *,
+    font: str | None = None,
+    size: float | None = None,
+    bold: bool | None = None,
+    italic: bool | None = None,
+    color: str | None = None,
+    underline: str | None = None,
+) -> None:
     """Set run properties on a ``w:rPr`` element."""
     if font is not None:
-        _replace(rpr, "w:rFonts", RPR_ORDER, ascii=font, hAnsi=font,
-                 eastAsia=font, cs=font)
+        _replace(rpr, "w:rFonts", RPR_ORDER, ascii=font, hAnsi=font, eastAsia=font, cs=font)
     _onoff(rpr, "w:b", RPR_ORDER, bold)
     _onoff(rpr, "w:bCs", RPR_ORDER, bold)
     _onoff(rpr, "w:i", RPR_ORDER, italic)
@@ -220,12 +322,21 @@ def set_rpr(rpr, *, font: str | None = None, size: float | None = None,
         _replace(rpr, "w:u", RPR_ORDER, val=underline)
 
 
-def set_ppr(ppr, *, before: int | None = None, after: int | None = None,
-            line: int | None = None, jc: str | None = None,
-            keep_next: bool | None = None, keep_lines: bool | None = None,
-            page_break: bool | None = None, contextual: bool | None = None,
-            ind: dict | None = None, borders: dict | None = None,
-            tabs: list[tuple[str, int, str]] | None = None) -> None:
+def set_ppr(
+    ppr,
+    *,
+    before: int | None = None,
+    after: int | None = None,
+    line: int | None = None,
+    jc: str | None = None,
+    keep_next: bool | None = None,
+    keep_lines: bool | None = None,
+    page_break: bool | None = None,
+    contextual: bool | None = None,
+    ind: dict | None = None,
+    borders: dict | None = None,
+    tabs: list[tuple[str, int, str]] | None = None,
+) -> None:
     """Set paragraph properties on a ``w:pPr`` element.
 
     Spacing values are in twips; ``line`` in 240ths of a line (276 = 1.15).
@@ -275,10 +386,19 @@ def style_el(styles_el, style_id: str):
     raise KeyError(style_id)
 
 
-def new_style(styles_el, style_type: str, style_id: str, name: str, *,
-              based_on: str | None = None, next_: str | None = None,
-              ui_priority: int | None = None, custom: bool = False,
-              qformat: bool = False, unhide: bool = False):
+def new_style(
+    styles_el,
+    style_type: str,
+    style_id: str,
+    name: str,
+    *,
+    based_on: str | None = None,
+    next_: str | None = None,
+    ui_priority: int | None = None,
+    custom: bool = False,
+    qformat: bool = False,
+    unhide: bool = False,
+):
     """Create (or recreate) a style element appended to ``w:styles``."""
     for st in styles_el.findall(qn("w:style")):
         if st.get(qn("w:styleId")) == style_id:
@@ -317,8 +437,7 @@ def strip_theme_fonts(root) -> None:
     ``w:asciiTheme`` & co. win over ``w:ascii`` in Word, so any left over
     would bring back the theme's font (Aptos in pandoc's default).
     """
-    theme_attrs = [qn("w:" + a) for a in
-                   ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")]
+    theme_attrs = [qn("w:" + a) for a in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")]
     for rfonts in root.iter(qn("w:rFonts")):
         if any(rfonts.get(a) is not None for a in theme_attrs):
             for a in theme_attrs:
@@ -370,22 +489,24 @@ def build_styles(styles_el) -> None:
     title = st("Title")
     tppr = ppr_of(title)
     _remove(tppr, "w:contextualSpacing")
-    set_ppr(tppr, before=2880, after=240, line=240, jc="left", keep_next=True,
-            borders={"bottom": (12, 6, BLUE_DARK)})
+    set_ppr(tppr, before=2880, after=240, line=240, jc="left", keep_next=True, borders={"bottom": (12, 6, BLUE_DARK)})
     set_rpr(rpr_of(title), font=FONT, size=28, bold=True, color=BLUE_DARK)
 
     # Subtitle, Author and Date are based on Title in pandoc's default: base
     # them on Normal so that they inherit neither its rule nor its bold.
-    for sid, size, col, before, after in (("Subtitle", 16, BLUE, 120, 480),
-                                          ("Author", 12, GREY, 120, 60),
-                                          ("Date", 12, GREY, 60, 60)):
+    for sid, size, col, before, after in (
+        ("Subtitle", 16, BLUE, 120, 480),
+        ("Author", 12, GREY, 120, 60),
+        ("Date", 12, GREY, 60, 60),
+    ):
         s = st(sid)
         _replace(s, "w:basedOn", STYLE_ORDER, val="Normal")
         _remove(s, "w:pPr", "w:rPr")
         # the date closes the cover block: no "keep with next" into the page
         # break that follows it (contents or first Heading 1)
-        set_ppr(ppr_of(s), before=before, after=after, line=240, jc="left",
-                keep_next=True if sid != "Date" else None, keep_lines=True)
+        set_ppr(
+            ppr_of(s), before=before, after=after, line=240, jc="left", keep_next=True if sid != "Date" else None, keep_lines=True
+        )
         set_rpr(rpr_of(s), font=FONT, size=size, bold=False, color=col)
 
     # pandoc's abstract (the signatories of the strategy, on the cover page)
@@ -409,9 +530,17 @@ def build_styles(styles_el) -> None:
         h = st(sid)
         _remove(h, "w:semiHidden")
         pp = ppr_of(h)
-        set_ppr(pp, before=before, after=after, line=240, keep_next=True,
-                keep_lines=True, page_break=True if brk else None, jc="left",
-                borders={"bottom": (8, 4, BLUE_DARK)} if rule else None)
+        set_ppr(
+            pp,
+            before=before,
+            after=after,
+            line=240,
+            keep_next=True,
+            keep_lines=True,
+            page_break=True if brk else None,
+            jc="left",
+            borders={"bottom": (8, 4, BLUE_DARK)} if rule else None,
+        )
         set_rpr(rpr_of(h), font=FONT, size=size, bold=bold, italic=italic, color=col)
     for n in (7, 8, 9):
         set_rpr(rpr_of(st(f"Heading{n}")), font=FONT, size=10.5, color=GREY)
@@ -422,8 +551,7 @@ def build_styles(styles_el) -> None:
         _remove(char, "w:rPr")
         para_rpr = para.find(qn("w:rPr"))
         if para_rpr is not None:
-            _ensure(char, "w:rPr", STYLE_ORDER).extend(
-                [copy.deepcopy(c) for c in para_rpr])
+            _ensure(char, "w:rPr", STYLE_ORDER).extend([copy.deepcopy(c) for c in para_rpr])
 
     # ---- table of contents
     toc_heading = st("TOCHeading")
@@ -434,33 +562,25 @@ def build_styles(styles_el) -> None:
     _remove(trpr, "w:b", "w:bCs")
     set_rpr(trpr, font=FONT, size=18, bold=True, color=BLUE_DARK)
 
-    for level, (indent, before, after, bold) in enumerate(
-            [(0, 120, 40, True), (220, 0, 20, False), (440, 0, 0, False)], start=1):
-        s = new_style(styles_el, "paragraph", f"TOC{level}", f"toc {level}",
-                      based_on="Normal", next_="Normal", ui_priority=39,
-                      unhide=True)
-        set_ppr(ppr_of(s), before=before, after=after,
-                tabs=[("right", TEXT_W_TW, "dot")],
-                ind={"left": indent, "right": 0})
-        set_rpr(rpr_of(s), bold=bold if bold else None,
-                color=BLUE_DARK if level == 1 else None)
+    for level, (indent, before, after, bold) in enumerate([(0, 120, 40, True), (220, 0, 20, False), (440, 0, 0, False)], start=1):
+        s = new_style(
+            styles_el, "paragraph", f"TOC{level}", f"toc {level}", based_on="Normal", next_="Normal", ui_priority=39, unhide=True
+        )
+        set_ppr(ppr_of(s), before=before, after=after, tabs=[("right", TEXT_W_TW, "dot")], ind={"left": indent, "right": 0})
+        set_rpr(rpr_of(s), bold=bold if bold else None, color=BLUE_DARK if level == 1 else None)
 
     # ---- running header and footer
     for sid, name in (("Header", "header"), ("Footer", "footer")):
-        s = new_style(styles_el, "paragraph", sid, name, based_on="Normal",
-                      ui_priority=99, unhide=True)
-        set_ppr(ppr_of(s), before=0, after=0, line=240,
-                tabs=[("center", TEXT_W_TW // 2, "none"), ("right", TEXT_W_TW, "none")])
+        s = new_style(styles_el, "paragraph", sid, name, based_on="Normal", ui_priority=99, unhide=True)
+        set_ppr(ppr_of(s), before=0, after=0, line=240, tabs=[("center", TEXT_W_TW // 2, "none"), ("right", TEXT_W_TW, "none")])
         set_rpr(rpr_of(s), size=8.5, color=GREY_LIGHT)
 
     # ---- quotations
     block = st("BlockText")
-    set_ppr(ppr_of(block), before=120, after=120, ind={"left": 284, "right": 0, "firstLine": 0},
-            borders={"left": (18, 8, BLUE)})
+    set_ppr(ppr_of(block), before=120, after=120, ind={"left": 284, "right": 0, "firstLine": 0}, borders={"left": (18, 8, BLUE)})
     set_rpr(rpr_of(block), color=GREY_TEXT)
     fblock = st("FootnoteBlockText")
-    set_ppr(ppr_of(fblock), ind={"left": 284, "right": 0, "firstLine": 0},
-            borders={"left": (12, 6, BLUE)})
+    set_ppr(ppr_of(fblock), ind={"left": 284, "right": 0, "firstLine": 0}, borders={"left": (12, 6, BLUE)})
 
     # ---- footnotes
     set_ppr(ppr_of(st("FootnoteText")), before=0, after=40, line=240)
@@ -571,8 +691,17 @@ def edit_font_table(xml: bytes) -> bytes:
         ("charset", {"val": "00"}),
         ("family", {"val": "swiss"}),
         ("pitch", {"val": "variable"}),
-        ("sig", {"usb0": "E4002EFF", "usb1": "C000247B", "usb2": "00000009",
-                 "usb3": "00000000", "csb0": "000001FF", "csb1": "00000000"}),
+        (
+            "sig",
+            {
+                "usb0": "E4002EFF",
+                "usb1": "C000247B",
+                "usb2": "00000009",
+                "usb3": "00000000",
+                "csb0": "000001FF",
+                "csb1": "00000000",
+            },
+        ),
     ):
         el = etree.SubElement(font, f"{{{w}}}{tag}")
         for k, v in attrs.items():
@@ -702,9 +831,17 @@ class OdtStyles:
                 return st
         return None
 
-    def style(self, name: str, family: str = "paragraph", *, parent: str | None = None,
-              display: str | None = None, cls: str | None = None,
-              next_: str | None = None, outline: int | None = None):
+    def style(
+        self,
+        name: str,
+        family: str = "paragraph",
+        *,
+        parent: str | None = None,
+        display: str | None = None,
+        cls: str | None = None,
+        next_: str | None = None,
+        outline: int | None = None,
+    ):
         """Return the named common style, creating it (after the last style) if needed."""
         st = self.find(name, family)
         if st is None:
@@ -753,36 +890,41 @@ class OdtStyles:
             else:
                 el.set(name, str(value))
 
-    def text(self, st, *, font: str | None = None, size: float | str | None = None,
-             bold: bool | None = None, italic: bool | None = None,
-             color_: str | None = None, underline: bool | None = None) -> None:
+    def text(
+        self,
+        st,
+        *,
+        font: str | None = None,
+        size: float | str | None = None,
+        bold: bool | None = None,
+        italic: bool | None = None,
+        color_: str | None = None,
+        underline: bool | None = None,
+    ) -> None:
         tp = self.props(st, "text")
         if font is not None:
-            self.set(tp, style_font_name=font, style_font_name_asian=font,
-                     style_font_name_complex=font)
+            self.set(tp, style_font_name=font, style_font_name_asian=font, style_font_name_complex=font)
         if size is not None:
             value = f"{size}pt" if isinstance(size, (int, float)) else size
-            self.set(tp, fo_font_size=value, style_font_size_asian=value,
-                     style_font_size_complex=value)
+            self.set(tp, fo_font_size=value, style_font_size_asian=value, style_font_size_complex=value)
         if bold is not None:
             w = "bold" if bold else "normal"
-            self.set(tp, fo_font_weight=w, style_font_weight_asian=w,
-                     style_font_weight_complex=w)
+            self.set(tp, fo_font_weight=w, style_font_weight_asian=w, style_font_weight_complex=w)
         if italic is not None:
             s = "italic" if italic else "normal"
-            self.set(tp, fo_font_style=s, style_font_style_asian=s,
-                     style_font_style_complex=s)
+            self.set(tp, fo_font_style=s, style_font_style_asian=s, style_font_style_complex=s)
         if color_ is not None:
             self.set(tp, fo_color=color(color_))
         if underline is not None:
             if underline:
-                self.set(tp, style_text_underline_style="solid",
-                         style_text_underline_width="auto",
-                         style_text_underline_color="font-color")
+                self.set(
+                    tp,
+                    style_text_underline_style="solid",
+                    style_text_underline_width="auto",
+                    style_text_underline_color="font-color",
+                )
             else:
-                self.set(tp, style_text_underline_style="none",
-                         style_text_underline_width=None,
-                         style_text_underline_color=None)
+                self.set(tp, style_text_underline_style="none", style_text_underline_width=None, style_text_underline_color=None)
 
     def para(self, st, **attrs) -> None:
         self.set(self.props(st, "paragraph"), **attrs)
@@ -820,9 +962,14 @@ def build_odt_styles(xml: bytes) -> bytes:
         fam = default.get(q("style:family"))
         if fam in ("paragraph", "graphic"):
             tp = default.find(q("style:text-properties"))
-            s.set(tp, fo_language="fr", fo_country="FR",
-                  fo_font_size="10.5pt", style_font_size_asian="10.5pt",
-                  style_font_size_complex="10.5pt")
+            s.set(
+                tp,
+                fo_language="fr",
+                fo_country="FR",
+                fo_font_size="10.5pt",
+                style_font_size_asian="10.5pt",
+                style_font_size_complex="10.5pt",
+            )
             if fam == "paragraph":
                 s.set(tp, style_font_name=FONT, style_font_name_complex=FONT)
                 pp = default.find(q("style:paragraph-properties"))
@@ -830,46 +977,71 @@ def build_odt_styles(xml: bytes) -> bytes:
 
     # ---- body
     standard = s.style("Standard")
-    s.para(standard, fo_line_height="115%", fo_text_align="start",
-           style_justify_single_word="false", fo_orphans="2", fo_widows="2")
+    s.para(
+        standard, fo_line_height="115%", fo_text_align="start", style_justify_single_word="false", fo_orphans="2", fo_widows="2"
+    )
     s.text(standard, font=FONT, size=10.5)
     body = s.style("Text_20_body")
     # ODF adds the two margins (Word takes the larger one): 3 pt + 3 pt gives
     # 6 pt between body paragraphs, and pandoc's tight-list items (automatic
     # styles with no margin) keep 3 pt from the text around them.
-    s.para(body, fo_margin_top=pt_to_cm(3), fo_margin_bottom=pt_to_cm(3),
-           style_contextual_spacing="false")
+    s.para(body, fo_margin_top=pt_to_cm(3), fo_margin_bottom=pt_to_cm(3), style_contextual_spacing="false")
     first = s.style("First_20_paragraph")
     s.para(first, fo_margin_top=pt_to_cm(3), fo_margin_bottom=pt_to_cm(3))
 
     # ---- cover page
     title = s.style("Title", parent="Standard", cls="chapter", next_="Subtitle")
-    s.para(title, fo_margin_top="5cm", fo_margin_bottom=pt_to_cm(12),
-           fo_line_height="100%", fo_text_align="start",
-           fo_border_bottom=f"1.5pt solid {color(BLUE_DARK)}",
-           fo_border_top="none", fo_border_left="none", fo_border_right="none",
-           fo_padding_bottom=pt_to_cm(6), fo_keep_with_next="always")
+    s.para(
+        title,
+        fo_margin_top="5cm",
+        fo_margin_bottom=pt_to_cm(12),
+        fo_line_height="100%",
+        fo_text_align="start",
+        fo_border_bottom=f"1.5pt solid {color(BLUE_DARK)}",
+        fo_border_top="none",
+        fo_border_left="none",
+        fo_border_right="none",
+        fo_padding_bottom=pt_to_cm(6),
+        fo_keep_with_next="always",
+    )
     s.text(title, font=FONT, size=28, bold=True, color_=BLUE_DARK)
     subtitle = s.style("Subtitle", parent="Standard", cls="chapter", next_="Text_20_body")
-    s.para(subtitle, fo_margin_top=pt_to_cm(6), fo_margin_bottom=pt_to_cm(24),
-           fo_line_height="100%", fo_text_align="start", fo_keep_with_next="always")
+    s.para(
+        subtitle,
+        fo_margin_top=pt_to_cm(6),
+        fo_margin_bottom=pt_to_cm(24),
+        fo_line_height="100%",
+        fo_text_align="start",
+        fo_keep_with_next="always",
+    )
     s.text(subtitle, font=FONT, size=16, bold=False, italic=False, color_=BLUE)
     for name, before in (("Author", 6), ("Date", 3)):
         st = s.style(name, parent="Standard")
-        s.para(st, fo_margin_top=pt_to_cm(before), fo_margin_bottom=pt_to_cm(3),
-               fo_line_height="100%", fo_text_align="start")
+        s.para(st, fo_margin_top=pt_to_cm(before), fo_margin_bottom=pt_to_cm(3), fo_line_height="100%", fo_text_align="start")
         s.text(st, font=FONT, size=12, color_=GREY)
     # the signatories, on the cover page: pandoc's ODT writer drops the
     # abstract, stspd writes these two styles itself (as the DOCX ones)
-    abstract_title = s.style("Abstract_20_Title", parent="Standard",
-                             display="Abstract Title", next_="Abstract")
-    s.para(abstract_title, fo_margin_top=pt_to_cm(36), fo_margin_bottom=pt_to_cm(4),
-           fo_margin_left="0cm", fo_margin_right="0cm", fo_line_height="100%",
-           fo_text_align="start", fo_keep_with_next="always")
+    abstract_title = s.style("Abstract_20_Title", parent="Standard", display="Abstract Title", next_="Abstract")
+    s.para(
+        abstract_title,
+        fo_margin_top=pt_to_cm(36),
+        fo_margin_bottom=pt_to_cm(4),
+        fo_margin_left="0cm",
+        fo_margin_right="0cm",
+        fo_line_height="100%",
+        fo_text_align="start",
+        fo_keep_with_next="always",
+    )
     s.text(abstract_title, size=11, bold=True, color_=BLUE_DARK)
     abstract = s.style("Abstract")
-    s.para(abstract, fo_margin_left="0cm", fo_margin_right="0cm",
-           fo_margin_top="0cm", fo_margin_bottom=pt_to_cm(6), fo_text_align="start")
+    s.para(
+        abstract,
+        fo_margin_left="0cm",
+        fo_margin_right="0cm",
+        fo_margin_top="0cm",
+        fo_margin_bottom=pt_to_cm(6),
+        fo_text_align="start",
+    )
     s.text(abstract, size=10.5)
 
     # ---- headings
@@ -885,63 +1057,99 @@ def build_odt_styles(xml: bytes) -> bytes:
         6: (10.5, True, BLUE, 6, 2, False),
     }
     for level, (size, italic, col, before, after, first_level) in levels.items():
-        h = s.style(f"Heading_20_{level}", parent="Heading",
-                    display=f"Heading {level}", outline=level)
-        s.para(h, fo_margin_top=pt_to_cm(before), fo_margin_bottom=pt_to_cm(after),
-               style_contextual_spacing="false", fo_keep_with_next="always",
-               fo_break_before="page" if first_level else None)
+        h = s.style(f"Heading_20_{level}", parent="Heading", display=f"Heading {level}", outline=level)
+        s.para(
+            h,
+            fo_margin_top=pt_to_cm(before),
+            fo_margin_bottom=pt_to_cm(after),
+            style_contextual_spacing="false",
+            fo_keep_with_next="always",
+            fo_break_before="page" if first_level else None,
+        )
         if first_level:
-            s.para(h, fo_border_bottom=f"0.75pt solid {color(BLUE_DARK)}",
-                   fo_border_top="none", fo_border_left="none", fo_border_right="none",
-                   fo_padding_bottom=pt_to_cm(3))
+            s.para(
+                h,
+                fo_border_bottom=f"0.75pt solid {color(BLUE_DARK)}",
+                fo_border_top="none",
+                fo_border_left="none",
+                fo_border_right="none",
+                fo_padding_bottom=pt_to_cm(3),
+            )
         s.text(h, size=size, bold=True, italic=italic, color_=col)
 
     # ---- table of contents (pandoc's --toc in ODT)
-    contents_heading = s.style("Contents_20_Heading", parent="Heading",
-                               display="Contents Heading", cls="index")
-    s.para(contents_heading, fo_margin_top=pt_to_cm(18), fo_margin_bottom=pt_to_cm(8),
-           fo_border_bottom=f"0.75pt solid {color(BLUE_DARK)}",
-           fo_padding_bottom=pt_to_cm(3), fo_break_before="auto")
+    contents_heading = s.style("Contents_20_Heading", parent="Heading", display="Contents Heading", cls="index")
+    s.para(
+        contents_heading,
+        fo_margin_top=pt_to_cm(18),
+        fo_margin_bottom=pt_to_cm(8),
+        fo_border_bottom=f"0.75pt solid {color(BLUE_DARK)}",
+        fo_padding_bottom=pt_to_cm(3),
+        fo_break_before="auto",
+    )
     s.text(contents_heading, size=18, bold=True, color_=BLUE_DARK)
     s.style("Index", parent="Standard", cls="index")
     for level, (indent, bold) in enumerate([(0, True), (0.5, False), (1.0, False)], start=1):
-        st = s.style(f"Contents_20_{level}", parent="Index",
-                     display=f"Contents {level}", cls="index")
-        s.para(st, fo_margin_left=cm(indent), fo_margin_right="0cm",
-               fo_text_indent="0cm", style_auto_text_indent="false",
-               fo_margin_top=pt_to_cm(6 if level == 1 else 0),
-               fo_margin_bottom=pt_to_cm(2 if level == 1 else 1))
+        st = s.style(f"Contents_20_{level}", parent="Index", display=f"Contents {level}", cls="index")
+        s.para(
+            st,
+            fo_margin_left=cm(indent),
+            fo_margin_right="0cm",
+            fo_text_indent="0cm",
+            style_auto_text_indent="false",
+            fo_margin_top=pt_to_cm(6 if level == 1 else 0),
+            fo_margin_bottom=pt_to_cm(2 if level == 1 else 1),
+        )
         s.tabs(st, [(cm(TEXT_W_CM - indent), "right", ".")])
         s.text(st, bold=bold, color_=BLUE_DARK if level == 1 else None)
 
     # ---- quotations
     quote = s.style("Quotations")
-    s.para(quote, fo_margin_left="0.5cm", fo_margin_right="0cm",
-           fo_margin_top=pt_to_cm(6), fo_margin_bottom=pt_to_cm(6),
-           fo_border_left=f"2.25pt solid {color(BLUE)}",
-           fo_border_right="none", fo_border_top="none", fo_border_bottom="none",
-           fo_padding_left="0.25cm")
+    s.para(
+        quote,
+        fo_margin_left="0.5cm",
+        fo_margin_right="0cm",
+        fo_margin_top=pt_to_cm(6),
+        fo_margin_bottom=pt_to_cm(6),
+        fo_border_left=f"2.25pt solid {color(BLUE)}",
+        fo_border_right="none",
+        fo_border_top="none",
+        fo_border_bottom="none",
+        fo_padding_left="0.25cm",
+    )
     s.text(quote, color_=GREY_TEXT)
 
     # ---- tables (cell borders are automatic styles pandoc writes in
     #      content.xml with fo:border="none": only paragraphs can be styled)
     contents = s.style("Table_20_Contents")
-    s.para(contents, fo_margin_left="0.15cm", fo_margin_right="0.15cm",
-           fo_margin_top="0.1cm", fo_margin_bottom="0.1cm",
-           fo_line_height="115%", fo_text_align="start")
+    s.para(
+        contents,
+        fo_margin_left="0.15cm",
+        fo_margin_right="0.15cm",
+        fo_margin_top="0.1cm",
+        fo_margin_bottom="0.1cm",
+        fo_line_height="115%",
+        fo_text_align="start",
+    )
     s.text(contents, size=9.5)
     table_heading = s.style("Table_20_Heading")
-    s.para(table_heading, fo_background_color=color(BLUE_DARK),
-           fo_padding_top="0.1cm", fo_padding_bottom="0.1cm",
-           fo_padding_left="0.15cm", fo_padding_right="0.15cm",
-           fo_margin_left="0cm", fo_margin_right="0cm",
-           fo_margin_top="0cm", fo_margin_bottom="0cm")
+    s.para(
+        table_heading,
+        fo_background_color=color(BLUE_DARK),
+        fo_padding_top="0.1cm",
+        fo_padding_bottom="0.1cm",
+        fo_padding_left="0.15cm",
+        fo_padding_right="0.15cm",
+        fo_margin_left="0cm",
+        fo_margin_right="0cm",
+        fo_margin_top="0cm",
+        fo_margin_bottom="0cm",
+    )
     s.text(table_heading, bold=True, color_="FFFFFF")
 
     # ---- captions
     caption = s.style("Caption")
-    s.para(caption, fo_margin_top=pt_to_cm(6), fo_margin_bottom=pt_to_cm(4),
-           fo_line_height="100%")
+    s.para(caption, fo_margin_top=pt_to_cm(6), fo_margin_bottom=pt_to_cm(4), fo_line_height="100%")
     s.text(caption, size=9, italic=True, color_=GREY)
     for name in ("TableCaption", "FigureCaption"):
         st = s.style(name, parent="Caption")
@@ -961,9 +1169,16 @@ def build_odt_styles(xml: bytes) -> bytes:
     header_style = s.style("Header", parent="Standard", cls="extra")
     footer_style = s.style("Footer", parent="Standard", cls="extra")
     for st, align in ((header_style, "end"), (footer_style, "center")):
-        s.para(st, fo_text_align=align, style_justify_single_word="false",
-               fo_line_height="100%", fo_margin_top="0cm", fo_margin_bottom="0cm",
-               text_number_lines="false", text_line_number="0")
+        s.para(
+            st,
+            fo_text_align=align,
+            style_justify_single_word="false",
+            fo_line_height="100%",
+            fo_margin_top="0cm",
+            fo_margin_bottom="0cm",
+            text_number_lines="false",
+            text_line_number="0",
+        )
         s.tabs(st, [(cm(TEXT_W_CM / 2), "center", None), (cm(TEXT_W_CM), "right", None)])
         s.text(st, size=8.5, color_=GREY_LIGHT)
 
@@ -973,10 +1188,16 @@ def build_odt_styles(xml: bytes) -> bytes:
             s.auto.remove(old)
     layout = s.auto.find(q("style:page-layout"))
     lp = layout.find(q("style:page-layout-properties"))
-    s.set(lp, fo_page_width=cm(PAGE_W_CM), fo_page_height=cm(PAGE_H_CM),
-          style_print_orientation="portrait",
-          fo_margin_top=cm(HF_DIST_CM), fo_margin_bottom=cm(HF_DIST_CM),
-          fo_margin_left=cm(MARGIN_LR_CM), fo_margin_right=cm(MARGIN_LR_CM))
+    s.set(
+        lp,
+        fo_page_width=cm(PAGE_W_CM),
+        fo_page_height=cm(PAGE_H_CM),
+        style_print_orientation="portrait",
+        fo_margin_top=cm(HF_DIST_CM),
+        fo_margin_bottom=cm(HF_DIST_CM),
+        fo_margin_left=cm(MARGIN_LR_CM),
+        fo_margin_right=cm(MARGIN_LR_CM),
+    )
     for old in layout.findall(q("style:header-style")) + layout.findall(q("style:footer-style")):
         layout.remove(old)
     # LibreOffice counts the spacing (0.4 cm) inside the header's min-height:
@@ -984,12 +1205,19 @@ def build_odt_styles(xml: bytes) -> bytes:
     band = cm(MARGIN_TB_CM - HF_DIST_CM)
     hs = etree.SubElement(layout, q("style:header-style"))
     hp = etree.SubElement(hs, q("style:header-footer-properties"))
-    s.set(hp, fo_min_height=band, fo_margin_left="0cm", fo_margin_right="0cm",
-          fo_margin_bottom="0.4cm", style_dynamic_spacing="false")
+    s.set(
+        hp,
+        fo_min_height=band,
+        fo_margin_left="0cm",
+        fo_margin_right="0cm",
+        fo_margin_bottom="0.4cm",
+        style_dynamic_spacing="false",
+    )
     fs = etree.SubElement(layout, q("style:footer-style"))
     fpp = etree.SubElement(fs, q("style:header-footer-properties"))
-    s.set(fpp, fo_min_height=band, fo_margin_left="0cm", fo_margin_right="0cm",
-          fo_margin_top="0.4cm", style_dynamic_spacing="false")
+    s.set(
+        fpp, fo_min_height=band, fo_margin_left="0cm", fo_margin_right="0cm", fo_margin_top="0.4cm", style_dynamic_spacing="false"
+    )
 
     # ---- master page: header "STSPD", footer "Page X sur Y"
     master = s.masters.find(q("style:master-page"))
@@ -1019,10 +1247,12 @@ def build_odt_meta(xml: bytes) -> bytes:
     for tag in ("meta:creation-date", "dc:date", "dc:title", "dc:language"):
         for old in meta.findall(q(tag)):
             meta.remove(old)
-    for tag, value in (("dc:title", "Modèle de référence STSPD"),
-                       ("dc:language", "fr-FR"),
-                       ("meta:creation-date", FIXED_DOC_DATE_ISO),
-                       ("dc:date", FIXED_DOC_DATE_ISO)):
+    for tag, value in (
+        ("dc:title", "Modèle de référence STSPD"),
+        ("dc:language", "fr-FR"),
+        ("meta:creation-date", FIXED_DOC_DATE_ISO),
+        ("dc:date", FIXED_DOC_DATE_ISO),
+    ):
         el = etree.SubElement(meta, q(tag))
         el.text = value
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
@@ -1064,7 +1294,8 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--outdir", type=Path,
+        "--outdir",
+        type=Path,
         default=Path(__file__).resolve().parent.parent / "templates",
         help="folder receiving reference.docx and reference.odt (default: templates/)",
     )

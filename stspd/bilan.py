@@ -34,7 +34,14 @@ def build(view: dict, year: int) -> dict:
     ]
     entries = {e["fiche"]: e for e in evaluation["fiches"]}
     before = {e["fiche"]: e for e in previous["fiches"]} if previous else {}
-    verdicts_before = {(r.fiche["id"], r.indicator["id"]): r.verdict for r in compute.indicator_years(view["fiches"], previous, evaluations.get(year - 2))} if previous else {}
+    verdicts_before = (
+        {
+            (r.fiche["id"], r.indicator["id"]): r.verdict
+            for r in compute.indicator_years(view["fiches"], previous, evaluations.get(year - 2))
+        }
+        if previous
+        else {}
+    )
     return {
         **view,
         "annee": year,
@@ -49,8 +56,11 @@ def build(view: dict, year: int) -> dict:
         "verdict_regle": compute.VERDICT_RULE,
         "verdict_comptes": _count(r.verdict for r in rows),
         "changements": _changes(view["fiches"], entries, before, rows, verdicts_before) if previous else [],
-        "remontees": [(f, entries[f["id"]]) for f in view["fiches"] if f["id"] in entries
-                      and (entries[f["id"]].get("difficultes") or entries[f["id"]].get("suite_detail"))],
+        "remontees": [
+            (f, entries[f["id"]])
+            for f in view["fiches"]
+            if f["id"] in entries and (entries[f["id"]].get("difficultes") or entries[f["id"]].get("suite_detail"))
+        ],
         "grille": grid.rows(view, year),
     }
 
@@ -68,12 +78,24 @@ def _changes(fiches, entries, before, rows, verdicts_before) -> list[dict]:
     for fiche in fiches:
         now, then = entries.get(fiche["id"], {}).get("etat"), before.get(fiche["id"], {}).get("etat")
         moved = [
-            (r.indicator["libelle"], compute.VERDICTS[verdicts_before[(fiche["id"], r.indicator["id"])]], compute.VERDICTS[r.verdict])
+            (
+                r.indicator["libelle"],
+                compute.VERDICTS[verdicts_before[(fiche["id"], r.indicator["id"])]],
+                compute.VERDICTS[r.verdict],
+            )
             for r in rows
-            if r.fiche["id"] == fiche["id"] and (fiche["id"], r.indicator["id"]) in verdicts_before
+            if r.fiche["id"] == fiche["id"]
+            and (fiche["id"], r.indicator["id"]) in verdicts_before
             and verdicts_before[(fiche["id"], r.indicator["id"])] != r.verdict
         ]
         if now != then or moved:
-            result.append({"fiche": fiche, "avant": STATE_LABELS.get(then or "non_evaluee"),
-                           "apres": STATE_LABELS.get(now or "non_evaluee"), "etat_change": now != then, "verdicts": moved})
+            result.append(
+                {
+                    "fiche": fiche,
+                    "avant": STATE_LABELS.get(then or "non_evaluee"),
+                    "apres": STATE_LABELS.get(now or "non_evaluee"),
+                    "etat_change": now != then,
+                    "verdicts": moved,
+                }
+            )
     return result

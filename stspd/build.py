@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
-import re
 import sys
 import tempfile
 import zipfile
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import atomic, fr, markdown, model
-from .children import Children, ChildError, time_limit
+from .children import ChildError, Children, time_limit
 from .pandoc import Conversion, convert
 from .problems import Problem
 from .project import load_project
@@ -44,8 +43,6 @@ TYPST_PREAMBLE = "#show figure: set block(breakable: true)"
 
 class BuildError(Exception):
     """A template or a converter failed: said in French, with what failed."""
-
-
 
 
 class NoEvaluation(Exception):
@@ -170,8 +167,11 @@ class _Formats:
         except ChildError as error:
             raise BadSetting(str(error)) from None
         front, body = markdown.split_front_matter(self.source.text)
-        with tempfile.TemporaryDirectory(prefix="stspd-") as name, ThreadPoolExecutor(max_workers=_cores()) as pool, \
-                Children(limit) as children:
+        with (
+            tempfile.TemporaryDirectory(prefix="stspd-") as name,
+            ThreadPoolExecutor(max_workers=_cores()) as pool,
+            Children(limit) as children,
+        ):
             self.folder, self.children = Path(name), children
             (self.folder / "in.md").write_text(body, encoding="utf-8")
             self.sources = {"": self.folder / "in.md"}
@@ -196,8 +196,15 @@ class _Formats:
             return self.source.text.encode("utf-8")
         conversion, finish = getattr(self, f"_{fmt}")()
         try:
-            converted = convert(self.children, self.folder, self.sources.get(fmt, self.sources[""]), conversion,
-                                self.folder / "meta.yaml", self._file("stspd.lua"), int(self.stamp.timestamp()))
+            converted = convert(
+                self.children,
+                self.folder,
+                self.sources.get(fmt, self.sources[""]),
+                conversion,
+                self.folder / "meta.yaml",
+                self._file("stspd.lua"),
+                int(self.stamp.timestamp()),
+            )
             return finish(converted)
         except _FORMAT_FAILURES as error:
             raise BuildError(f"le format {fmt} n'a pas pu être produit : {error}") from None
@@ -220,8 +227,9 @@ class _Formats:
 
             return normalise_zip(odt, self.iso, edits(self.header))
 
-        return Conversion("odt", "odt", template=self._file("strategie.opendocument"),
-                          reference_doc=self._file("reference.odt")), finish
+        return Conversion(
+            "odt", "odt", template=self._file("strategie.opendocument"), reference_doc=self._file("reference.odt")
+        ), finish
 
     def _html(self) -> tuple[Conversion, Callable[[bytes], bytes]]:
         variables = {"header-includes": HTML_STYLE}
@@ -238,10 +246,17 @@ class _Formats:
         logo_name = f"logo{self.logo.suffix.lower()}" if self.logo else None
         # On the first page's background: content here would push the cover to a page of its own.
         preamble = TYPST_PREAMBLE + (
-            f'\n#set page(background: context if here().page() == 1 {{ place(top + left, dx: 2.2cm, dy: 0.5cm, '
-            f'image("{logo_name}", height: 1.5cm)) }})' if logo_name else "")
-        variables = {"papersize": "a4", "margin": {"x": "2.2cm", "y": "2.5cm"}, "header-includes": preamble,
-                     "include-before": style}
+            f"\n#set page(background: context if here().page() == 1 {{ place(top + left, dx: 2.2cm, dy: 0.5cm, "
+            f'image("{logo_name}", height: 1.5cm)) }})'
+            if logo_name
+            else ""
+        )
+        variables = {
+            "papersize": "a4",
+            "margin": {"x": "2.2cm", "y": "2.5cm"},
+            "header-includes": preamble,
+            "include-before": style,
+        }
 
         def finish(typst_source: bytes) -> bytes:
             folder = self.folder / "typst"  # Typst's root: it reads no file outside it
@@ -251,8 +266,16 @@ class _Formats:
                 files[logo_name] = self.logo.read_bytes()
             for name, content in files.items():
                 (folder / name).write_bytes(content)
-            command = [sys.executable, "-m", "stspd.typst_compile", str(folder), str(folder / "document.typ"),
-                       str(self.folder / "out.pdf"), str(int(self.stamp.timestamp())), self.header]
+            command = [
+                sys.executable,
+                "-m",
+                "stspd.typst_compile",
+                str(folder),
+                str(folder / "document.typ"),
+                str(self.folder / "out.pdf"),
+                str(int(self.stamp.timestamp())),
+                self.header,
+            ]
             self.children.run(command, "Typst (pdf)")
             return (self.folder / "out.pdf").read_bytes()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import yaml
 
@@ -14,7 +14,7 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 
-@lru_cache(maxsize=None)
+@cache
 def national_strategies() -> dict[str, dict]:
     """Each national strategy by id: its axes (number → title and known measures) and measure count."""
     strategies = {}

@@ -10,8 +10,22 @@ import textwrap
 
 from . import compute
 
-_HATCHES = {"realisee": "", "en_cours": "///", "non_engagee": "...", "reportee": "xx", "abandonnee": "\\\\\\", "non_evaluee": "--"}
-_GREYS = {"realisee": "0.15", "en_cours": "0.55", "non_engagee": "0.95", "reportee": "0.75", "abandonnee": "0.35", "non_evaluee": "1.0"}
+_HATCHES = {
+    "realisee": "",
+    "en_cours": "///",
+    "non_engagee": "...",
+    "reportee": "xx",
+    "abandonnee": "\\\\\\",
+    "non_evaluee": "--",
+}
+_GREYS = {
+    "realisee": "0.15",
+    "en_cours": "0.55",
+    "non_engagee": "0.95",
+    "reportee": "0.75",
+    "abandonnee": "0.35",
+    "non_evaluee": "1.0",
+}
 
 
 def _pyplot():
@@ -42,12 +56,27 @@ def states_per_axe(bilan: dict) -> bytes:
     left = [0] * len(rows)
     for state in bilan["etats_ordre"]:
         counts = [row["etats"].get(state, 0) for row in rows][::-1]
-        axes.barh(labels, counts, left=left, color=_GREYS[state], hatch=_HATCHES[state], edgecolor="black",
-                  linewidth=0.6, label=bilan["etat_libelles"][state])
+        axes.barh(
+            labels,
+            counts,
+            left=left,
+            color=_GREYS[state],
+            hatch=_HATCHES[state],
+            edgecolor="black",
+            linewidth=0.6,
+            label=bilan["etat_libelles"][state],
+        )
         for y, (start, count) in enumerate(zip(left, counts)):
             if count:
-                axes.text(start + count / 2, y, str(count), ha="center", va="center", fontsize=7,
-                          bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"})
+                axes.text(
+                    start + count / 2,
+                    y,
+                    str(count),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"},
+                )
         left = [a + b for a, b in zip(left, counts)]
     axes.set_xlabel("Nombre de fiches actions")
     axes.legend(ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(rows) < 4 else -0.2), frameon=False)
@@ -69,11 +98,20 @@ def trajectories(bilan: dict, indicators: list[tuple[dict, dict]]) -> bytes:
         plot = grid[index // columns][index % columns]
         baseline, target = indicator.get("reference"), indicator["cible"]
         if baseline:
-            plot.plot([baseline["annee"], target["annee"]], [baseline["valeur"], target["valeur"]], linestyle="--", color="0.5", linewidth=0.8)
+            plot.plot(
+                [baseline["annee"], target["annee"]],
+                [baseline["valeur"], target["valeur"]],
+                linestyle="--",
+                color="0.5",
+                linewidth=0.8,
+            )
             plot.plot([baseline["annee"]], [baseline["valeur"]], marker="s", color="0.4", linestyle="none")
         plot.plot([target["annee"]], [target["valeur"]], marker="*", markersize=9, color="black", linestyle="none")
-        measured = sorted((year, v[(fiche["id"], indicator["id"])]) for year, v in values.items()
-                          if v.get((fiche["id"], indicator["id"])) is not None)
+        measured = sorted(
+            (year, v[(fiche["id"], indicator["id"])])
+            for year, v in values.items()
+            if v.get((fiche["id"], indicator["id"])) is not None
+        )
         if measured:
             plot.plot([y for y, _ in measured], [v for _, v in measured], marker="o", color="black", linewidth=1.4)
         direction = " ↓" if indicator.get("sens") == "baisse" else ""
@@ -84,8 +122,14 @@ def trajectories(bilan: dict, indicators: list[tuple[dict, dict]]) -> bytes:
     for index in range(len(indicators), lines * columns):
         grid[index // columns][index % columns].axis("off")
     # Fixed margins: tight_layout measures every label and costs a second per figure.
-    figure.subplots_adjust(left=0.07, right=0.98, top=1 - 0.5 / figure.get_figheight(), bottom=0.35 / figure.get_figheight(),
-                           hspace=0.75, wspace=0.32)
+    figure.subplots_adjust(
+        left=0.07,
+        right=0.98,
+        top=1 - 0.5 / figure.get_figheight(),
+        bottom=0.35 / figure.get_figheight(),
+        hspace=0.75,
+        wspace=0.32,
+    )
     return _png(figure)
 
 

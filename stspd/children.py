@@ -9,6 +9,7 @@ import subprocess
 import threading
 from collections.abc import Mapping, Sequence
 from types import TracebackType
+from typing import Self
 
 DEFAULT_LIMIT = 300.0  # seconds per converter run: 3,000 fiches take pandoc about 80 s on a 2-core machine
 LIMIT_VARIABLE = "STSPD_TIME_LIMIT"
@@ -45,7 +46,7 @@ class Children:
         self._lock = threading.Lock()
         self._closed = False
 
-    def __enter__(self) -> Children:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
@@ -58,8 +59,14 @@ class Children:
                 raise Cancelled(f"{what} : annulé")
             try:
                 # Its own session: a Ctrl-C in the terminal reaches stspd, which then kills the whole group.
-                process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                           env=dict(env) if env is not None else None, start_new_session=True)
+                process = subprocess.Popen(
+                    command,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    env=dict(env) if env is not None else None,
+                    start_new_session=True,
+                )
             except OSError as error:
                 raise ChildError(f"{what} : impossible de le lancer ({error.strerror})") from None
             self._running.add(process)

@@ -55,20 +55,37 @@ def entry() -> None:
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # click turns it into Abort, and every `finally` on the way runs
 
+
 PROJECT = click.argument("projet", type=click.Path(path_type=Path, file_okay=False), default=".", metavar="PROJET")
 TEMPLATES = click.option(
-    "--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), metavar="DOSSIER",
-    help="Modèles de la commune, qui remplacent ceux de stspd du même nom (voir « stspd templates export »).")
+    "--templates",
+    "templates_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    metavar="DOSSIER",
+    help="Modèles de la commune, qui remplacent ceux de stspd du même nom (voir « stspd templates export »).",
+)
 
 
 def _formats_option(default: str, listed: str):
-    return click.option("--format", "formats", default=default, show_default=True, metavar="LISTE",
-                        help=f"Formats séparés par des virgules : {listed}.")
+    return click.option(
+        "--format",
+        "formats",
+        default=default,
+        show_default=True,
+        metavar="LISTE",
+        help=f"Formats séparés par des virgules : {listed}.",
+    )
 
 
 def _output_option(what: str):
-    return click.option("--output", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"),
-                        show_default=True, metavar="DOSSIER", help=f"Dossier où écrire {what}")
+    return click.option(
+        "--output",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path("dist"),
+        show_default=True,
+        metavar="DOSSIER",
+        help=f"Dossier où écrire {what}",
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -85,8 +102,14 @@ def main() -> None:
 @click.argument("dossier", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--territoire", required=True, help="Nom de la commune ou de l'intercommunalité, ex. « Villeneuve-sur-Lot ».")
 @click.option("--periode", required=True, metavar="AAAA-AAAA", help="Première et dernière année de la stratégie, ex. 2025-2030.")
-@click.option("--type", "kind", type=click.Choice(["commune", "epci"]), default="commune", show_default=True,
-              help="Commune (CLSPD) ou intercommunalité (CISPD).")
+@click.option(
+    "--type",
+    "kind",
+    type=click.Choice(["commune", "epci"]),
+    default="commune",
+    show_default=True,
+    help="Commune (CLSPD) ou intercommunalité (CISPD).",
+)
 def init(dossier: Path, territoire: str, periode: str, kind: str) -> None:
     """Créer un nouveau projet dans DOSSIER (nouveau ou vide), prêt à valider."""
     from .scaffold import create_project
@@ -102,8 +125,14 @@ def init(dossier: Path, territoire: str, periode: str, kind: str) -> None:
 
 @main.command()
 @PROJECT
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
-              help="text pour lire, json pour un outil, github pour des annotations dans une CI GitHub.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text pour lire, json pour un outil, github pour des annotations dans une CI GitHub.",
+)
 def validate(projet: Path, fmt: str) -> None:
     """Vérifier PROJET (par défaut le dossier courant) : schémas, identifiants, références, années, montants.
 
@@ -133,14 +162,20 @@ def _summary(project, problems) -> str:
     objectives = sum(len(axe["objectifs"]) for axe in data["axes"])
     years = ", ".join(str(doc.data["annee"]) for doc in project.evaluations)
     evaluations = f", {_count(len(project.evaluations), 'évaluation', 'évaluations')} ({years})" if years else ""
-    return (f"Projet valide : {_count(len(data['axes']), 'axe', 'axes')}, {_count(objectives, 'objectif', 'objectifs')}, "
-            f"{_count(len(project.fiches), 'fiche action', 'fiches actions')}{evaluations}.")
+    return (
+        f"Projet valide : {_count(len(data['axes']), 'axe', 'axes')}, {_count(objectives, 'objectif', 'objectifs')}, "
+        f"{_count(len(project.fiches), 'fiche action', 'fiches actions')}{evaluations}."
+    )
 
 
 @main.command()
 @click.argument("nom", required=False, metavar="[NOM]")
-@click.option("--output", type=click.Path(path_type=Path, file_okay=False), metavar="DOSSIER",
-              help="Écrire tous les schémas dans DOSSIER (pour l'éditeur) au lieu d'en afficher un.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DOSSIER",
+    help="Écrire tous les schémas dans DOSSIER (pour l'éditeur) au lieu d'en afficher un.",
+)
 def schema(nom: str | None, output: Path | None) -> None:
     """Afficher le schéma JSON NOM (strategie, diagnostic, fiche, evaluation, commun), ou les lister."""
     from . import schemas
@@ -175,16 +210,20 @@ def build(projet: Path, formats: str, output: Path, templates_dir: Path | None) 
     _build_documents(projet, _formats(formats, FORMATS), output, templates_dir)
 
 
-def _build_documents(projet: Path, wanted: tuple[str, ...], output: Path, templates_dir: Path | None, bilan: bool = False,
-                     year: int | None = None) -> None:
+def _build_documents(
+    projet: Path, wanted: tuple[str, ...], output: Path, templates_dir: Path | None, bilan: bool = False, year: int | None = None
+) -> None:
     from .build import BuildError, InvalidProject, NoEvaluation, Settings, ignored_template_files
     from .build import build as build_documents
     from .project import NotAProject
     from .report import render
 
     for name in ignored_template_files(projet):
-        click.echo(f"Attention : {projet / name} n'est pas utilisé ; un modèle de la commune se donne avec --templates DOSSIER "
-                   "(le dossier du projet ne contient que des données)", err=True)
+        click.echo(
+            f"Attention : {projet / name} n'est pas utilisé ; un modèle de la commune se donne avec --templates DOSSIER "
+            "(le dossier du projet ne contient que des données)",
+            err=True,
+        )
     try:
         written = build_documents(Settings(projet, wanted, output, templates_dir, bilan, year))
     except (NotAProject, NoEvaluation) as error:
@@ -269,11 +308,11 @@ def grid_export(projet: Path, year: int, formats: str, output: Path) -> None:
     """Écrire la grille d'évaluation de l'année : une ligne par fiche et par indicateur, valeur, écart, verdict."""
     from .atomic import write_all
     from .build import find_template_file
-    from .stamp import timestamp
     from .grid import rows, to_csv, to_docx, to_xlsx
+    from .stamp import timestamp
 
     wanted = _formats(formats, ("docx", "xlsx", "csv"))
-    project, view = _load_valid(projet)
+    _, view = _load_valid(projet)
     _check_year(view, year)
     table = rows(view, year)
     title = f"Grille d'évaluation {year} · {view['territoire']['nom']}"
@@ -301,16 +340,20 @@ def _formats(text: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--year", "year", type=int, required=True, metavar="AAAA", help="L'année à évaluer.")
 @click.option("--pilote", "pilot", metavar="ID", help="Seulement les fiches de ce pilote (identifiant de partenaire).")
 @click.option("--par-pilote", "per_pilot", is_flag=True, help="Une feuille par pilote, au lieu d'une seule feuille.")
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), metavar="FICHIER",
-              help="Le classeur à écrire (par défaut collecte-AAAA.xlsx).")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FICHIER",
+    help="Le classeur à écrire (par défaut collecte-AAAA.xlsx).",
+)
 def grid_template(projet: Path, year: int, pilot: str | None, per_pilot: bool, output: Path | None) -> None:
     """Écrire le classeur de collecte à envoyer aux pilotes : identité verrouillée, saisie guidée, mode d'emploi."""
     from .atomic import write_bytes
-    from .stamp import timestamp
     from .collect import template
+    from .stamp import timestamp
     from .suggest import did_you_mean
 
-    project, view = _load_valid(projet)
+    _, view = _load_valid(projet)
     _check_year(view, year)
     fiches = view["fiches"]
     partners = {p["id"]: p for p in view["partenaires"]}
@@ -326,8 +369,10 @@ def grid_template(projet: Path, year: int, pilot: str | None, per_pilot: bool, o
     path = output or Path(f"collecte-{year}.xlsx")
     iso = timestamp(view["strategie"]).strftime("%Y-%m-%dT%H:%M:%SZ")
     write_bytes(path, template(view, year, groups, iso))
-    click.echo(f"{path} : {len(fiches)} fiches, {_count(len(groups), 'feuille', 'feuilles')} à remplir. "
-               f"Au retour : stspd grid import {projet} {path}")
+    click.echo(
+        f"{path} : {len(fiches)} fiches, {_count(len(groups), 'feuille', 'feuilles')} à remplir. "
+        f"Au retour : stspd grid import {projet} {path}"
+    )
 
 
 def _check_year(view: dict, year: int) -> None:
@@ -376,7 +421,9 @@ def grid_import(projet: Path, classeur: Path, dry_run: bool, force: bool) -> Non
     # The whole project is validated with the file as it would be written; each problem is put back at its cell.
     found = check(project, text, target)
     if found:
-        refuse([f"{reading.place(path, merged) or f'Évaluation {year} une fois mise à jour'} : {message}" for path, message in found])
+        refuse(
+            [f"{reading.place(path, merged) or f'Évaluation {year} une fois mise à jour'} : {message}" for path, message in found]
+        )
     differences = changes(existing, merged)
     if not differences:
         said = f"{target} dit déjà tout ce que le classeur contient" if existing_doc else "le classeur ne contient aucune saisie"
@@ -389,7 +436,9 @@ def grid_import(projet: Path, classeur: Path, dry_run: bool, force: bool) -> Non
     if existing_doc and not force:
         raise Misuse(f"{target} existe : ajoutez --force pour le mettre à jour (--dry-run pour voir les changements)")
     write_text(target, text)
-    click.echo(f"{target} : {_count(len(differences), 'changement', 'changements')} enregistrés. Vérifiez : stspd validate {projet}")
+    click.echo(
+        f"{target} : {_count(len(differences), 'changement', 'changements')} enregistrés. Vérifiez : stspd validate {projet}"
+    )
 
 
 @main.command()

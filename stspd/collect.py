@@ -37,13 +37,23 @@ class Col:
 
 def columns(year: int) -> list[Col]:
     return [
-        Col("fiche", "N° fiche", 9), Col("titre", "Fiche action", 34), Col("pilote", "Pilote", 22),
-        Col("indicateur", "Indicateur (id)", 14), Col("libelle", "Indicateur", 34), Col("unite", "Unité", 10),
-        Col("reference", "Référence", 10), Col("cible", "Cible", 10), Col("precedente", f"Valeur {year - 1}", 11),
-        Col("etat", "État d'avancement", 16, True, True), Col("realise", f"Réalisé en {year}", 40, True, True),
-        Col("valeur", f"Valeur {year}", 11, True), Col("commentaire", "Commentaire sur la valeur", 26, True),
-        Col("montant", "Dépenses (€)", 12, True, True), Col("dont_fipd", "dont FIPD (€)", 12, True, True),
-        Col("difficultes", "Difficultés", 30, True, True), Col("suite", "Suite proposée", 14, True, True),
+        Col("fiche", "N° fiche", 9),
+        Col("titre", "Fiche action", 34),
+        Col("pilote", "Pilote", 22),
+        Col("indicateur", "Indicateur (id)", 14),
+        Col("libelle", "Indicateur", 34),
+        Col("unite", "Unité", 10),
+        Col("reference", "Référence", 10),
+        Col("cible", "Cible", 10),
+        Col("precedente", f"Valeur {year - 1}", 11),
+        Col("etat", "État d'avancement", 16, True, True),
+        Col("realise", f"Réalisé en {year}", 40, True, True),
+        Col("valeur", f"Valeur {year}", 11, True),
+        Col("commentaire", "Commentaire sur la valeur", 26, True),
+        Col("montant", "Dépenses (€)", 12, True, True),
+        Col("dont_fipd", "dont FIPD (€)", 12, True, True),
+        Col("difficultes", "Difficultés", 30, True, True),
+        Col("suite", "Suite proposée", 14, True, True),
         Col("suite_detail", "Prochaine étape", 30, True, True),
     ]
 
@@ -56,13 +66,19 @@ def _instructions(year: int, territory: str) -> list[str]:
         "",
         "Comment remplir ce classeur",
         "1. Chaque feuille réunit les fiches actions d'un pilote (ou toutes les fiches). Une ligne par indicateur.",
-        ("2. Les colonnes grisées (numéro, intitulé, indicateur, référence, cible, valeur de l'an dernier) sont "
-         "verrouillées : ne les modifiez pas, l'import refuse une ligne dont l'identité a changé."),
+        (
+            "2. Les colonnes grisées (numéro, intitulé, indicateur, référence, cible, valeur de l'an dernier) sont "
+            "verrouillées : ne les modifiez pas, l'import refuse une ligne dont l'identité a changé."
+        ),
         "3. Remplissez les colonnes blanches. État d'avancement et suite proposée se choisissent dans une liste.",
-        ("4. Les informations de la fiche (état, réalisé, dépenses, difficultés, suite) se saisissent sur sa "
-         "première ligne seulement ; la valeur et son commentaire, sur chaque ligne d'indicateur."),
-        ("5. Un nombre s'écrit en chiffres (12 ou 12,5), sans unité. Laissez vide une valeur inconnue : elle reste "
-         "« non renseignée », jamais zéro."),
+        (
+            "4. Les informations de la fiche (état, réalisé, dépenses, difficultés, suite) se saisissent sur sa "
+            "première ligne seulement ; la valeur et son commentaire, sur chaque ligne d'indicateur."
+        ),
+        (
+            "5. Un nombre s'écrit en chiffres (12 ou 12,5), sans unité. Laissez vide une valeur inconnue : elle reste "
+            "« non renseignée », jamais zéro."
+        ),
         "6. Ne renommez pas les feuilles ni les colonnes ; n'ajoutez pas de ligne.",
         "7. Renvoyez le classeur au coordonnateur du CLSPD, qui l'importe avec « stspd grid import ».",
         "",
@@ -177,13 +193,23 @@ def _row(line: Line, cols: list[Col], entries: dict, values: dict, previous: dic
     means = entry.get("moyens", {})
     baseline, target = (indicator or {}).get("reference"), (indicator or {}).get("cible")
     cells = {
-        "fiche": fiche["id"], "titre": fiche["titre"], "pilote": fiche["pilote_detail"]["nom"],
-        "indicateur": indicator["id"] if indicator else None, "libelle": indicator["libelle"] if indicator else None,
-        "unite": (indicator or {}).get("unite"), "reference": baseline and baseline["valeur"],
-        "cible": target and target["valeur"], "precedente": previous.get((fiche["id"], indicator["id"])) if indicator else None,
-        "etat": ETATS.get(entry.get("etat")), "realise": entry.get("realise"), "valeur": known.get("valeur"),
-        "commentaire": known.get("commentaire"), "montant": means.get("montant"), "dont_fipd": means.get("dont_fipd"),
-        "difficultes": entry.get("difficultes"), "suite": GRID_NEXT_STEPS.get(entry.get("suite")),
+        "fiche": fiche["id"],
+        "titre": fiche["titre"],
+        "pilote": fiche["pilote_detail"]["nom"],
+        "indicateur": indicator["id"] if indicator else None,
+        "libelle": indicator["libelle"] if indicator else None,
+        "unite": (indicator or {}).get("unite"),
+        "reference": baseline and baseline["valeur"],
+        "cible": target and target["valeur"],
+        "precedente": previous.get((fiche["id"], indicator["id"])) if indicator else None,
+        "etat": ETATS.get(entry.get("etat")),
+        "realise": entry.get("realise"),
+        "valeur": known.get("valeur"),
+        "commentaire": known.get("commentaire"),
+        "montant": means.get("montant"),
+        "dont_fipd": means.get("dont_fipd"),
+        "difficultes": entry.get("difficultes"),
+        "suite": GRID_NEXT_STEPS.get(entry.get("suite")),
         "suite_detail": entry.get("suite_detail"),
     }
     return [cells[c.key].strip() if isinstance(cells[c.key], str) else cells[c.key] for c in cols]
@@ -206,13 +232,21 @@ def _validations(sheet, cols: list[Col], end: int, DataValidation, get_column_le
     lists = {"etat": list(ETATS.values()), "suite": list(NEXT_STEPS)}
     for key, choices in lists.items():
         validation = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
-        validation.error, validation.errorTitle, validation.showErrorMessage = "Choisissez une valeur de la liste.", "Valeur", True
+        validation.error, validation.errorTitle, validation.showErrorMessage = (
+            "Choisissez une valeur de la liste.",
+            "Valeur",
+            True,
+        )
         sheet.add_data_validation(validation)
         validation.add(column_range(key))
     for key in ("valeur", "montant", "dont_fipd"):
         low, high = number_range()
         validation = DataValidation(type="decimal", operator="between", formula1=str(low), formula2=str(high), allow_blank=True)
-        validation.error, validation.errorTitle, validation.showErrorMessage = "Un nombre est attendu, sans unité.", "Nombre", True
+        validation.error, validation.errorTitle, validation.showErrorMessage = (
+            "Un nombre est attendu, sans unité.",
+            "Nombre",
+            True,
+        )
         sheet.add_data_validation(validation)
         validation.add(column_range(key))
 
@@ -231,8 +265,10 @@ EXTRA_ROWS = 1_000  # rows a sheet may hold beyond the collection's own: blank r
 MAX_COLUMNS = 50  # the collection has 18
 UNREADABLE = "le classeur n'est pas un fichier Excel (.xlsx) lisible"
 RESAVE = "ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format « Classeur Excel (.xlsx) »"
-TRIM = ("supprimez ce qui a été ajouté sous le tableau et à sa droite, ou recopiez les saisies dans un classeur neuf "
-        "(stspd grid template)")
+TRIM = (
+    "supprimez ce qui a été ajouté sous le tableau et à sa droite, ou recopiez les saisies dans un classeur neuf "
+    "(stspd grid template)"
+)
 # The locked cells that say which value a row holds, checked against the project (the others only inform).
 LOCKED = {"titre": "l'intitulé", "libelle": "le libellé de l'indicateur", "unite": "l'unité de l'indicateur"}
 
@@ -290,8 +326,10 @@ def _too_big(size: int, bound: int, what: str) -> str:
     def megabytes(count: int) -> str:
         return f"{count / 1024 / 1024:.1f}".replace(".", ",")
 
-    return (f"le classeur est trop volumineux ({megabytes(size)} Mo{what} ; au plus {megabytes(bound)} Mo pour cette "
-            "collecte) : retirez-en les images ou feuilles ajoutées, ou repartez du classeur envoyé (stspd grid template)")
+    return (
+        f"le classeur est trop volumineux ({megabytes(size)} Mo{what} ; au plus {megabytes(bound)} Mo pour cette "
+        "collecte) : retirez-en les images ou feuilles ajoutées, ou repartez du classeur envoyé (stspd grid template)"
+    )
 
 
 def _check_parts(data: bytes, bound: int) -> None:
@@ -349,8 +387,10 @@ def _read_workbook(data: bytes, view: dict, reading: Reading) -> None:
         collector = _Collector(columns(reading.year), {f["id"]: f for f in view["fiches"]}, recorded, reading)
         sheets = [sheet for sheet in book.worksheets if sheet.title != INSTRUCTIONS]
         if not sheets:  # openpyxl leaves out, without a word, a sheet whose part is missing from the zip
-            raise _Refused("le classeur n'a aucune feuille de collecte (supprimée, ou illisible) ; repartez du classeur "
-                           "envoyé (stspd grid template)")
+            raise _Refused(
+                "le classeur n'a aucune feuille de collecte (supprimée, ou illisible) ; repartez du classeur "
+                "envoyé (stspd grid template)"
+            )
         for sheet in sheets:
             rows = _rows(sheet, len(collector.cols), max_rows)
             if any(kind == "f" for row in rows for _, kind in row):
@@ -368,8 +408,10 @@ def _extent_problem(sheet, max_rows: int) -> str | None:
     """A sheet that declares more than a collection holds is refused before a single row is read."""
     if (sheet.max_row or 0) <= max_rows and (sheet.max_column or 0) <= MAX_COLUMNS:
         return None  # no dimension, or a small one: `_rows` still stops at the bound whatever the file says
-    return (f"Feuille {sheet.title} : la feuille s'étend sur {sheet.calculate_dimension()}, au-delà des {max_rows} lignes et "
-            f"{MAX_COLUMNS} colonnes qu'une collecte peut occuper ; {TRIM}")
+    return (
+        f"Feuille {sheet.title} : la feuille s'étend sur {sheet.calculate_dimension()}, au-delà des {max_rows} lignes et "
+        f"{MAX_COLUMNS} colonnes qu'une collecte peut occuper ; {TRIM}"
+    )
 
 
 def _rows(sheet, width: int, max_rows: int) -> list[tuple]:
@@ -384,21 +426,26 @@ def _rows(sheet, width: int, max_rows: int) -> list[tuple]:
         for row in itertools.islice(iterator, max_rows + 1):
             found.append(tuple((cell.value, cell.data_type) for cell in row))
     except Exception:  # noqa: BLE001 - openpyxl parses lazily: a damaged sheet fails here, with many kinds of error
-        raise _Refused(f"Feuille {sheet.title}, après la ligne {len(found)} : {UNREADABLE} : une cellule est illisible "
-                       f"(un nombre « NaN » ou « INF », qu'aucun tableur n'écrit, par exemple) ; {RESAVE}") from None
+        raise _Refused(
+            f"Feuille {sheet.title}, après la ligne {len(found)} : {UNREADABLE} : une cellule est illisible "
+            f"(un nombre « NaN » ou « INF », qu'aucun tableur n'écrit, par exemple) ; {RESAVE}"
+        ) from None
     finally:
         iterator.close()
     if len(found) > max_rows:
-        raise _Refused(f"Feuille {sheet.title} : la feuille a des lignes au-delà de la ligne {max_rows}, plus qu'une "
-                       f"collecte n'en occupe ; {TRIM}")
+        raise _Refused(
+            f"Feuille {sheet.title} : la feuille a des lignes au-delà de la ligne {max_rows}, plus qu'une "
+            f"collecte n'en occupe ; {TRIM}"
+        )
     return found
 
 
 def _with_results(typed: list[tuple], results: list[tuple]) -> list[tuple]:
     """Each formula replaced by the value it last computed; left as a formula (« f ») when none was saved."""
     return [
-        tuple(result if kind == "f" and result[0] is not None else (value, kind)
-              for (value, kind), result in zip(row, result_row))
+        tuple(
+            result if kind == "f" and result[0] is not None else (value, kind) for (value, kind), result in zip(row, result_row)
+        )
         for row, result_row in zip(typed, results)
     ]
 
@@ -412,7 +459,8 @@ def _year(book, period: dict, reading: Reading) -> int | None:
     if not (float(value).is_integer() and period["debut"] <= value <= period["fin"]):
         reading.problems.append(
             f"{where} : une année de la stratégie ({period['debut']}-{period['fin']}) est attendue, {_quoted(value)} trouvé ; "
-            "le mode d'emploi ne se modifie pas : repartez du classeur envoyé (stspd grid template)")
+            "le mode d'emploi ne se modifie pas : repartez du classeur envoyé (stspd grid template)"
+        )
         return None
     return int(value)
 
@@ -497,7 +545,8 @@ class _Collector:
             if _shown(value) != col.title:
                 self.reading.problems.append(
                     f"Feuille {title}, cellule {letters[col.key]}1 : la colonne « {col.title} » est attendue, "
-                    f"{_quoted(value)} trouvé ; ne renommez, ne déplacez ni ne supprimez les colonnes")
+                    f"{_quoted(value)} trouvé ; ne renommez, ne déplacez ni ne supprimez les colonnes"
+                )
                 return  # the columns after it are shifted: one problem says it
         for number, cells in enumerate(rows[1:], start=2):
             if not all(_blank(value) for value, _ in cells):
@@ -516,8 +565,12 @@ class _Collector:
         fiche_id, indicator_id = fiche["id"], indicator and indicator["id"]
         if (fiche_id, indicator_id) in self.seen:
             which = f", indicateur « {indicator_id} »," if indicator else ""
-            self.problem(row, "fiche", f"la fiche {fiche_id}{which} a déjà sa ligne ({self.seen[fiche_id, indicator_id]}) : une "
-                                       "seule ligne par fiche et par indicateur ; reportez les saisies sur la première, supprimez la copie")
+            self.problem(
+                row,
+                "fiche",
+                f"la fiche {fiche_id}{which} a déjà sa ligne ({self.seen[fiche_id, indicator_id]}) : une "
+                "seule ligne par fiche et par indicateur ; reportez les saisies sur la première, supprimez la copie",
+            )
             return
         self.seen[fiche_id, indicator_id] = f"Feuille {row.sheet}, ligne {row.number}"
         first = indicator is (fiche.get("indicateurs") or [None])[0]
@@ -542,11 +595,19 @@ class _Collector:
         fine = True
         for key, (value, kind) in row.cells.items():
             if kind == "f":
-                self.problem(row, key, f"une formule sans résultat enregistré ({_quoted(value)}) : tapez la valeur elle-même, ou "
-                                       "ouvrez le classeur dans Excel ou LibreOffice et enregistrez-le pour qu'il la calcule")
+                self.problem(
+                    row,
+                    key,
+                    f"une formule sans résultat enregistré ({_quoted(value)}) : tapez la valeur elle-même, ou "
+                    "ouvrez le classeur dans Excel ou LibreOffice et enregistrez-le pour qu'il la calcule",
+                )
             elif kind == "e":
-                self.problem(row, key, f"la cellule affiche une erreur de calcul ({_quoted(value)}) : corrigez la formule ou "
-                                       "tapez la valeur elle-même")
+                self.problem(
+                    row,
+                    key,
+                    f"la cellule affiche une erreur de calcul ({_quoted(value)}) : corrigez la formule ou "
+                    "tapez la valeur elle-même",
+                )
             fine = fine and kind not in ("f", "e")
         return fine
 
@@ -564,10 +625,17 @@ class _Collector:
         indicators = {i["id"]: i for i in fiche.get("indicateurs", [])}
         indicator_id = _shown(row.value("indicateur"))
         if indicator_id not in indicators and (indicator_id or indicators):
-            said = (f"n'a pas d'indicateur {_quoted(indicator_id)}" if indicator_id
-                    else "a des indicateurs : l'identifiant est effacé")
-            self.problem(row, "indicateur", f"la fiche {fiche_id} {said} (les siens : {', '.join(indicators) or 'aucun'}) ; "
-                                            "les colonnes grisées ne se modifient pas")
+            said = (
+                f"n'a pas d'indicateur {_quoted(indicator_id)}"
+                if indicator_id
+                else "a des indicateurs : l'identifiant est effacé"
+            )
+            self.problem(
+                row,
+                "indicateur",
+                f"la fiche {fiche_id} {said} (les siens : {', '.join(indicators) or 'aucun'}) ; "
+                "les colonnes grisées ne se modifient pas",
+            )
             return None
         indicator = indicators.get(indicator_id)
         for key in ("libelle", "unite"):
@@ -578,25 +646,37 @@ class _Collector:
         return fiche, indicator
 
     def _locked(self, row: _Row, key: str, fiche_id: str, wanted) -> None:
-        self.problem(row, key, f"{LOCKED[key]} ne correspond pas à la fiche {fiche_id} : « {_shown(wanted)} » attendu, "
-                               f"{_quoted(row.value(key))} trouvé ; les colonnes grisées ne se modifient pas : "
-                               "remettez le texte d'origine")
+        self.problem(
+            row,
+            key,
+            f"{LOCKED[key]} ne correspond pas à la fiche {fiche_id} : « {_shown(wanted)} » attendu, "
+            f"{_quoted(row.value(key))} trouvé ; les colonnes grisées ne se modifient pas : "
+            "remettez le texte d'origine",
+        )
 
     def _on_first_row_only(self, row: _Row, fiche: dict) -> bool:
         """The fiche's own inputs (state, spending…) are typed once, on its first row: elsewhere they are refused,
         rather than one row's silently winning over another's."""
         misplaced = [c for c in self.cols if c.fiche_level and not _blank(row.value(c.key))]
         for col in misplaced:
-            self.problem(row, col.key, f"« {col.title} » se saisit une fois par fiche, sur sa première ligne (indicateur "
-                                       f"« {fiche['indicateurs'][0]['id']} ») : déplacez-y cette saisie")
+            self.problem(
+                row,
+                col.key,
+                f"« {col.title} » se saisit une fois par fiche, sur sa première ligne (indicateur "
+                f"« {fiche['indicateurs'][0]['id']} ») : déplacez-y cette saisie",
+            )
         return not misplaced
 
     def _number(self, row: _Row, key: str):
         number = _number(row.value(key))
         if number is _INVALID:
             low, high = (f"{bound:,}".replace(",", "\u202f") for bound in number_range())
-            self.problem(row, key, f"un nombre est attendu, {_quoted(row.value(key))} trouvé : écrivez-le en chiffres, "
-                                   f"sans unité (12 ou 12,5), entre {low} et {high}")
+            self.problem(
+                row,
+                key,
+                f"un nombre est attendu, {_quoted(row.value(key))} trouvé : écrivez-le en chiffres, "
+                f"sans unité (12 ou 12,5), entre {low} et {high}",
+            )
         return number
 
     def _fiche_inputs(self, entry: dict, row: _Row) -> None:
@@ -638,12 +718,20 @@ class _Collector:
             return
         fipd, spending = _figure(means["dont_fipd"]), _figure(means["montant"])
         if "dont_fipd" not in typed:
-            self.problem(row, "montant", f"les dépenses ({spending}) sont inférieures à la part FIPD déjà enregistrée ({fipd}) : la "
-                                         "part FIPD est comprise dans les dépenses ; corrigez les dépenses ou saisissez la part FIPD")
+            self.problem(
+                row,
+                "montant",
+                f"les dépenses ({spending}) sont inférieures à la part FIPD déjà enregistrée ({fipd}) : la "
+                "part FIPD est comprise dans les dépenses ; corrigez les dépenses ou saisissez la part FIPD",
+            )
         else:
             already = "" if "montant" in typed else " déjà enregistrées"
-            self.problem(row, "dont_fipd", f"la part FIPD ({fipd}) dépasse les dépenses{already} ({spending}) : la part FIPD est "
-                                           "comprise dans les dépenses ; corrigez l'un des deux montants")
+            self.problem(
+                row,
+                "dont_fipd",
+                f"la part FIPD ({fipd}) dépasse les dépenses{already} ({spending}) : la part FIPD est "
+                "comprise dans les dépenses ; corrigez l'un des deux montants",
+            )
 
     def _indicator_inputs(self, entry: dict, row: _Row, indicator_id: str) -> None:
         value, comment = self._number(row, "valeur"), row.value("commentaire")
@@ -661,8 +749,12 @@ class _Collector:
         """A fiche without indicators has no value to record: what is typed there would be lost, so it is refused."""
         for key in ("valeur", "commentaire"):
             if not _blank(row.value(key)):
-                self.problem(row, key, f"la fiche {fiche_id} n'a pas d'indicateur : cette saisie ne s'enregistrerait nulle "
-                                       "part ; écrivez-la dans « Réalisé » ou « Difficultés »")
+                self.problem(
+                    row,
+                    key,
+                    f"la fiche {fiche_id} n'a pas d'indicateur : cette saisie ne s'enregistrerait nulle "
+                    "part ; écrivez-la dans « Réalisé » ou « Difficultés »",
+                )
 
     def states_known(self) -> None:
         """Every fiche the workbook speaks of has a state, typed or already recorded (the schema requires one)."""

@@ -95,7 +95,11 @@ def values_of(evaluation: dict | None) -> dict[tuple[str, str], float | None]:
     """(fiche id, indicator id) → the value reported in an evaluation."""
     if not evaluation:
         return {}
-    return {(entry["fiche"], value["id"]): value.get("valeur") for entry in evaluation["fiches"] for value in entry.get("indicateurs", [])}
+    return {
+        (entry["fiche"], value["id"]): value.get("valeur")
+        for entry in evaluation["fiches"]
+        for value in entry.get("indicateurs", [])
+    }
 
 
 def indicator_years(fiches: list[dict], evaluation: dict, previous: dict | None) -> list[IndicatorYear]:
@@ -108,7 +112,9 @@ def indicator_years(fiches: list[dict], evaluation: dict, previous: dict | None)
             key = (fiche["id"], indicator["id"])
             value = now.get(key)
             baseline, target = indicator.get("reference"), indicator.get("cible")
-            share = attainment(value, baseline and baseline["valeur"], target and target["valeur"], indicator.get("sens", "hausse"))
+            share = attainment(
+                value, baseline and baseline["valeur"], target and target["valeur"], indicator.get("sens", "hausse")
+            )
             rows.append(IndicatorYear(fiche, indicator, year, value, before.get(key), share, verdict(value, indicator, year)))
     return rows
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Callable
@@ -46,10 +47,13 @@ def postprocess(docx: bytes, header_text: str, logo: Path | None, iso_timestamp:
     return normalise_zip(docx, iso_timestamp, *edits(names, header_text, logo))
 
 
-def edits(names: list[str], header_text: str, logo: Path | None = None) -> tuple[dict[str, Callable[[bytes], bytes]], dict[str, bytes]]:
+def edits(
+    names: list[str], header_text: str, logo: Path | None = None
+) -> tuple[dict[str, Callable[[bytes], bytes]], dict[str, bytes]]:
     """What to change in which entry of pandoc's DOCX (whose entries are `names`), and the entries to add."""
     changes: dict[str, Callable[[bytes], bytes]] = {
-        name: (lambda xml: _header(xml, header_text)) for name in names if _HEADER_PART.fullmatch(name)}
+        name: (lambda xml: _header(xml, header_text)) for name in names if _HEADER_PART.fullmatch(name)
+    }
     added: dict[str, bytes] = {}
     picture = None
     if logo:
@@ -98,7 +102,9 @@ def _relationship(xml: bytes, target: str) -> bytes:
 
 def _content_type(xml: bytes, extension: str, content_type: str) -> bytes:
     root = etree.fromstring(xml)
-    if not any(default.get("Extension", "").lower() == extension for default in root.iterchildren(f"{{{CONTENT_TYPES_NS}}}Default")):
+    if not any(
+        default.get("Extension", "").lower() == extension for default in root.iterchildren(f"{{{CONTENT_TYPES_NS}}}Default")
+    ):
         root.insert(0, etree.Element(f"{{{CONTENT_TYPES_NS}}}Default", Extension=extension, ContentType=content_type))
     return _serialise(root)
 
@@ -164,7 +170,7 @@ def _toc(body) -> None:
     last_run.append(end)
     entries[-1].append(last_run)
     field_paragraph.addnext(entries[0])
-    for previous, entry in zip(entries, entries[1:]):
+    for previous, entry in itertools.pairwise(entries):
         previous.addnext(entry)
 
 

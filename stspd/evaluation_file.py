@@ -128,7 +128,8 @@ def check(project, text: str, target: Path) -> list[tuple[tuple | None, str]]:
     others = [d for d in project.evaluations if d.data.get("annee") != year]
     trial = dataclasses.replace(project, evaluations=[*others, document], problems=[], failed_kinds=set())
     return [
-        (_path_at(document, p.line, p.column), p.message) if p.file == document.display
+        (_path_at(document, p.line, p.column), p.message)
+        if p.file == document.display
         else (None, f"{p.file}, ligne {p.line} : {p.message}")
         for p in check_project(trial)
     ]
@@ -137,7 +138,9 @@ def check(project, text: str, target: Path) -> list[tuple[tuple | None, str]]:
 def _path_at(document, line: int, column: int) -> tuple | None:
     """The deepest JSON path whose value (or key) starts at `line`, `column`: where a located problem points."""
     found = [
-        path for nodes in (document.nodes, document.key_nodes) for path, node in nodes.items()
+        path
+        for nodes in (document.nodes, document.key_nodes)
+        for path, node in nodes.items()
         if (node.start_mark.line + 1, node.start_mark.column + 1) == (line, column)
     ]
     return max(found, key=len) if found else None

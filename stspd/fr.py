@@ -16,7 +16,7 @@ MISSING = "—"
 
 
 @_once
-def number(value: float | int | None, digits: int = 1) -> str:
+def number(value: float | None, digits: int = 1) -> str:
     """1 234,5 ; integers stay integers; a missing value shows as a dash, never as zero."""
     if value is None:
         return MISSING
@@ -26,7 +26,7 @@ def number(value: float | int | None, digits: int = 1) -> str:
 
 
 @_once
-def euros(value: float | int | None) -> str:
+def euros(value: float | None) -> str:
     """12 000 € (cents only where there are some)."""
     if value is None:
         return MISSING

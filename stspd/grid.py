@@ -31,11 +31,27 @@ class Column:
 
 
 COLUMNS = [
-    Column("Axe", 6), Column("N° fiche", 9), Column("Fiche action", 30), Column("Pilote", 20), Column("Partenaires", 28),
-    Column("État d'avancement", 13), Column("Réalisé dans l'année", 40), Column("Indicateur", 30), Column("Unité", 10),
-    Column("Référence", 11, True), Column("Cible", 11, True), Column("Valeur N-1", 11, True), Column("Valeur N", 11, True),
-    Column("Écart à la cible", 11, True), Column("Atteinte", 10, True), Column("Verdict", 12), Column("Dépenses (€)", 14, True),
-    Column("dont FIPD (€)", 14, True), Column("Difficultés", 30), Column("Suite", 11), Column("Commentaires", 30),
+    Column("Axe", 6),
+    Column("N° fiche", 9),
+    Column("Fiche action", 30),
+    Column("Pilote", 20),
+    Column("Partenaires", 28),
+    Column("État d'avancement", 13),
+    Column("Réalisé dans l'année", 40),
+    Column("Indicateur", 30),
+    Column("Unité", 10),
+    Column("Référence", 11, True),
+    Column("Cible", 11, True),
+    Column("Valeur N-1", 11, True),
+    Column("Valeur N", 11, True),
+    Column("Écart à la cible", 11, True),
+    Column("Atteinte", 10, True),
+    Column("Verdict", 12),
+    Column("Dépenses (€)", 14, True),
+    Column("dont FIPD (€)", 14, True),
+    Column("Difficultés", 30),
+    Column("Suite", 11),
+    Column("Commentaires", 30),
 ]
 VERDICT_COLUMN = [c.title for c in COLUMNS].index("Verdict")
 # The columns that describe the fiche, not one of its indicators: before « Indicateur », after « Verdict ».
@@ -55,7 +71,10 @@ def rows(view: dict, year: int) -> Grid:
     evaluations = {e["annee"]: e for e in view["evaluations"]}
     evaluation = evaluations.get(year, {"annee": year, "fiches": []})
     entries = {entry["fiche"]: entry for entry in evaluation["fiches"]}
-    by_indicator = {(r.fiche["id"], r.indicator["id"]): r for r in compute.indicator_years(view["fiches"], evaluation, evaluations.get(year - 1))}
+    by_indicator = {
+        (r.fiche["id"], r.indicator["id"]): r
+        for r in compute.indicator_years(view["fiches"], evaluation, evaluations.get(year - 1))
+    }
     table: list[list] = []
     axes = []
     for axe in view["axes"]:
@@ -64,12 +83,21 @@ def rows(view: dict, year: int) -> Grid:
             entry = entries.get(fiche["id"], {})
             means = entry.get("moyens", {})
             identity = [
-                axe["id"], fiche["id"], fiche["titre"], fiche["pilote_detail"]["nom"],
+                axe["id"],
+                fiche["id"],
+                fiche["titre"],
+                fiche["pilote_detail"]["nom"],
                 ", ".join(p["nom"] for p in fiche["partenaires_detail"]),
-                ETATS.get(entry.get("etat"), "non évaluée"), _plain(entry.get("realise")),
+                ETATS.get(entry.get("etat"), "non évaluée"),
+                _plain(entry.get("realise")),
             ]
-            tail = [means.get("montant"), means.get("dont_fipd"), _plain(entry.get("difficultes")),
-                    NEXT_STEPS.get(entry.get("suite"), ""), _plain(entry.get("commentaires"))]
+            tail = [
+                means.get("montant"),
+                means.get("dont_fipd"),
+                _plain(entry.get("difficultes")),
+                NEXT_STEPS.get(entry.get("suite"), ""),
+                _plain(entry.get("commentaires")),
+            ]
             indicators = fiche.get("indicateurs") or [None]
             for indicator in indicators:
                 measured = _indicator_cells(by_indicator.get((fiche["id"], indicator["id"]))) if indicator else [None] * 9
@@ -83,8 +111,13 @@ def _indicator_cells(row: compute.IndicatorYear) -> list:
     return [
         indicator["libelle"] + (" (baisse visée)" if indicator.get("sens") == "baisse" else ""),
         indicator.get("unite", ""),
-        baseline and baseline["valeur"], target and target["valeur"], row.previous, row.value, row.gap,
-        None if row.attainment is None else round(row.attainment, 3), compute.VERDICTS[row.verdict],
+        baseline and baseline["valeur"],
+        target and target["valeur"],
+        row.previous,
+        row.value,
+        row.gap,
+        None if row.attainment is None else round(row.attainment, 3),
+        compute.VERDICTS[row.verdict],
     ]
 
 
@@ -209,7 +242,10 @@ def to_docx(grid: Grid, title: str, reference, iso_timestamp: str) -> bytes:
             body.remove(element)
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = max(section.page_width, section.page_height), min(section.page_width, section.page_height)
+    section.page_width, section.page_height = (
+        max(section.page_width, section.page_height),
+        min(section.page_width, section.page_height),
+    )
     section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Pt(36)
     document.add_heading(title, level=1).paragraph_format.page_break_before = False
     document.add_paragraph(compute.VERDICT_RULE)

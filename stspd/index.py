@@ -74,8 +74,16 @@ class Index:
 
     def complete(self, kind: str) -> bool:
         """Whether every file that declares ids of `kind` was read: an unknown id is only an error then."""
-        files = {"partenaire": "strategie", "QPV": "strategie", "axe": "strategie", "objectif": "strategie",
-                 "instance": "strategie", "thème": "diagnostic", "constat": "diagnostic", "fiche": "fiche"}
+        files = {
+            "partenaire": "strategie",
+            "QPV": "strategie",
+            "axe": "strategie",
+            "objectif": "strategie",
+            "instance": "strategie",
+            "thème": "diagnostic",
+            "constat": "diagnostic",
+            "fiche": "fiche",
+        }
         return files.get(kind) not in self.project.failed_kinds
 
     @cached_property

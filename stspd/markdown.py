@@ -104,7 +104,12 @@ class _BoundedEnvironment(SandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**"})
 
     def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
-        if operator_name == "**" and isinstance(right, int) and abs(right) > 64 and not (isinstance(left, int) and abs(left) <= 1):
+        if (
+            operator_name == "**"
+            and isinstance(right, int)
+            and abs(right) > 64
+            and not (isinstance(left, int) and abs(left) <= 1)
+        ):
             raise TemplateFailure(f"un modèle calcule une puissance démesurée ({left!r} ** {right!r})")
         if operator_name == "*" and isinstance(left, (str, list, tuple)) != isinstance(right, (str, list, tuple)):
             sequence, times = (left, right) if isinstance(left, (str, list, tuple)) else (right, left)
@@ -191,4 +196,4 @@ def split_front_matter(text: str) -> tuple[str, str]:
     """The template's metadata block (YAML, at the very top) and the rest. pandoc reads the block as a metadata
     file, and its reader reads no metadata at all: a `---` block in a user's text stays text."""
     found = _FRONT_MATTER.match(text)
-    return (found.group(1), text[found.end():]) if found else ("", text)
+    return (found.group(1), text[found.end() :]) if found else ("", text)

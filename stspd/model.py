@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import yaml
@@ -39,10 +39,20 @@ FUNDING_SOURCES = {
 }
 FUNDING_STATUS = {"prevu": "prévu", "demande": "demandé", "accorde": "accordé"}
 PARTNER_TYPES = {
-    "commune": "Commune", "intercommunalite": "Intercommunalité", "etat": "État", "justice": "Justice",
-    "police_gendarmerie": "Police et gendarmerie", "education": "Éducation", "departement": "Département",
-    "region": "Région", "bailleur": "Bailleur social", "transport": "Transport", "sante": "Santé",
-    "association": "Association", "entreprise": "Entreprise", "autre": "Autre",
+    "commune": "Commune",
+    "intercommunalite": "Intercommunalité",
+    "etat": "État",
+    "justice": "Justice",
+    "police_gendarmerie": "Police et gendarmerie",
+    "education": "Éducation",
+    "departement": "Département",
+    "region": "Région",
+    "bailleur": "Bailleur social",
+    "transport": "Transport",
+    "sante": "Santé",
+    "association": "Association",
+    "entreprise": "Entreprise",
+    "autre": "Autre",
 }
 
 
@@ -66,7 +76,7 @@ def merged_diagnostic(documents: Iterable[Any]) -> dict:
 _WORD = re.compile(r"[\w-]+")
 
 
-@lru_cache(maxsize=None)
+@cache
 def shipped_glossary() -> dict[str, str]:
     return yaml.safe_load((data_dir() / "glossaire.yaml").read_text(encoding="utf-8"))
 
@@ -92,7 +102,9 @@ def glossary_used(texts: Iterable[str], entries: dict[str, str]) -> list[tuple[s
             return acronym in words
         return re.search(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", corpus) is not None
 
-    return sorted(((acronym, meaning) for acronym, meaning in entries.items() if used(acronym)), key=lambda item: item[0].casefold())
+    return sorted(
+        ((acronym, meaning) for acronym, meaning in entries.items() if used(acronym)), key=lambda item: item[0].casefold()
+    )
 
 
 def build(project: Project) -> dict:
@@ -152,7 +164,9 @@ def build(project: Project) -> dict:
         "alignement": _alignment(strategies, axes, fiches),
         "glossaire": glossary_used(texts, glossary),
         "instances_publiques": [i for i in strategie.get("gouvernance", {}).get("instances", []) if not i.get("confidentielle")],
-        "instances_confidentielles": [i for i in strategie.get("gouvernance", {}).get("instances", []) if i.get("confidentielle")],
+        "instances_confidentielles": [
+            i for i in strategie.get("gouvernance", {}).get("instances", []) if i.get("confidentielle")
+        ],
     }
 
 

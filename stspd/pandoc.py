@@ -19,9 +19,21 @@ from .children import Children
 # Extensions off: what a report's text does not need and a hostile text could use (raw code, attributes on
 # spans and code, metadata, citations). The templates still use fenced divs, header ids and image sizes: user
 # text cannot reach those, markdown.block escapes their syntax, and text_guard.lua strips what would remain.
-_DISABLED = ("raw_html", "raw_tex", "raw_attribute", "latex_macros", "tex_math_dollars", "tex_math_single_backslash",
-             "yaml_metadata_block", "citations", "bracketed_spans", "native_spans", "native_divs",
-             "inline_code_attributes", "fenced_code_attributes")
+_DISABLED = (
+    "raw_html",
+    "raw_tex",
+    "raw_attribute",
+    "latex_macros",
+    "tex_math_dollars",
+    "tex_math_single_backslash",
+    "yaml_metadata_block",
+    "citations",
+    "bracketed_spans",
+    "native_spans",
+    "native_divs",
+    "inline_code_attributes",
+    "fenced_code_attributes",
+)
 READER = "markdown" + "".join(f"-{extension}" for extension in _DISABLED)
 # pandoc's runtime spends 40 % of its time collecting garbage by default; a 16 MB allocation area and no full
 # collection before the old generation reaches 256 MB cut that by a quarter (pandoc +RTS -s on the sample).
@@ -52,8 +64,9 @@ def pandoc_path() -> str:
     return shutil.which("pandoc") or "pandoc"
 
 
-def convert(children: Children, folder: Path, markdown: Path, conversion: Conversion, metadata: Path, lua_filter: Path,
-            timestamp: int) -> bytes:
+def convert(
+    children: Children, folder: Path, markdown: Path, conversion: Conversion, metadata: Path, lua_filter: Path, timestamp: int
+) -> bytes:
     """Run pandoc on `markdown` (in `folder`) for one format; returns what it wrote."""
     output = folder / f"pandoc-{conversion.format}.out"  # not ".pdf": pandoc would then run a PDF engine
     defaults = {

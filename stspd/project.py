@@ -128,10 +128,14 @@ def _entries(project: Project, folder: Path, what: str) -> list[Path]:
     try:
         if not folder.is_dir():
             if os.path.lexists(folder):
-                project.problems.append(_problem(folder, f"{folder.name} devrait être un dossier, où chaque fichier .yaml est {what}"))
+                project.problems.append(
+                    _problem(folder, f"{folder.name} devrait être un dossier, où chaque fichier .yaml est {what}")
+                )
             return []
         if not _inside(os.path.realpath(folder, strict=True), _real_root(os.path.abspath(project.root))):
-            project.problems.append(_problem(folder, "dossier relié (lien symbolique) hors du dossier du projet : stspd ne le lit pas"))
+            project.problems.append(
+                _problem(folder, "dossier relié (lien symbolique) hors du dossier du projet : stspd ne le lit pas")
+            )
             return []
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
@@ -146,8 +150,13 @@ def _entries(project: Project, folder: Path, what: str) -> list[Path]:
         if path.suffix in YAML_SUFFIXES:
             found.append(path)
         elif (stem := _meant_as_yaml(entry.name)) is not None:
-            project.problems.append(_problem(path, f"fichier ignoré : stspd ne lit dans {folder.name}/ que les fichiers "
-                                                   f"en .yaml ou .yml ; s'il s'agit d'{what}, renommez-le « {stem}.yaml »"))
+            project.problems.append(
+                _problem(
+                    path,
+                    f"fichier ignoré : stspd ne lit dans {folder.name}/ que les fichiers "
+                    f"en .yaml ou .yml ; s'il s'agit d'{what}, renommez-le « {stem}.yaml »",
+                )
+            )
     return found
 
 
@@ -164,8 +173,13 @@ def _find(project: Project, stem: str) -> Path | None:
     """`stem`.yaml, or `stem`.yml; both present is ambiguous: reported, and the .yaml read."""
     present = [project.root / f"{stem}{suffix}" for suffix in YAML_SUFFIXES if os.path.lexists(project.root / f"{stem}{suffix}")]
     for other in present[1:]:
-        project.problems.append(_problem(other, f"{present[0].name} et {other.name} sont tous deux présents : stspd lit "
-                                                f"{present[0].name} ; supprimez ou renommez l'autre"))
+        project.problems.append(
+            _problem(
+                other,
+                f"{present[0].name} et {other.name} sont tous deux présents : stspd lit "
+                f"{present[0].name} ; supprimez ou renommez l'autre",
+            )
+        )
     return present[0] if present else None
 
 
@@ -198,11 +212,11 @@ def load_project(root: Path) -> Project:
     project = Project(root=root)
     strategie_path = _find(project, "strategie")
     if strategie_path is None:
-        raise NotAProject(
-            f"« {root} » n'est pas un projet stspd : il n'a pas de strategie.yaml (stspd init DOSSIER en crée un)"
-        )
+        raise NotAProject(f"« {root} » n'est pas un projet stspd : il n'a pas de strategie.yaml (stspd init DOSSIER en crée un)")
     project.strategie = _read(project, strategie_path, "strategie")
-    diagnostic_files = ([p] if (p := _find(project, "diagnostic")) else []) + _entries(project, root / "diagnostic", FOLDERS["diagnostic"])
+    diagnostic_files = ([p] if (p := _find(project, "diagnostic")) else []) + _entries(
+        project, root / "diagnostic", FOLDERS["diagnostic"]
+    )
     if not diagnostic_files and not any(p.file.startswith(_display(root / "diagnostic")) for p in project.problems):
         project.problems.append(_problem(root / "diagnostic.yaml", "diagnostic.yaml (ou un dossier diagnostic/) est attendu"))
     project.diagnostics = _read_all(project, diagnostic_files, "diagnostic")

@@ -51,7 +51,9 @@ def _display_width(prefix: str) -> int:
 
 
 def _json(problems: list[Problem], summary: str) -> str:
-    text = json.dumps({"valide": not problems, "resume": summary, "erreurs": [p.as_dict() for p in problems]}, ensure_ascii=False, indent=2)
+    text = json.dumps(
+        {"valide": not problems, "resume": summary, "erreurs": [p.as_dict() for p in problems]}, ensure_ascii=False, indent=2
+    )
     # \u escapes: the same strings for a tool, inert on a screen
     return _UNSAFE_IN_JSON.sub(lambda found: f"\\u{ord(found.group()):04x}", text) + "\n"
 

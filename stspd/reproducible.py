@@ -12,8 +12,12 @@ _CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms
 _META_DATES = re.compile(rb"(<(meta:creation-date|dc:date)>)[^<]*(</\2>)")
 
 
-def normalise_zip(data: bytes, iso_timestamp: str, edits: Mapping[str, Callable[[bytes], bytes]] | None = None,
-                  added: Mapping[str, bytes] | None = None) -> bytes:
+def normalise_zip(
+    data: bytes,
+    iso_timestamp: str,
+    edits: Mapping[str, Callable[[bytes], bytes]] | None = None,
+    added: Mapping[str, bytes] | None = None,
+) -> bytes:
     """`data` with every entry dated 1980-01-01, the documents' own dates set to `iso_timestamp`, the entries
     named in `edits` passed through their edit on the way, and the `added` entries at the end."""
     stamp = iso_timestamp.encode()

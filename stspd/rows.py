@@ -23,8 +23,15 @@ def qpv_row(q: dict) -> list[str]:
 
 def summary_row(f: dict) -> list[str]:
     schedule = f.get("calendrier") or {}
-    return [_esc(f["axe"]["id"]), f"{_esc(f['objectif']['id'])} {_esc(f['objectif']['titre'])}", _esc(f["id"]), _esc(f["titre"]),
-            _esc(f["pilote_detail"].get("sigle") or f["pilote_detail"]["nom"]), str(schedule.get("debut", fr.MISSING)), str(schedule.get("fin", fr.MISSING))]
+    return [
+        _esc(f["axe"]["id"]),
+        f"{_esc(f['objectif']['id'])} {_esc(f['objectif']['titre'])}",
+        _esc(f["id"]),
+        _esc(f["titre"]),
+        _esc(f["pilote_detail"].get("sigle") or f["pilote_detail"]["nom"]),
+        str(schedule.get("debut", fr.MISSING)),
+        str(schedule.get("fin", fr.MISSING)),
+    ]
 
 
 def interview_row(i: dict) -> list[str]:
@@ -58,9 +65,18 @@ def identity_rows(f: dict) -> list[list[str]]:
         ["**Pilote**", _esc(f["pilote_detail"]["nom"])],
         ["**Partenaires**", ", ".join(_esc(p["nom"]) for p in f["partenaires_detail"]) or fr.MISSING],
         ["**Public cible**", ", ".join(_esc(p) for p in f.get("public", [])) or fr.MISSING],
-        ["**Territoire**", _esc(f.get("territoire")) + "".join(f" ; {_esc(q['nom'])} ({_esc(q['code'])})" for q in f["qpv_detail"])],
-        ["**Calendrier**", f"{schedule.get('debut', fr.MISSING)}-{schedule.get('fin', '')}".rstrip("-") if schedule else fr.MISSING],
-        ["**Budget**", fr.euros(budget) + (f" (financements : {fr.euros(f['financement_total'])})" if f.get("financements") else "")],
+        [
+            "**Territoire**",
+            _esc(f.get("territoire")) + "".join(f" ; {_esc(q['nom'])} ({_esc(q['code'])})" for q in f["qpv_detail"]),
+        ],
+        [
+            "**Calendrier**",
+            f"{schedule.get('debut', fr.MISSING)}-{schedule.get('fin', '')}".rstrip("-") if schedule else fr.MISSING,
+        ],
+        [
+            "**Budget**",
+            fr.euros(budget) + (f" (financements : {fr.euros(f['financement_total'])})" if f.get("financements") else ""),
+        ],
     ]
     means = f.get("moyens") or {}
     if means.get("humains"):
@@ -68,7 +84,11 @@ def identity_rows(f: dict) -> list[list[str]]:
     if means.get("materiels"):
         rows.append(["**Moyens matériels**", _esc(means["materiels"])])
     for m in f["mesures_detail"]:
-        label = f"Axe {m['axe']}" + (f", mesure {m['mesure']}" if m["mesure"] else "") + (f" : {m['mesure_titre']}" if m["mesure_titre"] else "")
+        label = (
+            f"Axe {m['axe']}"
+            + (f", mesure {m['mesure']}" if m["mesure"] else "")
+            + (f" : {m['mesure_titre']}" if m["mesure_titre"] else "")
+        )
         rows.append(["**Stratégie nationale**", _esc(label)])
     return rows
 
@@ -81,8 +101,13 @@ def funding_row(line: dict) -> list[str]:
 
 def indicator_row(i: dict) -> list[str]:
     direction = " (baisse visée)" if i.get("sens") == "baisse" else ""
-    return [INDICATOR_TYPES[i["type"]], _esc(i["libelle"] + direction), _dated(i.get("reference"), i.get("unite")),
-            _dated(i.get("cible"), i.get("unite")), _esc(i.get("source"))]
+    return [
+        INDICATOR_TYPES[i["type"]],
+        _esc(i["libelle"] + direction),
+        _dated(i.get("reference"), i.get("unite")),
+        _dated(i.get("cible"), i.get("unite")),
+        _esc(i.get("source")),
+    ]
 
 
 def glossary_row(entry: tuple[str, str]) -> list[str]:
@@ -94,10 +119,12 @@ def partner_row(p: dict) -> list[str]:
 
 
 def alignment_row(a: dict) -> list[str]:
-    measure = (f"Mesure {a['mesure']}" + (f" : {a['mesure_titre']}" if a["mesure_titre"] else "")) if a["mesure"] else "Axe dans son ensemble"
+    measure = (
+        (f"Mesure {a['mesure']}" + (f" : {a['mesure_titre']}" if a["mesure_titre"] else ""))
+        if a["mesure"]
+        else "Axe dans son ensemble"
+    )
     return [_esc(f"{a['axe']}. {a['axe_titre']}"), _esc(measure), ", ".join(_esc(e) for e in a["elements"])]
-
-
 
 
 def etat_libelle(state: str) -> str:
@@ -108,8 +135,12 @@ def etat_libelle(state: str) -> str:
 
 def synthesis_row(row: dict, states: list[str]) -> list[str]:
     mean = row["atteinte"]
-    return [_esc(f"{row['axe']['id']} · {row['axe']['titre']}"), *(str(row["etats"].get(s, 0)) for s in states),
-            str(row["fiches"]), fr.percent(mean) if mean is not None else fr.MISSING]
+    return [
+        _esc(f"{row['axe']['id']} · {row['axe']['titre']}"),
+        *(str(row["etats"].get(s, 0)) for s in states),
+        str(row["fiches"]),
+        fr.percent(mean) if mean is not None else fr.MISSING,
+    ]
 
 
 def suite(step: str) -> str:

@@ -46,14 +46,20 @@ def check(document: Document, kind: str, root: Path) -> Iterator[Problem]:
         return
     if isinstance(declared, str):
         if declared != kind:
-            yield _at_declaration(document, f"ce fichier est lu comme « {kind} » mais sa première ligne déclare le schéma « {declared} »")
+            yield _at_declaration(
+                document, f"ce fichier est lu comme « {kind} » mais sa première ligne déclare le schéma « {declared} »"
+            )
         return
     try:
         yield from _errors(document, declared)
     except Unresolvable as error:  # a $ref that only this data reaches, to nothing bundled: never fetched
-        yield _at_declaration(document, f"schéma déclaré « {document.declared_schema} » {_foreign_reference(str(getattr(error, 'ref', error)))}")
+        yield _at_declaration(
+            document, f"schéma déclaré « {document.declared_schema} » {_foreign_reference(str(getattr(error, 'ref', error)))}"
+        )
     except RecursionError:  # {"$ref": "#"}: a schema that refers to itself before saying anything
-        yield _at_declaration(document, f"schéma déclaré « {document.declared_schema} » refusé : il renvoie à lui-même sans fin ($ref)")
+        yield _at_declaration(
+            document, f"schéma déclaré « {document.declared_schema} » refusé : il renvoie à lui-même sans fin ($ref)"
+        )
 
 
 class _Refused(Exception):
@@ -92,7 +98,9 @@ def _declared(declared: str, folder: Path, root: Path):
         if bundled:
             return bundled
         if isinstance(error, Absent):
-            raise _Refused(f"schéma déclaré « {declared} » introuvable (stspd schema --output DOSSIER écrit les schémas de stspd)") from None
+            raise _Refused(
+                f"schéma déclaré « {declared} » introuvable (stspd schema --output DOSSIER écrit les schémas de stspd)"
+            ) from None
         raise _Refused(f"schéma déclaré « {declared} » refusé : {error}") from None
     except Refused as error:
         raise _Refused(f"schéma déclaré « {declared} » refusé : {error}") from None
@@ -141,15 +149,21 @@ def _foreign_references(node) -> Iterator[str]:
         for key, value in node.items():
             if key in ("$ref", "$dynamicRef") and isinstance(value, str):
                 target = value.split("#", 1)[0]
-                if _SCHEME.match(target) and target not in schemas.by_id() and not re.match(r"https?://json-schema\.org/", target):
+                if (
+                    _SCHEME.match(target)
+                    and target not in schemas.by_id()
+                    and not re.match(r"https?://json-schema\.org/", target)
+                ):
                     yield value
             else:
                 yield from _foreign_references(value)
 
 
 def _foreign_reference(reference: str) -> str:
-    return (f"refusé : il renvoie ($ref) à « {reference} », que stspd ne télécharge ni ne lit ; "
-            "seuls les renvois internes (#/…) et les schémas de stspd sont permis")
+    return (
+        f"refusé : il renvoie ($ref) à « {reference} », que stspd ne télécharge ni ne lit ; "
+        "seuls les renvois internes (#/…) et les schémas de stspd sont permis"
+    )
 
 
 def _errors(document: Document, validator) -> Iterator[Problem]:
@@ -185,7 +199,9 @@ def _explain(document: Document, error) -> Iterator[Problem]:
                 where = f" dans « {name} »" if name else ""
                 yield document.problem(path, RULE, f"clé obligatoire « {key} » manquante{where}", key=True)
         return
-    yield document.problem(path, RULE, f"{name} : {_describe(document, path, error)}" if name else _describe(document, path, error), key=False)
+    yield document.problem(
+        path, RULE, f"{name} : {_describe(document, path, error)}" if name else _describe(document, path, error), key=False
+    )
 
 
 def _field_name(path: tuple) -> str:
@@ -225,7 +241,7 @@ def _describe(document: Document, path: tuple, error) -> str:
         reading = plain_reading(node)
         if "string" in types and reading is not None:
             typed = node.value
-            return f"« {typed} » sans guillemets est lu par YAML comme {reading}, pas comme du texte : écrivez \"{typed}\" entre guillemets"
+            return f'« {typed} » sans guillemets est lu par YAML comme {reading}, pas comme du texte : écrivez "{typed}" entre guillemets'
         hint = ""
         if isinstance(value, str) and set(types) & {"number", "integer"}:
             if "," in value and value.replace(",", "", 1).replace(" ", "").lstrip("-").isdigit():
@@ -235,7 +251,9 @@ def _describe(document: Document, path: tuple, error) -> str:
         return f"{wanted} attendu, {_shown(value)} trouvé{hint}"
     if kind == "enum":
         choices = [str(c) for c in expected]
-        return f"{_shown(value)} n'est pas une valeur admise{did_you_mean(value, choices)} (valeurs admises : {', '.join(choices)})"
+        return (
+            f"{_shown(value)} n'est pas une valeur admise{did_you_mean(value, choices)} (valeurs admises : {', '.join(choices)})"
+        )
     if kind == "const":
         return f"{_shown(expected)} attendu, {_shown(value)} trouvé"
     if kind == "pattern":
@@ -245,7 +263,11 @@ def _describe(document: Document, path: tuple, error) -> str:
         what = "une date" if expected == "date" else "un mois ou une date"
         return f"{_shown(value)} n'est pas {what} valide : {error.cause or 'AAAA-MM-JJ attendu, par exemple 2025-03-12'}"
     if kind == "minLength":
-        return "texte vide : écrivez quelque chose ou retirez la clé" if expected == 1 else f"au moins {expected} caractères attendus"
+        return (
+            "texte vide : écrivez quelque chose ou retirez la clé"
+            if expected == 1
+            else f"au moins {expected} caractères attendus"
+        )
     if kind == "maxLength":
         return f"texte trop long ({_number(len(value))} caractères) : {_number(expected)} caractères au plus ; raccourcissez-le"
     if kind in ("minimum", "exclusiveMinimum"):

@@ -96,7 +96,9 @@ def _validator_class():
 
     # A JSON Schema integer may be written 2024.0; stspd's years and counts are then printed « 2024.0 » or break a
     # range(): an integer is typed without a fraction.
-    strict = Draft202012Validator.TYPE_CHECKER.redefine("integer", lambda _, value: isinstance(value, int) and not isinstance(value, bool))
+    strict = Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _, value: isinstance(value, int) and not isinstance(value, bool)
+    )
     return validators.extend(Draft202012Validator, validators={"pattern": pattern}, type_checker=strict)
 
 
@@ -123,7 +125,20 @@ def ecma_pattern(pattern: str) -> re.Pattern:
         return re.compile(pattern)
 
 
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre")
+_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?")
 
 
@@ -134,7 +149,9 @@ def calendar_problem(text: str, *, day_required: bool) -> str | None:
     bounds (commun.schema.json, annee) are typing errors (0024, 2204), and dates before 1980 do not fit a ZIP."""
     match = _DATE.fullmatch(text)
     if match is None or (day_required and match[3] is None):
-        return "AAAA-MM-JJ attendu, par exemple 2025-03-12" if day_required else "AAAA-MM ou AAAA-MM-JJ attendu, par exemple 2025-09"
+        return (
+            "AAAA-MM-JJ attendu, par exemple 2025-03-12" if day_required else "AAAA-MM ou AAAA-MM-JJ attendu, par exemple 2025-09"
+        )
     year, month = int(match[1]), int(match[2])
     bounds = load(SHARED)["$defs"]["annee"]
     if not bounds["minimum"] <= year <= bounds["maximum"]:

@@ -19,8 +19,10 @@ def timestamp(strategie: dict) -> datetime.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is not None:
         if not re.fullmatch(r"\s*\d{1,12}\s*", epoch) or int(epoch) > _LAST_SECOND:
-            raise BadSetting(f"SOURCE_DATE_EPOCH doit être un nombre de secondes depuis 1970, par exemple 1700000000 (reçu « {epoch} »)")
-        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc)
+            raise BadSetting(
+                f"SOURCE_DATE_EPOCH doit être un nombre de secondes depuis 1970, par exemple 1700000000 (reçu « {epoch} »)"
+            )
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC)
     adopted = (strategie.get("adoption") or {}).get("date")
     day = datetime.date.fromisoformat(adopted) if adopted else datetime.date(strategie["periode"]["debut"], 1, 1)
-    return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc)
+    return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)

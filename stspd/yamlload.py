@@ -37,8 +37,14 @@ _LIBYAML_NESTING = "exceeded maximum nesting depth"
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]|\r(?!\n)")
 # What YAML allows in a file (YAML 1.1, 5.1): its reader refuses the rest in English; stspd finds the character.
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_CHARACTER_NAMES = {0x00: "NUL", 0x0B: "tabulation verticale", 0x0C: "saut de page", 0x0D: "retour chariot seul",
-                    0x1B: "échappement, ESC", 0x7F: "suppression, DEL"}
+_CHARACTER_NAMES = {
+    0x00: "NUL",
+    0x0B: "tabulation verticale",
+    0x0C: "saut de page",
+    0x0D: "retour chariot seul",
+    0x1B: "échappement, ESC",
+    0x7F: "suppression, DEL",
+}
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
@@ -47,8 +53,12 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
 }
-_TAG_WORDS = {"tag:yaml.org,2002:int": "un nombre entier", "tag:yaml.org,2002:float": "un nombre",
-              "tag:yaml.org,2002:bool": "vrai ou faux", "tag:yaml.org,2002:null": "une valeur vide"}
+_TAG_WORDS = {
+    "tag:yaml.org,2002:int": "un nombre entier",
+    "tag:yaml.org,2002:float": "un nombre",
+    "tag:yaml.org,2002:bool": "vrai ou faux",
+    "tag:yaml.org,2002:null": "une valeur vide",
+}
 _constructor = SafeConstructor()
 
 Path_ = tuple  # a JSON path: keys (str) and list indexes (int)
@@ -159,8 +169,13 @@ def _check_depth(text: str, display: str) -> None:
     share its mapping's), or a « - », « : » or « ? » on the line. PyYAML's pure-Python composer recurses in Python
     and dies near 450 levels, libyaml's composer holds 1000: the bound to stay under depends on the loader.
     """
-    indentation = max((len(line) - len(line.lstrip(" ")) + line.count("- ") + line.count(": ") + line.count("? ")
-                       for line in text.splitlines()), default=0)
+    indentation = max(
+        (
+            len(line) - len(line.lstrip(" ")) + line.count("- ") + line.count(": ") + line.count("? ")
+            for line in text.splitlines()
+        ),
+        default=0,
+    )
     bound = text.count("[") + text.count("{") + 2 * indentation + 1
     if bound <= (200 if _Loader is yaml.SafeLoader else 1000):
         return
@@ -176,7 +191,9 @@ def _check_depth(text: str, display: str) -> None:
     except yaml.YAMLError as error:
         raise ProblemError(_yaml_problem(error, text, display)) from None
     if mark is not None:
-        raise ProblemError(Problem(display, mark.line + 1, mark.column + 1, RULE, _NESTING_MESSAGE, source_line(text, mark.line + 1)))
+        raise ProblemError(
+            Problem(display, mark.line + 1, mark.column + 1, RULE, _NESTING_MESSAGE, source_line(text, mark.line + 1))
+        )
 
 
 def _first_too_deep(text: str, loader) -> yaml.Mark | None:
@@ -215,7 +232,11 @@ def _yaml_problem(error: yaml.YAMLError, text: str, display: str) -> Problem:
 def _forbidden_message(character: str, *, escaped: bool) -> str:
     code = ord(character)
     name = f" ({_CHARACTER_NAMES[code]})" if code in _CHARACTER_NAMES else ""
-    origin = " : retirez la séquence d'échappement (\\x.., \\e, \\0…) qui le produit entre guillemets" if escaped else " : supprimez-le"
+    origin = (
+        " : retirez la séquence d'échappement (\\x.., \\e, \\0…) qui le produit entre guillemets"
+        if escaped
+        else " : supprimez-le"
+    )
     return f"caractère invisible U+{code:04X}{name} interdit dans un texte, il casserait les documents produits{origin}"
 
 
@@ -281,7 +302,8 @@ class _Builder:
             visiting.discard(key)
             if total > MAX_VALUES:
                 raise self._problem(
-                    node, f"alias (*) trop nombreux : le fichier se déplierait en plus de {MAX_VALUES:,} valeurs".replace(",", " ")
+                    node,
+                    f"alias (*) trop nombreux : le fichier se déplierait en plus de {MAX_VALUES:,} valeurs".replace(",", " "),
                 )
             sizes[key] = total
             return total
@@ -307,7 +329,8 @@ class _Builder:
                 if key in result:
                     first = self.key_nodes[path + (key,)].start_mark.line + 1
                     raise self._problem(
-                        key_node, f"clé « {key} » en double (déjà à la ligne {first}) : YAML garderait la dernière valeur sans rien dire"
+                        key_node,
+                        f"clé « {key} » en double (déjà à la ligne {first}) : YAML garderait la dernière valeur sans rien dire",
                     )
                 self.key_nodes[path + (key,)] = key_node
                 result[key] = self.build(value_node, path + (key,))

@@ -19,9 +19,20 @@ from lxml import etree
 
 from stspd.build import FORMATS, Settings, build
 
-FICHES = sorted((yaml.safe_load(p.read_text(encoding="utf-8")) for p in (SAMPLE / "actions").glob("*.yaml")), key=lambda f: f["id"])
-SECTIONS = ["Édito", "Cadre de la stratégie", "Le territoire", "Le diagnostic local de sécurité", "Gouvernance",
-            "Orientations stratégiques", "Fiches actions", "Suivi et évaluation", "Annexes"]
+FICHES = sorted(
+    (yaml.safe_load(p.read_text(encoding="utf-8")) for p in (SAMPLE / "actions").glob("*.yaml")), key=lambda f: f["id"]
+)
+SECTIONS = [
+    "Édito",
+    "Cadre de la stratégie",
+    "Le territoire",
+    "Le diagnostic local de sécurité",
+    "Gouvernance",
+    "Orientations stratégiques",
+    "Fiches actions",
+    "Suivi et évaluation",
+    "Annexes",
+]
 NNBSP, NBSP = "\u202f", "\u00a0"
 
 
@@ -65,7 +76,9 @@ def test_docx_has_every_fiche_heading(docx):
 
 
 def test_docx_fiche_has_its_indicators_table(docx):
-    indicator_tables = [t for t in docx.tables if [c.text for c in t.rows[0].cells] == ["Type", "Indicateur", "Référence", "Cible", "Source"]]
+    indicator_tables = [
+        t for t in docx.tables if [c.text for c in t.rows[0].cells] == ["Type", "Indicateur", "Référence", "Cible", "Source"]
+    ]
     with_indicators = [f for f in FICHES if f.get("indicateurs")]
     assert len(indicator_tables) == len(with_indicators)
     for table, fiche in zip(indicator_tables, with_indicators):
@@ -76,7 +89,11 @@ def test_docx_fiche_has_its_indicators_table(docx):
 def test_docx_has_a_filled_table_of_contents(docx):
     body = docx.element.body
     toc = next(e for e in body.iterchildren(qn("w:sdt")) if "TOC" in "".join(t.text or "" for t in e.iter(qn("w:instrText"))))
-    entries = ["".join(t.text for t in p.iter(qn("w:t"))) for p in toc.iter(qn("w:p")) if "TOC" in (p.find(f".//{qn('w:pStyle')}").get(qn("w:val")) if p.find(f".//{qn('w:pStyle')}") is not None else "")]
+    entries = [
+        "".join(t.text for t in p.iter(qn("w:t")))
+        for p in toc.iter(qn("w:p"))
+        if "TOC" in (p.find(f".//{qn('w:pStyle')}").get(qn("w:val")) if p.find(f".//{qn('w:pStyle')}") is not None else "")
+    ]
     assert "Fiches actions" in entries and len(entries) >= len(FICHES) + len(SECTIONS)
 
 
@@ -232,4 +249,4 @@ def test_the_logo_is_on_the_cover(docx, built):
     cover = docx.paragraphs[0]
     assert cover._p.find(f".//{qn('w:drawing')}") is not None and docx.paragraphs[1].style.name == "Title"
     html = (built / "strategie.html").read_text(encoding="utf-8")
-    assert html.index('<img class="logo" src="data:image/png;base64,') < html.index("<h1 class=\"title\">")
+    assert html.index('<img class="logo" src="data:image/png;base64,') < html.index('<h1 class="title">')

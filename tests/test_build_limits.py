@@ -50,15 +50,21 @@ def private_tmp(tmp_path, monkeypatch) -> Path:
 
 
 def _stspd(*args, env=None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "stspd", *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, **(env or {})}, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "stspd", *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+        text=True,
+    )
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="reads /proc")
 def test_a_hung_converter_is_killed_at_its_limit(tmp_path, private_tmp):
     own = _templates(tmp_path, "stspd.lua", HANGING_FILTER)
-    process = _stspd("build", SAMPLE, "--format", "docx,html", "--output", tmp_path / "dist", "--templates", own,
-                     env={"STSPD_TIME_LIMIT": "2"})
+    process = _stspd(
+        "build", SAMPLE, "--format", "docx,html", "--output", tmp_path / "dist", "--templates", own, env={"STSPD_TIME_LIMIT": "2"}
+    )
     _, err = process.communicate(timeout=60)
     assert process.returncode == 1
     assert "pandoc (docx) : arrêté au bout de 2 s (limite de temps" in err or "pandoc (html) : arrêté au bout de 2 s" in err
@@ -124,7 +130,9 @@ def test_an_output_folder_under_a_file_is_a_french_error(tmp_path, capsys, monke
     (tmp_path / "fichier").write_text("x", encoding="utf-8")
     from stspd.cli import entry
 
-    monkeypatch.setattr(sys, "argv", ["stspd", "build", str(SAMPLE), "--format", "md", "--output", str(tmp_path / "fichier" / "dist")])
+    monkeypatch.setattr(
+        sys, "argv", ["stspd", "build", str(SAMPLE), "--format", "md", "--output", str(tmp_path / "fichier" / "dist")]
+    )
     with pytest.raises(SystemExit) as ended:
         entry()
     err = capsys.readouterr().err

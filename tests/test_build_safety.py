@@ -24,7 +24,11 @@ def _own_templates(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_user_text_is_never_a_template_nor_raw_code(sample_copy, tmp_path):
-    edit(sample_copy / FICHE, "description: |\n", "description: |\n  Calcul {{ 7*7 }} et {% raw %} <script>alert(1)</script> \\input{/etc/passwd} ![x](/etc/passwd)\n\n")
+    edit(
+        sample_copy / FICHE,
+        "description: |\n",
+        "description: |\n  Calcul {{ 7*7 }} et {% raw %} <script>alert(1)</script> \\input{/etc/passwd} ![x](/etc/passwd)\n\n",
+    )
     edit(sample_copy / FICHE, "\ntitre: ", "\ntitre: Ateliers | colonne {{ 7*7 }} ")
     result = _build(sample_copy, tmp_path, "html", "docx", "odt", "md")
     assert result.exit_code == 0, result.output
@@ -69,7 +73,9 @@ def test_a_broken_pandoc_filter_names_the_format_and_writes_nothing(sample_copy,
 
 def test_a_town_filter_that_prints_while_debugging_still_builds(sample_copy, tmp_path):
     shipped = (REPO / "templates" / "stspd.lua").read_text(encoding="utf-8")
-    own = _own_templates(tmp_path, "stspd.lua", shipped.replace("function Div(div)\n", "function Div(div)\n  io.write('docx')\n", 1))
+    own = _own_templates(
+        tmp_path, "stspd.lua", shipped.replace("function Div(div)\n", "function Div(div)\n  io.write('docx')\n", 1)
+    )
     result = _build(sample_copy, tmp_path / "dist", "docx", extra=("--templates", own))
     assert result.exit_code == 0, result.output
     assert zipfile.is_zipfile(tmp_path / "dist" / "strategie.docx")
@@ -112,8 +118,9 @@ def test_nothing_in_the_project_folder_runs_or_styles_the_build(sample_copy, tmp
     from docx import Document
 
     marker = tmp_path / "ran"
-    (sample_copy / "stspd.lua").write_text(f'os.execute("touch {marker}")\nfunction Pandoc(d) os.execute("touch {marker}") end\n',
-                                           encoding="utf-8")
+    (sample_copy / "stspd.lua").write_text(
+        f'os.execute("touch {marker}")\nfunction Pandoc(d) os.execute("touch {marker}") end\n', encoding="utf-8"
+    )
     (sample_copy / "style.typ").write_text('#set text(fill: red)\n#panic("style du projet")\n', encoding="utf-8")
     reference = Document()
     reference.styles["Normal"].font.name = "Marianne"

@@ -20,7 +20,10 @@ def test_invalid_project_exits_1_with_file_line_column_and_the_quoted_line(proje
     result = run("validate", project)
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0] == f"{project}/actions/1.1.1.yaml:12:9: pilote : partenaire inconnu « vile » ; vouliez-vous dire « ville » ? [references]"
+    assert (
+        lines[0]
+        == f"{project}/actions/1.1.1.yaml:12:9: pilote : partenaire inconnu « vile » ; vouliez-vous dire « ville » ? [references]"
+    )
     assert lines[1] == "   12 | pilote: vile"
     assert lines[2] == "      |         ^"
     assert lines[-1] == "1 erreur dans 1 fichier : le projet n'est pas valide."
@@ -33,7 +36,10 @@ def test_json_format(project):
     assert result.exit_code == 1 and report["valide"] is False
     (error,) = report["erreurs"]
     assert (error["line"], error["column"], error["rule"]) == (25, 11, "schema")
-    assert "vouliez-vous dire « realisation » ?" in error["message"] and "valeurs admises : realisation, resultat, impact" in error["message"]
+    assert (
+        "vouliez-vous dire « realisation » ?" in error["message"]
+        and "valeurs admises : realisation, resultat, impact" in error["message"]
+    )
 
 
 def test_github_format(project):
@@ -41,8 +47,14 @@ def test_github_format(project):
     result = run("validate", project, "--format", "github")
     lines = result.output.splitlines()
     assert result.exit_code == 1 and len(lines) == 3
-    assert f"::error file={project}/actions/1.1.1.yaml,line=4,col=1,title=stspd schema::clé obligatoire « pilote » manquante" in lines
-    assert any(line.startswith(f"::error file={project}/actions/1.1.1.yaml,line=12,col=1,title=stspd schema::clé inconnue « pilot »") for line in lines)
+    assert (
+        f"::error file={project}/actions/1.1.1.yaml,line=4,col=1,title=stspd schema::clé obligatoire « pilote » manquante"
+        in lines
+    )
+    assert any(
+        line.startswith(f"::error file={project}/actions/1.1.1.yaml,line=12,col=1,title=stspd schema::clé inconnue « pilot »")
+        for line in lines
+    )
 
 
 def test_missing_folder_is_misuse(tmp_path):
@@ -90,11 +102,16 @@ def test_schema_prints_and_lists():
 
 
 def test_declared_local_schema_adds_its_constraints(project):
-    (project / "strict.schema.json").write_text(json.dumps({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$ref": "https://stspd.fr/schemas/1/fiche.schema.json",
-        "required": ["contexte"],
-    }), encoding="utf-8")
+    (project / "strict.schema.json").write_text(
+        json.dumps(
+            {
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "$ref": "https://stspd.fr/schemas/1/fiche.schema.json",
+                "required": ["contexte"],
+            }
+        ),
+        encoding="utf-8",
+    )
     edit(project / "actions" / "1.1.1.yaml", "$schema=../schemas/fiche.schema.json", "$schema=../strict.schema.json")
     result = run("validate", project)
     assert result.exit_code == 1 and "clé obligatoire « contexte » manquante" in result.output
@@ -113,7 +130,11 @@ def test_declared_remote_schema_is_not_fetched(project):
 
 
 def test_declared_bundled_id_is_used_offline(project):
-    edit(project / "actions" / "1.1.1.yaml", "$schema=../schemas/fiche.schema.json", "$schema=https://stspd.fr/schemas/1/fiche.schema.json")
+    edit(
+        project / "actions" / "1.1.1.yaml",
+        "$schema=../schemas/fiche.schema.json",
+        "$schema=https://stspd.fr/schemas/1/fiche.schema.json",
+    )
     assert run("validate", project).exit_code == 0
 
 

@@ -66,8 +66,15 @@ def test_round_trip_writes_a_valid_year_and_twice_changes_nothing(sample_copy, t
     first = load_workbook(path).worksheets[1]
     titles = [c.value for c in first[1]]
     fiche = first.cell(2, 1).value
-    fill(path, {(fiche, "État d'avancement"): "en cours", (fiche, "Valeur 2026"): "12,5", (fiche, "Dépenses (€)"): 1500,
-                (fiche, "Réalisé en 2026"): "Douze séances."})
+    fill(
+        path,
+        {
+            (fiche, "État d'avancement"): "en cours",
+            (fiche, "Valeur 2026"): "12,5",
+            (fiche, "Dépenses (€)"): 1500,
+            (fiche, "Réalisé en 2026"): "Douze séances.",
+        },
+    )
     assert titles.index("Valeur 2026") > 0
     result = run("grid", "import", sample_copy, path)
     assert result.exit_code == 0, result.output
@@ -107,7 +114,10 @@ def test_existing_year_needs_force_and_merge_keeps_other_values(sample_copy, tmp
         ({"Valeur 2026": "douze"}, "cellule L2 : un nombre est attendu, « douze » trouvé"),
         ({"État d'avancement": "presque fini"}, "cellule J2 : un état de la liste est attendu"),
         ({"Suite proposée": "continuer"}, "cellule Q2 : une suite de la liste est attendue"),
-        ({"Dépenses (€)": 100, "dont FIPD (€)": 200, "État d'avancement": "en cours"}, "cellule O2 : la part FIPD (200) dépasse les dépenses (100)"),
+        (
+            {"Dépenses (€)": 100, "dont FIPD (€)": 200, "État d'avancement": "en cours"},
+            "cellule O2 : la part FIPD (200) dépasse les dépenses (100)",
+        ),
         ({"Réalisé en 2026": "Fait."}, "cellule J2 : l'état d'avancement de la fiche"),
     ],
 )
@@ -151,8 +161,21 @@ def test_a_workbook_resaved_by_libreoffice_imports(sample_copy, tmp_path):
     fiche = load_workbook(path).worksheets[1].cell(2, 1).value
     fill(path, {(fiche, "État d'avancement"): "réalisée", (fiche, "Valeur 2026"): 7})
     out = tmp_path / "libreoffice"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profil", "--headless", "--convert-to", "xlsx",
-                    "--outdir", str(out), str(path)], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profil",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     result = run("grid", "import", sample_copy, out / path.name)
     assert result.exit_code == 0, result.output
     written = yaml.safe_load((sample_copy / "evaluations" / "2026.yaml").read_text(encoding="utf-8"))
@@ -202,6 +225,7 @@ def rewrite_part(path: Path, part: str, change) -> Path:
 
 def raw_cell(path: Path, coordinate: str, xml: str, part: str = "xl/worksheets/sheet2.xml") -> Path:
     """A cell written as no openpyxl call writes it: a formula with its saved result, 1E999, NaN, an error."""
+
     def change(data: bytes) -> bytes:
         new, count = re.subn(rb'<c r="%s"[^>]*?(?:/>|>.*?</c>)' % coordinate.encode(), xml.encode(), data, count=1)
         assert count == 1, coordinate
@@ -229,10 +253,17 @@ def refused(project: Path, path: Path, *messages: str):
 
 def test_template_writes_every_text_as_text_never_a_formula(sample_copy, tmp_path):
     title = '=HYPERLINK("http://exemple.invalid/","cliquez")'
-    edit(sample_copy / "actions" / "1.1.1.yaml", "titre: Ateliers « Citoyens en herbe » dans les écoles élémentaires",
-         f"titre: '{title}'")
+    edit(
+        sample_copy / "actions" / "1.1.1.yaml",
+        "titre: Ateliers « Citoyens en herbe » dans les écoles élémentaires",
+        f"titre: '{title}'",
+    )
     edit(sample_copy / "evaluations" / "2025.yaml", "      Cycle complet", '      =WEBSERVICE("http://exemple.invalid/") Cycle')
-    edit(sample_copy / "evaluations" / "2025.yaml", "difficultes: ", "difficultes: '@SUM(1) ' # ", )
+    edit(
+        sample_copy / "evaluations" / "2025.yaml",
+        "difficultes: ",
+        "difficultes: '@SUM(1) ' # ",
+    )
     path = template(sample_copy, tmp_path, 2025)
     with zipfile.ZipFile(path) as archive:
         sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]
@@ -246,8 +277,17 @@ def test_template_writes_every_text_as_text_never_a_formula(sample_copy, tmp_pat
 
 @pytest.mark.parametrize(
     ("column", "value"),
-    [("L", "nan"), ("L", "inf"), ("L", "1e999"), ("N", "NaN"), ("N", "-inf"), ("O", "1e999"), ("L", "1_000"), ("N", "1e20"),
-     ("L", "2 000 000 000 000")],
+    [
+        ("L", "nan"),
+        ("L", "inf"),
+        ("L", "1e999"),
+        ("N", "NaN"),
+        ("N", "-inf"),
+        ("O", "1e999"),
+        ("L", "1_000"),
+        ("N", "1e20"),
+        ("L", "2 000 000 000 000"),
+    ],
 )
 def test_a_number_that_is_not_finite_is_refused_at_its_cell_as_text(blank, sample_copy, tmp_path, column, value):
     path = edited(workbook(blank, tmp_path), J2="en cours", **{f"{column}2": value})
@@ -300,8 +340,11 @@ def test_a_duplicated_row_is_refused_not_last_wins(blank, sample_copy, tmp_path)
             sheet.cell(copy, column, sheet.cell(2, column).value)
         sheet.cell(copy, 12, 7)
 
-    result = refused(sample_copy, edited(workbook(blank, tmp_path), copy_row_2, J2="en cours", L2=5),
-                     "la fiche 1.1.1, indicateur « classes », a déjà sa ligne (Feuille Collecte, ligne 2)")
+    result = refused(
+        sample_copy,
+        edited(workbook(blank, tmp_path), copy_row_2, J2="en cours", L2=5),
+        "la fiche 1.1.1, indicateur « classes », a déjà sa ligne (Feuille Collecte, ligne 2)",
+    )
     assert re.search(r"Feuille Collecte, cellule A\d+ : la fiche 1\.1\.1", result.output)
 
 
@@ -309,7 +352,11 @@ def test_a_duplicated_row_is_refused_not_last_wins(blank, sample_copy, tmp_path)
     ("cell", "value", "message"),
     [
         ("E2", "Nombre d'élèves", "cellule E2 : le libellé de l'indicateur ne correspond pas à la fiche 1.1.1 : « Nombre de"),
-        ("F2", "élèves", "cellule F2 : l'unité de l'indicateur ne correspond pas à la fiche 1.1.1 : « classes » attendu, « élèves »"),
+        (
+            "F2",
+            "élèves",
+            "cellule F2 : l'unité de l'indicateur ne correspond pas à la fiche 1.1.1 : « classes » attendu, « élèves »",
+        ),
         ("B2", "Autre action", "cellule B2 : l'intitulé ne correspond pas à la fiche 1.1.1"),
         ("D2", None, "cellule D2 : la fiche 1.1.1 a des indicateurs : l'identifiant est effacé"),
         ("E1", "Libellé", "cellule E1 : la colonne « Indicateur » est attendue, « Libellé » trouvé"),
@@ -326,8 +373,12 @@ def test_a_value_for_a_fiche_without_indicators_is_refused_not_lost(project, tmp
     fiche.write_text(fiche.read_text(encoding="utf-8").split("indicateurs:")[0], encoding="utf-8")
     path = template(project, tmp_path, 2025)
     edited(path, J2="en cours", L2=12, M2="Estimé.")
-    refused(project, path, "Feuille Collecte, cellule L2 : la fiche 1.1.1 n'a pas d'indicateur : cette saisie",
-            "Feuille Collecte, cellule M2 : la fiche 1.1.1 n'a pas d'indicateur")
+    refused(
+        project,
+        path,
+        "Feuille Collecte, cellule L2 : la fiche 1.1.1 n'a pas d'indicateur : cette saisie",
+        "Feuille Collecte, cellule M2 : la fiche 1.1.1 n'a pas d'indicateur",
+    )
 
 
 def test_a_cell_text_never_reaches_the_terminal_raw(blank, sample_copy, tmp_path):
@@ -352,11 +403,21 @@ def test_an_empty_value_keeps_the_recorded_one_even_with_a_comment(blank, sample
 
 def test_the_merged_year_must_pass_the_whole_validation(blank, sample_copy, tmp_path):
     # A commune's stricter schema, named by the year file's first line, is part of the project's validation.
-    strict = {"type": "object", "properties": {"fiches": {"type": "array", "items": {
-        "type": "object", "properties": {"realise": {"type": "string", "maxLength": 1000}}}}}}
+    strict = {
+        "type": "object",
+        "properties": {
+            "fiches": {
+                "type": "array",
+                "items": {"type": "object", "properties": {"realise": {"type": "string", "maxLength": 1000}}},
+            }
+        },
+    }
     (sample_copy / "evaluations" / "commune.schema.json").write_text(json.dumps(strict), encoding="utf-8")
-    edit(sample_copy / "evaluations" / "2025.yaml",
-         "$schema=../../../schemas/evaluation.schema.json", "$schema=commune.schema.json")
+    edit(
+        sample_copy / "evaluations" / "2025.yaml",
+        "$schema=../../../schemas/evaluation.schema.json",
+        "$schema=commune.schema.json",
+    )
     assert problems_of(sample_copy) == []
     path = edited(workbook(blank, tmp_path, 2025), K2="Des ateliers. " * 100)
     refused(sample_copy, path, "Feuille Collecte, cellule K2 : ")

@@ -8,7 +8,13 @@ from stspd.compute import attainment, indicator_years, rollup, verdict
 
 
 def indicator(baseline=(10, 2023), target=(20, 2027), direction="hausse", ident="i"):
-    result = {"id": ident, "type": "resultat", "libelle": "x", "sens": direction, "cible": {"valeur": target[0], "annee": target[1]}}
+    result = {
+        "id": ident,
+        "type": "resultat",
+        "libelle": "x",
+        "sens": direction,
+        "cible": {"valeur": target[0], "annee": target[1]},
+    }
     if baseline:
         result["reference"] = {"valeur": baseline[0], "annee": baseline[1]}
     return result
@@ -59,11 +65,14 @@ def test_rollup_counts_states_and_weights_objectives():
     f2 = {"id": "1.2.1", "indicateurs": [indicator(ident="c")]}
     f3 = {"id": "1.2.2", "indicateurs": [indicator(ident="d")]}
     axes = [{"id": "1", "objectifs": [{"id": "1.1", "fiches": [f1]}, {"id": "1.2", "poids": 3, "fiches": [f2, f3]}]}]
-    evaluation = {"annee": 2025, "fiches": [
-        {"fiche": "1.1.1", "etat": "en_cours", "indicateurs": [{"id": "a", "valeur": 15}, {"id": "b", "valeur": 30}]},
-        {"fiche": "1.2.1", "etat": "realisee", "indicateurs": [{"id": "c", "valeur": 20}]},
-        {"fiche": "1.2.2", "etat": "en_cours", "indicateurs": [{"id": "d", "valeur": None}]},
-    ]}
+    evaluation = {
+        "annee": 2025,
+        "fiches": [
+            {"fiche": "1.1.1", "etat": "en_cours", "indicateurs": [{"id": "a", "valeur": 15}, {"id": "b", "valeur": 30}]},
+            {"fiche": "1.2.1", "etat": "realisee", "indicateurs": [{"id": "c", "valeur": 20}]},
+            {"fiche": "1.2.2", "etat": "en_cours", "indicateurs": [{"id": "d", "valeur": None}]},
+        ],
+    }
     rows = indicator_years([f1, f2, f3], evaluation, None)
     result = rollup(axes, rows, evaluation)
     assert result["fiche:1.1.1"].attainment == pytest.approx(0.75)  # 0.5 and 1.5 capped at 1

@@ -22,8 +22,10 @@ from conftest import SAMPLE, run
 from stspd.pandoc import GUARD, READER, pandoc_path
 from stspd.validate import validate_project
 
-LINE = ' [j](javascript:alert(1)) [s]{onmouseover=alert(2)} <script>alert(3)</script> @cite {{7*7}}'
-BLOCK = LINE + """
+LINE = " [j](javascript:alert(1)) [s]{onmouseover=alert(2)} <script>alert(3)</script> @cite {{7*7}}"
+BLOCK = (
+    LINE
+    + """
 
 ---
 title: PIRATE
@@ -38,6 +40,7 @@ div
 
 [r]: javascript:alert(7)
 """
+)
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")
 
 
@@ -146,8 +149,12 @@ def test_the_html_has_no_live_script_handler_or_foreign_metadata(outputs, stem):
 
 def _targets(package: Path, pattern: bytes) -> list[str]:
     with zipfile.ZipFile(package) as archive:
-        return [m.decode() for name in archive.namelist() if name.endswith((".xml", ".rels"))
-                for m in re.findall(pattern, archive.read(name))]
+        return [
+            m.decode()
+            for name in archive.namelist()
+            if name.endswith((".xml", ".rels"))
+            for m in re.findall(pattern, archive.read(name))
+        ]
 
 
 @pytest.mark.parametrize("stem", ["strategie", "bilan-2025"])
@@ -173,8 +180,12 @@ def test_the_pdf_has_only_web_links_and_its_own_title(outputs):
 
     reader = PdfReader(outputs / "strategie.pdf")
     assert not str(reader.metadata.get("/Title")).startswith("PIRATE")
-    uris = [str(annotation.get_object()["/A"].get("/URI")) for page in reader.pages for annotation in page.get("/Annots") or []
-            if "/URI" in annotation.get_object().get("/A", {})]
+    uris = [
+        str(annotation.get_object()["/A"].get("/URI"))
+        for page in reader.pages
+        for annotation in page.get("/Annots") or []
+        if "/URI" in annotation.get_object().get("/A", {})
+    ]
     assert all(uri.lower().startswith(SAFE_SCHEMES) for uri in uris), uris
     assert "@cite" in "".join(page.extract_text() for page in reader.pages[:30])
 
@@ -191,16 +202,35 @@ def test_the_markdown_output_carries_no_raw_script(outputs, stem):
 def test_the_guard_alone_strips_what_the_reader_lets_through(tmp_path, writer):
     """The second line: Markdown that did not go through stspd's escaping, read and written by pandoc with the guard."""
     source = tmp_path / "in.md"
-    source.write_text("::: {.fiche onclick=x}\n[a](javascript:x){onclick=y} [b]{typst:text:fill=\"red\"} `c`{=html} "
-                      "![d](/etc/passwd) [e](https://ok.example){style=x}\n\n# T {#t onclick=z}\n:::\n", encoding="utf-8")
+    source.write_text(
+        '::: {.fiche onclick=x}\n[a](javascript:x){onclick=y} [b]{typst:text:fill="red"} `c`{=html} '
+        "![d](/etc/passwd) [e](https://ok.example){style=x}\n\n# T {#t onclick=z}\n:::\n",
+        encoding="utf-8",
+    )
     out = tmp_path / f"out.{writer}"
-    subprocess.run([pandoc_path(), "-f", READER + "+bracketed_spans+raw_attribute", "-t", writer, "-s", "-o", str(out),
-                    "--lua-filter", str(GUARD), str(source)], check=True, timeout=60, capture_output=True)
+    subprocess.run(
+        [
+            pandoc_path(),
+            "-f",
+            READER + "+bracketed_spans+raw_attribute",
+            "-t",
+            writer,
+            "-s",
+            "-o",
+            str(out),
+            "--lua-filter",
+            str(GUARD),
+            str(source),
+        ],
+        check=True,
+        timeout=60,
+        capture_output=True,
+    )
     if writer == "docx":
         with zipfile.ZipFile(out) as archive:
             written = b"".join(archive.read(name) for name in archive.namelist() if name.endswith((".xml", ".rels")))
     else:
         written = out.read_bytes()
-    for forbidden in (b"javascript", b"onclick", b'fill: "red"', b'fill="red"', b"passwd\"", b"style="):
+    for forbidden in (b"javascript", b"onclick", b'fill: "red"', b'fill="red"', b'passwd"', b"style="):
         assert forbidden not in written, forbidden
     assert b"https://ok.example" in written

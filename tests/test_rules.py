@@ -57,7 +57,10 @@ def test_unknown_partner_and_constat(project):
     edit(project / FICHE, "partenaires: [pm]", "partenaires: [pm, pn]")
     edit(project / FICHE, "constats: [C-tranquillite-1]", "constats: [C-tranquilite-1]")
     lines = sorted((p.line, p.message.split(" ;")[0]) for p in problems_of(project))
-    assert lines == [(7, "constats : constat du diagnostic inconnu « C-tranquilite-1 »"), (13, "partenaires : partenaire inconnu « pn »")]
+    assert lines == [
+        (7, "constats : constat du diagnostic inconnu « C-tranquilite-1 »"),
+        (13, "partenaires : partenaire inconnu « pn »"),
+    ]
 
 
 def test_unknown_qpv(project):
@@ -85,8 +88,11 @@ def test_measure_of_another_axe(project):
 
 
 def test_unknown_national_strategy_and_axe(project):
-    edit(project / "strategie.yaml", "        # mesures_nationales: [{strategie: snpd-2020-2024, axe: 1, mesure: 4}]",
-         "        mesures_nationales: [{strategie: snpd-2021, axe: 1}, {strategie: snpd-2020-2024, axe: 7}]")
+    edit(
+        project / "strategie.yaml",
+        "        # mesures_nationales: [{strategie: snpd-2020-2024, axe: 1, mesure: 4}]",
+        "        mesures_nationales: [{strategie: snpd-2021, axe: 1}, {strategie: snpd-2020-2024, axe: 7}]",
+    )
     messages = sorted(p.message for p in problems_of(project))
     assert len(messages) == 2
     assert "pas d'axe 7" in messages[0] and "inconnue « snpd-2021 » ; vouliez-vous dire « snpd-2020-2024 »" in messages[1]
@@ -98,7 +104,11 @@ def test_measure_beyond_the_catalogue(project):
 
 
 def test_known_and_untitled_measures_resolve(project):
-    edit(project / FICHE, "pilote: ville", "pilote: ville\nmesures_nationales: [{strategie: snpd-2020-2024, axe: 1, mesure: 4}, {strategie: snpd-2020-2024, axe: 3, mesure: 25}]")
+    edit(
+        project / FICHE,
+        "pilote: ville",
+        "pilote: ville\nmesures_nationales: [{strategie: snpd-2020-2024, axe: 1, mesure: 4}, {strategie: snpd-2020-2024, axe: 3, mesure: 25}]",
+    )
     assert problems_of(project) == []
 
 
@@ -106,7 +116,9 @@ def test_known_and_untitled_measures_resolve(project):
 def test_schedule_outside_the_period(project):
     edit(project / FICHE, "  fin: 2030", "  fin: 2031")
     p = only_problem(project, "periode")
-    assert p.file.endswith("1.1.1.yaml") and p.line == 22 and "2031 est hors de la période de la stratégie (2025-2030)" in p.message
+    assert (
+        p.file.endswith("1.1.1.yaml") and p.line == 22 and "2031 est hors de la période de la stratégie (2025-2030)" in p.message
+    )
 
 
 def test_schedule_ending_before_it_starts(project):
@@ -125,12 +137,16 @@ def test_target_year_outside_the_period(project):
 def test_evaluation_year_outside_the_period_and_misnamed(project):
     (project / "evaluations" / "2031.yaml").write_text("annee: 2032\nfiches: []\n", encoding="utf-8")
     messages = sorted(p.message for p in problems_of(project))
-    assert messages == ["annee : 2032 est hors de la période de la stratégie (2025-2030)",
-                        "annee : le fichier 2031.yaml évalue 2032 ; nommez-le 2032.yaml"]
+    assert messages == [
+        "annee : 2032 est hors de la période de la stratégie (2025-2030)",
+        "annee : le fichier 2031.yaml évalue 2032 ; nommez-le 2032.yaml",
+    ]
 
 
 def test_evaluation_within_the_period(project):
-    (project / "evaluations" / "2026.yaml").write_text("annee: 2026\nfiches: [{fiche: 1.1.1, etat: en_cours}]\n", encoding="utf-8")
+    (project / "evaluations" / "2026.yaml").write_text(
+        "annee: 2026\nfiches: [{fiche: 1.1.1, etat: en_cours}]\n", encoding="utf-8"
+    )
     assert problems_of(project) == []
 
 
@@ -143,14 +159,20 @@ def test_funding_above_budget(project):
 
 def test_fipd_above_spending(project):
     (project / "evaluations" / "2026.yaml").write_text(
-        "annee: 2026\nfiches:\n  - fiche: 1.1.1\n    etat: en_cours\n    moyens: {montant: 100, dont_fipd: 200}\n", encoding="utf-8")
+        "annee: 2026\nfiches:\n  - fiche: 1.1.1\n    etat: en_cours\n    moyens: {montant: 100, dont_fipd: 200}\n",
+        encoding="utf-8",
+    )
     p = only_problem(project, "financements")
     assert p.line == 5 and "part FIPD" in p.message
 
 
 # tableaux
 def test_statistics_row_with_a_missing_year(project):
-    edit(project / "diagnostic.yaml", "statistiques: []", "statistiques:\n  - id: ssmsi\n    titre: T\n    annees: [2021, 2022, 2023]\n    lignes:\n      - {indicateur: Vols, valeurs: [1, 2]}\n      - {indicateur: Cambriolages, valeurs: [1, ~, 3]}")
+    edit(
+        project / "diagnostic.yaml",
+        "statistiques: []",
+        "statistiques:\n  - id: ssmsi\n    titre: T\n    annees: [2021, 2022, 2023]\n    lignes:\n      - {indicateur: Vols, valeurs: [1, 2]}\n      - {indicateur: Cambriolages, valeurs: [1, ~, 3]}",
+    )
     p = only_problem(project, "tableaux")
     assert p.line == 22 and "2 valeurs pour 3 années" in p.message
 
@@ -159,7 +181,9 @@ def test_statistics_row_with_a_missing_year(project):
 def test_evaluation_of_an_unknown_fiche_and_indicator(project):
     (project / "evaluations" / "2026.yaml").write_text(
         "annee: 2026\nfiches:\n  - {fiche: 1.1.2, etat: en_cours}\n  - fiche: 1.1.1\n    etat: en_cours\n"
-        "    indicateurs: [{id: realisation, valeur: 3}]\n", encoding="utf-8")
+        "    indicateurs: [{id: realisation, valeur: 3}]\n",
+        encoding="utf-8",
+    )
     found = sorted((p.line, p.message) for p in problems_of(project))
     assert found[0] == (3, "fiche : fiche action inconnue « 1.1.2 » ; vouliez-vous dire « 1.1.1 » ?")
     assert found[1][0] == 6 and "n'a pas d'indicateur « realisation » ; vouliez-vous dire « realisations » ?" in found[1][1]
@@ -167,7 +191,8 @@ def test_evaluation_of_an_unknown_fiche_and_indicator(project):
 
 def test_a_fiche_evaluated_twice_in_a_year(project):
     (project / "evaluations" / "2026.yaml").write_text(
-        "annee: 2026\nfiches:\n  - {fiche: 1.1.1, etat: en_cours}\n  - {fiche: 1.1.1, etat: realisee}\n", encoding="utf-8")
+        "annee: 2026\nfiches:\n  - {fiche: 1.1.1, etat: en_cours}\n  - {fiche: 1.1.1, etat: realisee}\n", encoding="utf-8"
+    )
     p = only_problem(project, "ids-uniques")
     assert p.line == 4 and "dans l'évaluation 2026" in p.message
 
@@ -179,7 +204,8 @@ def test_diagnostic_split_over_files(project):
     (project / "diag-a.yaml").rename(project / "diagnostic" / "a.yaml")
     edit(project / "diagnostic" / "a.yaml", "$schema=schemas/", "$schema=../schemas/")
     (project / "diagnostic" / "b.yaml").write_text(
-        "themes:\n  - id: jeunesse\n    titre: Jeunesse\n    constats: [{id: C-j, texte: x}]\n", encoding="utf-8")
+        "themes:\n  - id: jeunesse\n    titre: Jeunesse\n    constats: [{id: C-j, texte: x}]\n", encoding="utf-8"
+    )
     assert problems_of(project) == []
     (project / "diagnostic" / "c.yaml").write_text("methode:\n  presentation: encore\n", encoding="utf-8")
     p = only_problem(project, "diagnostic")
@@ -204,5 +230,9 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
 
 
 # The smallest PNG: one grey pixel (IHDR, one IDAT row with its filter byte, IEND).
-_PNG_1X1 = (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
-            + _chunk(b"IDAT", zlib.compress(b"\0\x80")) + _chunk(b"IEND", b""))
+_PNG_1X1 = (
+    b"\x89PNG\r\n\x1a\n"
+    + _chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+    + _chunk(b"IDAT", zlib.compress(b"\0\x80"))
+    + _chunk(b"IEND", b"")
+)

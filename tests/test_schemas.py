@@ -42,11 +42,7 @@ def test_schema_is_valid_draft_2020_12_with_an_id(name):
 @pytest.mark.parametrize("name", schemas.KINDS)
 def test_every_property_has_a_french_title_and_description(name):
     schema = schemas.load(name)
-    missing = [
-        ".".join(path)
-        for path, sub in _properties(schema, schema)
-        if not (sub.get("title") and sub.get("description"))
-    ]
+    missing = [".".join(path) for path, sub in _properties(schema, schema) if not (sub.get("title") and sub.get("description"))]
     assert missing == []
 
 

@@ -43,7 +43,10 @@ def test_a_leap_day_is_a_date(project):
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("2026-02-30", "date : « 2026-02-30 » n'est pas un mois ou une date valide : février 2026 compte 28 jours, pas de jour 30"),
+        (
+            "2026-02-30",
+            "date : « 2026-02-30 » n'est pas un mois ou une date valide : février 2026 compte 28 jours, pas de jour 30",
+        ),
         ("2026-13", "date : « 2026-13 » n'est pas un mois ou une date valide : le mois 13 n'existe pas (01 à 12)"),
         ("2026-1", "date : « 2026-1 » n'a pas la forme attendue : Mois (AAAA-MM) ou date (AAAA-MM-JJ)"),
         ("1900-05", "date : « 1900-05 » n'est pas un mois ou une date valide : l'année 1900 est hors de 1990-2100"),
@@ -68,13 +71,43 @@ HUGE_INTEGER = "1" + "0" * 308
 @pytest.mark.parametrize(
     ("file", "old", "new", "line", "message"),
     [
-        (FICHE, "budget: 10000", "budget: 1.0e+308", 15, f"budget : « 1e+308 » trop grand : une valeur ≤ 1{NNBSP}000{NNBSP}000{NNBSP}000{NNBSP}000 est attendue"),
-        (FICHE, "budget: 10000", f"budget: {HUGE_INTEGER}", 15, f"budget : « {HUGE_INTEGER[:59]}… » trop grand"),  # not 309 digits
+        (
+            FICHE,
+            "budget: 10000",
+            "budget: 1.0e+308",
+            15,
+            f"budget : « 1e+308 » trop grand : une valeur ≤ 1{NNBSP}000{NNBSP}000{NNBSP}000{NNBSP}000 est attendue",
+        ),
+        (
+            FICHE,
+            "budget: 10000",
+            f"budget: {HUGE_INTEGER}",
+            15,
+            f"budget : « {HUGE_INTEGER[:59]}… » trop grand",
+        ),  # not 309 digits
         (FICHE, "montant: 10000", "montant: 1.0e+12", 16, None),  # at the bound: the funding rule speaks, not the schema
-        (FICHE, "reference: {valeur: 0", "reference: {valeur: -1.0e+308", 28, "valeur : « -1e+308 » trop petit : une valeur ≥ -1"),
-        ("strategie.yaml", "  # population: 22000", f"  population: {HUGE_INTEGER}", 12, f"population : « {HUGE_INTEGER[:59]}… » trop grand : une valeur ≤ 100{NNBSP}000{NNBSP}000 est attendue"),
+        (
+            FICHE,
+            "reference: {valeur: 0",
+            "reference: {valeur: -1.0e+308",
+            28,
+            "valeur : « -1e+308 » trop petit : une valeur ≥ -1",
+        ),
+        (
+            "strategie.yaml",
+            "  # population: 22000",
+            f"  population: {HUGE_INTEGER}",
+            12,
+            f"population : « {HUGE_INTEGER[:59]}… » trop grand : une valeur ≤ 100{NNBSP}000{NNBSP}000 est attendue",
+        ),
         ("strategie.yaml", "  debut: 2025", "  debut: 2025.0", 18, "debut : un nombre entier attendu, « 2025.0 » trouvé"),
-        ("diagnostic.yaml", "      nombre: 1", "      nombre: 10000000", 10, f"nombre : « 10000000 » trop grand : une valeur ≤ 1{NNBSP}000{NNBSP}000 est attendue"),
+        (
+            "diagnostic.yaml",
+            "      nombre: 1",
+            "      nombre: 10000000",
+            10,
+            f"nombre : « 10000000 » trop grand : une valeur ≤ 1{NNBSP}000{NNBSP}000 est attendue",
+        ),
     ],
 )
 def test_numbers_are_bounded(project, file, old, new, line, message):
@@ -89,8 +122,11 @@ def test_numbers_are_bounded(project, file, old, new, line, message):
 
 def test_evaluation_and_statistics_values_are_bounded(project):
     _evaluation(project, value="1.0e+300")
-    edit(project / "diagnostic.yaml", "statistiques: []",
-         "statistiques:\n  - id: t\n    titre: T\n    annees: [2024, 2025]\n    lignes:\n      - {indicateur: I, valeurs: [~, 1.0e+13]}")
+    edit(
+        project / "diagnostic.yaml",
+        "statistiques: []",
+        "statistiques:\n  - id: t\n    titre: T\n    annees: [2024, 2025]\n    lignes:\n      - {indicateur: I, valeurs: [~, 1.0e+13]}",
+    )
     found = sorted((p.file.rsplit("/", 1)[-1], p.line, p.message.split(" :")[0]) for p in problems_of(project))
     assert found == [("2026.yaml", 5, "valeur"), ("diagnostic.yaml", 22, "valeurs n° 2")]
 
@@ -98,12 +134,34 @@ def test_evaluation_and_statistics_values_are_bounded(project):
 @pytest.mark.parametrize(
     ("file", "old", "new", "line", "message"),
     [
-        ("strategie.yaml", '  nom: "Testville"', "  nom: " + "T" * 151, 8, "nom : texte trop long (151 caractères) : 150 caractères au plus"),
-        (FICHE, "titre: Intitulé de l'action", "titre: " + "x" * 301, 5, "titre : texte trop long (301 caractères) : 300 caractères au plus"),
-        (FICHE, "  À rédiger : ce que fait l'action.", "  " + "x" * 30_000, 8,  # and the block's final line feed
-         f"description : texte trop long (30{NNBSP}001 caractères) : 30{NNBSP}000 caractères au plus"),
-        ("strategie.yaml", "      rythme: Au moins une fois par an", "      composition: " + "x" * 2001, 35,
-         f"composition : texte trop long (2{NNBSP}001 caractères) : 2{NNBSP}000 caractères au plus"),
+        (
+            "strategie.yaml",
+            '  nom: "Testville"',
+            "  nom: " + "T" * 151,
+            8,
+            "nom : texte trop long (151 caractères) : 150 caractères au plus",
+        ),
+        (
+            FICHE,
+            "titre: Intitulé de l'action",
+            "titre: " + "x" * 301,
+            5,
+            "titre : texte trop long (301 caractères) : 300 caractères au plus",
+        ),
+        (
+            FICHE,
+            "  À rédiger : ce que fait l'action.",
+            "  " + "x" * 30_000,
+            8,  # and the block's final line feed
+            f"description : texte trop long (30{NNBSP}001 caractères) : 30{NNBSP}000 caractères au plus",
+        ),
+        (
+            "strategie.yaml",
+            "      rythme: Au moins une fois par an",
+            "      composition: " + "x" * 2001,
+            35,
+            f"composition : texte trop long (2{NNBSP}001 caractères) : 2{NNBSP}000 caractères au plus",
+        ),
     ],
 )
 def test_lengths_are_bounded(project, file, old, new, line, message):
@@ -172,6 +230,9 @@ def test_the_sample_at_the_bounds_builds_and_grids(sample_copy, tmp_path):
     rewrite("strategie.yaml", strategy)
     rewrite("evaluations/2025.yaml", evaluation)
     assert problems_of(sample_copy) == []
-    for args in (["build", sample_copy, "--format", "docx,pdf"], ["grid", sample_copy, "--year", "2025", "--format", "docx,xlsx,csv"]):
+    for args in (
+        ["build", sample_copy, "--format", "docx,pdf"],
+        ["grid", sample_copy, "--year", "2025", "--format", "docx,xlsx,csv"],
+    ):
         result = run(*args, "--output", tmp_path / "out")
         assert result.exit_code == 0, result.output

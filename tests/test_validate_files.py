@@ -18,6 +18,7 @@ FICHE = "actions/1.1.1.yaml"
 @pytest.fixture
 def no_hang():
     """Fail instead of blocking forever if something opens a named pipe."""
+
     def hung(*_):
         raise AssertionError("the validation blocked: a named pipe was opened")
 
@@ -89,7 +90,10 @@ def test_a_dangling_link_is_reported(project):
 def test_strategie_yml_beside_strategie_yaml_is_ambiguous(project):
     (project / "strategie.yml").write_text((project / "strategie.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     p = _only(project, "strategie.yml")
-    assert p.message == "strategie.yaml et strategie.yml sont tous deux présents : stspd lit strategie.yaml ; supprimez ou renommez l'autre"
+    assert (
+        p.message
+        == "strategie.yaml et strategie.yml sont tous deux présents : stspd lit strategie.yaml ; supprimez ou renommez l'autre"
+    )
 
 
 def test_diagnostic_yml_beside_diagnostic_yaml_is_ambiguous(project):
@@ -102,13 +106,24 @@ def test_a_project_with_only_strategie_yml_is_a_project(project):
     assert problems_of(project) == []
 
 
-@pytest.mark.parametrize(("name", "stem"), [("1.1.2.YAML", "1.1.2"), ("1.1.2.yam", "1.1.2"), ("1.1.2.Yml", "1.1.2"),
-                                            ("1.1.2.yaml.txt", "1.1.2"), ("1.1.2.ymal", "1.1.2"), ("1.1.2.yaml ", "1.1.2")])
+@pytest.mark.parametrize(
+    ("name", "stem"),
+    [
+        ("1.1.2.YAML", "1.1.2"),
+        ("1.1.2.yam", "1.1.2"),
+        ("1.1.2.Yml", "1.1.2"),
+        ("1.1.2.yaml.txt", "1.1.2"),
+        ("1.1.2.ymal", "1.1.2"),
+        ("1.1.2.yaml ", "1.1.2"),
+    ],
+)
 def test_a_fiche_with_another_suffix_is_reported_with_its_right_name(project, name, stem):
     (project / "actions" / name).write_text("id: 1.1.2\n", encoding="utf-8")
     p = _only(project, f"actions/{name}")
-    assert p.message == (f"fichier ignoré : stspd ne lit dans actions/ que les fichiers en .yaml ou .yml ; "
-                         f"s'il s'agit d'une fiche action, renommez-le « {stem}.yaml »")
+    assert p.message == (
+        f"fichier ignoré : stspd ne lit dans actions/ que les fichiers en .yaml ou .yml ; "
+        f"s'il s'agit d'une fiche action, renommez-le « {stem}.yaml »"
+    )
 
 
 def test_an_evaluation_with_another_suffix_is_reported(project):
@@ -116,8 +131,10 @@ def test_an_evaluation_with_another_suffix_is_reported(project):
     assert "s'il s'agit d'une évaluation, renommez-le « 2026.yaml »" in _only(project, "evaluations/2026.YAML").message
 
 
-@pytest.mark.parametrize("name", ["notes.md", "collecte-2026.xlsx", ".gitkeep", ".DS_Store", "1.1.1.yaml~", "#1.1.1.yaml#",
-                                  "1.1.1.yaml.bak", "archives"])
+@pytest.mark.parametrize(
+    "name",
+    ["notes.md", "collecte-2026.xlsx", ".gitkeep", ".DS_Store", "1.1.1.yaml~", "#1.1.1.yaml#", "1.1.1.yaml.bak", "archives"],
+)
 def test_other_files_and_folders_are_the_towns_business(project, name):
     path = project / "actions" / name
     path.mkdir() if name == "archives" else path.write_text("x", encoding="utf-8")

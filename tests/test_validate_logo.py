@@ -94,10 +94,22 @@ def _flip(data: bytes, index: int) -> bytes:
         (b"\x89PNG\r\n\x1a\n" + b"\0" * 20, "logo.png", "est abîmé"),  # the signature, then nothing of a PNG
         (image("JPEG", mode="CMYK"), "logo.jpg", "est un JPEG sans en-tête JFIF ni Exif (souvent un JPEG en CMJN"),
         (without_first_segment(JPEG), "logo.jpg", "est un JPEG sans en-tête JFIF ni Exif"),
-        (JPEG[:13] + b"\x01\0\0\0\0" + JPEG[18:], "logo.jpg", "déclare une résolution nulle, que Word ne sait pas mettre à l'échelle"),
+        (
+            JPEG[:13] + b"\x01\0\0\0\0" + JPEG[18:],
+            "logo.jpg",
+            "déclare une résolution nulle, que Word ne sait pas mettre à l'échelle",
+        ),
         (image("PNG", dpi=(0.3, 0.3)), "logo.png", "déclare une résolution nulle"),
-        (without_first_segment(image("JPEG", exif=exif(XResolution=0, YResolution=72, ResolutionUnit=2))), "logo.jpg", "déclare une résolution nulle"),
-        (image("PNG", size=(6000, 10), mode="P"), "logo.png", "mesure 6000 × 10 pixels : de 1 à 5000 pixels de côté ; exportez-le plus petit"),
+        (
+            without_first_segment(image("JPEG", exif=exif(XResolution=0, YResolution=72, ResolutionUnit=2))),
+            "logo.jpg",
+            "déclare une résolution nulle",
+        ),
+        (
+            image("PNG", size=(6000, 10), mode="P"),
+            "logo.png",
+            "mesure 6000 × 10 pixels : de 1 à 5000 pixels de côté ; exportez-le plus petit",
+        ),
     ],
 )
 def test_logos_the_build_cannot_read_are_refused(with_logo, data, name, message):
@@ -138,8 +150,11 @@ def test_a_logo_is_at_most_5_mb(with_logo):
 
 
 @settings(max_examples=300, deadline=None)
-@given(source=st.sampled_from([PNG, JPEG, without_first_segment(image("JPEG", exif=exif(Make="x", XResolution=72)))]),
-       cut=st.integers(min_value=0), changes=st.lists(st.tuples(st.integers(min_value=0), st.integers(0, 255)), max_size=4))
+@given(
+    source=st.sampled_from([PNG, JPEG, without_first_segment(image("JPEG", exif=exif(Make="x", XResolution=72)))]),
+    cut=st.integers(min_value=0),
+    changes=st.lists(st.tuples(st.integers(min_value=0), st.integers(0, 255)), max_size=4),
+)
 def test_whatever_the_bytes_the_check_answers_in_french(source, cut, changes):
     data = bytearray(source[: cut % (len(source) + 1)] if cut % 3 == 0 else source)
     for index, value in changes:
@@ -160,8 +175,10 @@ def test_a_broken_logo_stops_the_build_before_it_starts(sample_copy, tmp_path):
 
 def test_checking_the_logo_imports_no_image_library(with_logo):
     (with_logo / "images" / "logo.png").write_bytes(PNG)
-    code = ("import sys\nfrom stspd.validate import validate_project\n"
-            f"assert validate_project(__import__('pathlib').Path({str(with_logo)!r}))[1] == []\n"
-            "print(sorted({'PIL', 'docx', 'typst', 'matplotlib'} & {m.split('.')[0] for m in sys.modules}))\n")
+    code = (
+        "import sys\nfrom stspd.validate import validate_project\n"
+        f"assert validate_project(__import__('pathlib').Path({str(with_logo)!r}))[1] == []\n"
+        "print(sorted({'PIL', 'docx', 'typst', 'matplotlib'} & {m.split('.')[0] for m in sys.modules}))\n"
+    )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "[]"

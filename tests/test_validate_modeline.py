@@ -35,11 +35,23 @@ WHERE = "indiquez un schéma de stspd (../schemas/fiche.schema.json) ou un fichi
     [
         ("/dev/zero", "schéma déclaré « /dev/zero » refusé : un chemin absolu mène hors du projet ; " + WHERE),
         ("/etc/passwd", "schéma déclaré « /etc/passwd » refusé : un chemin absolu mène hors du projet ; " + WHERE),
-        ("C:\\schemas\\x.json", "schéma déclaré « C:\\schemas\\x.json » refusé : un chemin absolu mène hors du projet ; " + WHERE),
+        (
+            "C:\\schemas\\x.json",
+            "schéma déclaré « C:\\schemas\\x.json » refusé : un chemin absolu mène hors du projet ; " + WHERE,
+        ),
         ("file:///etc/passwd", "schéma déclaré « file:///etc/passwd » refusé : stspd ne lit pas d'adresse file:// ; " + WHERE),
-        ("https://example.org/x.json", "schéma déclaré « https://example.org/x.json » inconnu : stspd ne télécharge rien ; " + WHERE),
-        ("http://localhost/fiche.schema.json", "schéma déclaré « http://localhost/fiche.schema.json » inconnu : stspd ne télécharge rien ; " + WHERE),
-        ("../absent.json", "schéma déclaré « ../absent.json » introuvable (stspd schema --output DOSSIER écrit les schémas de stspd)"),
+        (
+            "https://example.org/x.json",
+            "schéma déclaré « https://example.org/x.json » inconnu : stspd ne télécharge rien ; " + WHERE,
+        ),
+        (
+            "http://localhost/fiche.schema.json",
+            "schéma déclaré « http://localhost/fiche.schema.json » inconnu : stspd ne télécharge rien ; " + WHERE,
+        ),
+        (
+            "../absent.json",
+            "schéma déclaré « ../absent.json » introuvable (stspd schema --output DOSSIER écrit les schémas de stspd)",
+        ),
     ],
 )
 def test_a_declaration_outside_the_project_is_refused_at_its_line(project, target, message):
@@ -48,7 +60,9 @@ def test_a_declaration_outside_the_project_is_refused_at_its_line(project, targe
 
 def test_a_file_outside_the_project_is_not_read(project, tmp_path):
     (tmp_path / "dehors.json").write_text('{"required": ["inconnu"]}', encoding="utf-8")
-    assert refusal(project, "../../dehors.json").startswith("schéma déclaré « ../../dehors.json » refusé : chemin qui mène hors du dossier du projet")
+    assert refusal(project, "../../dehors.json").startswith(
+        "schéma déclaré « ../../dehors.json » refusé : chemin qui mène hors du dossier du projet"
+    )
 
 
 def test_a_link_in_the_project_to_a_device_is_not_read(project):
@@ -71,10 +85,16 @@ def test_a_project_schema_is_bounded(project, monkeypatch):
 @pytest.mark.parametrize(
     ("schema", "message"),
     [
-        ({"$ref": "https://example.org/s.json"}, "refusé : il renvoie ($ref) à « https://example.org/s.json », que stspd ne télécharge ni ne lit"),
+        (
+            {"$ref": "https://example.org/s.json"},
+            "refusé : il renvoie ($ref) à « https://example.org/s.json », que stspd ne télécharge ni ne lit",
+        ),
         ({"properties": {"titre": {"$ref": "file:///etc/passwd#/x"}}}, "refusé : il renvoie ($ref) à « file:///etc/passwd#/x »"),
         # a relative reference resolved against the schema's $id: found only when the data reaches it
-        ({"$id": "https://example.org/mine.json", "properties": {"titre": {"$ref": "autre.json"}}}, "refusé : il renvoie ($ref) à « autre.json »"),
+        (
+            {"$id": "https://example.org/mine.json", "properties": {"titre": {"$ref": "autre.json"}}},
+            "refusé : il renvoie ($ref) à « autre.json »",
+        ),
         ([1], "illisible : un objet JSON ({…}) est attendu"),
         ({"type": 12}, "invalide : le mot-clé « anyOf » ne convient pas à JSON Schema 2020-12 (à type)"),
     ],
@@ -100,15 +120,29 @@ def test_a_project_schema_too_deep_for_python(project):
 
 
 def test_a_project_schema_may_use_the_bundled_ones(project):
-    (project / "mien.json").write_text(json.dumps({"$ref": "https://stspd.fr/schemas/1/fiche.schema.json",
-                                                   "properties": {"titre": {"$ref": "https://stspd.fr/schemas/1/commun.schema.json#/$defs/nom"}},
-                                                   "required": ["contexte"]}), encoding="utf-8")
+    (project / "mien.json").write_text(
+        json.dumps(
+            {
+                "$ref": "https://stspd.fr/schemas/1/fiche.schema.json",
+                "properties": {"titre": {"$ref": "https://stspd.fr/schemas/1/commun.schema.json#/$defs/nom"}},
+                "required": ["contexte"],
+            }
+        ),
+        encoding="utf-8",
+    )
     declare(project, "../mien.json")
     assert only_problem(project).message == "clé obligatoire « contexte » manquante"
 
 
-@pytest.mark.parametrize("target", ["../schemas/fiche.schema.json", "https://stspd.fr/schemas/1/fiche.schema.json",
-                                    "../../../../schemas/fiche.schema.json", "fiche.schema.json"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "../schemas/fiche.schema.json",
+        "https://stspd.fr/schemas/1/fiche.schema.json",
+        "../../../../schemas/fiche.schema.json",
+        "fiche.schema.json",
+    ],
+)
 def test_bundled_schemas_by_name_are_used_without_reading(project, target):
     declare(project, target)
     assert problems_of(project) == []

@@ -13,8 +13,9 @@ from stspd.report import render
 FICHE = "actions/1.1.1.yaml"
 ESC = "\x1b"
 # A file name and a key can hold what a YAML value cannot: an escape that clears the screen, retitles the window
-PROBLEM = Problem(f"actions/{ESC}[2J1.1.1.yaml", 3, 9, "schema", f"clé inconnue « {ESC}]0;pwn\x07x\u202ey\x9b »",
-                  f"ti\ttre{ESC}[31m: rouge")
+PROBLEM = Problem(
+    f"actions/{ESC}[2J1.1.1.yaml", 3, 9, "schema", f"clé inconnue « {ESC}]0;pwn\x07x\u202ey\x9b »", f"ti\ttre{ESC}[31m: rouge"
+)
 
 
 @pytest.mark.parametrize("fmt", ["text", "github", "json"])

@@ -146,7 +146,9 @@ def test_tabs_line_feeds_and_crlf_line_ends_are_text(tmp_path, loader):
     assert data == {"titre": "a\tb\r\nc", "contexte": "x\ny\n"}
 
 
-@pytest.mark.parametrize(("content", "what"), [("a: " + "1" * 5000 + "\n", "un nombre entier"), ("a: !!int douze\n", "un nombre entier")])
+@pytest.mark.parametrize(
+    ("content", "what"), [("a: " + "1" * 5000 + "\n", "un nombre entier"), ("a: !!int douze\n", "un nombre entier")]
+)
 def test_unreadable_numbers_are_said_in_french(tmp_path, loader, content, what):
     p = problem(tmp_path, content)
     assert p.line == 1 and p.message.startswith("valeur illisible : « ") and p.message.endswith(f"» ne se lit pas comme {what}")
@@ -171,7 +173,12 @@ def test_keys_stay_as_typed(tmp_path):
 
 @pytest.mark.parametrize(
     ("typed", "reading"),
-    [("no", "la valeur booléenne false"), ("1.10", "le nombre 1.1"), ("12:30", "le nombre 750"), ("on", "la valeur booléenne true")],
+    [
+        ("no", "la valeur booléenne false"),
+        ("1.10", "le nombre 1.1"),
+        ("12:30", "le nombre 750"),
+        ("on", "la valeur booléenne true"),
+    ],
 )
 def test_unquoted_value_read_as_another_type_is_explained(project, typed, reading):
     edit(project / "actions" / "1.1.1.yaml", "titre: Intitulé de l'action", f"titre: {typed}")

@@ -19,4 +19,9 @@ def check(project: Project, index: Index) -> Iterator[Problem]:
                 continue
             seen = first.setdefault(key, doc.display)
             if seen != doc.display:
-                yield doc.problem((key,), NAME, f"la rubrique « {key} » figure déjà dans {seen} : une rubrique ne se répartit pas sur deux fichiers", key=True)
+                yield doc.problem(
+                    (key,),
+                    NAME,
+                    f"la rubrique « {key} » figure déjà dans {seen} : une rubrique ne se répartit pas sur deux fichiers",
+                    key=True,
+                )

@@ -19,7 +19,11 @@ def check(project: Project, index: Index) -> Iterator[Problem]:
     for doc in project.evaluations:
         for i, entry in enumerate(doc.data["fiches"]):
             if entry["fiche"] not in fiches:
-                yield doc.problem(("fiches", i, "fiche"), NAME, f"fiche : fiche action inconnue « {entry['fiche']} »{did_you_mean(entry['fiche'], fiches)}")
+                yield doc.problem(
+                    ("fiches", i, "fiche"),
+                    NAME,
+                    f"fiche : fiche action inconnue « {entry['fiche']} »{did_you_mean(entry['fiche'], fiches)}",
+                )
                 continue
             indicators = index.indicators(entry["fiche"])
             for j, value in enumerate(entry.get("indicateurs", [])):

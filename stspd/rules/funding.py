@@ -17,7 +17,9 @@ def check(project: Project, index: Index) -> Iterator[Problem]:
         lines = doc.data.get("financements", [])
         total = sum(line["montant"] for line in lines)
         if budget is not None and lines and total > budget:
-            message = f"financements : leur total ({_euros(total)}) dépasse le budget de l'action ({_euros(budget)}, moyens › budget)"
+            message = (
+                f"financements : leur total ({_euros(total)}) dépasse le budget de l'action ({_euros(budget)}, moyens › budget)"
+            )
             yield doc.problem(("financements",), NAME, message, key=True)
     for doc in project.evaluations:
         for i, entry in enumerate(doc.data["fiches"]):

@@ -28,8 +28,10 @@ _COMMON_FRAMES = {0xC0, 0xC1, 0xC2}
 _FRAMES = set(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}  # SOF0 to SOF15; C4, C8, CC are other segments
 _SCAN, _END = 0xDA, 0xD9
 _TRUNCATED = "est tronqué : le fichier s'arrête avant la fin de l'image ; exportez-le à nouveau"
-_NO_RESOLUTION = ("déclare une résolution nulle, que Word ne sait pas mettre à l'échelle : exportez-le à nouveau "
-                  "avec une résolution (72 ou 300 points par pouce)")
+_NO_RESOLUTION = (
+    "déclare une résolution nulle, que Word ne sait pas mettre à l'échelle : exportez-le à nouveau "
+    "avec une résolution (72 ou 300 points par pouce)"
+)
 
 
 class _Unusable(Exception):
@@ -113,8 +115,10 @@ def _jpeg_size(data: bytes) -> tuple[int, int]:
     """Width and height of the first frame, after walking the segments to the image data, which must end."""
     # python-docx knows a JPEG by « JFIF » or « Exif » at byte 6: the first segment must be one of those headers.
     if (data[2:4], data[6:10]) not in ((b"\xff\xe0", b"JFIF"), (b"\xff\xe1", b"Exif")):
-        raise _Unusable("est un JPEG sans en-tête JFIF ni Exif (souvent un JPEG en CMJN, pour l'imprimeur) : "
-                        "exportez-le en JPEG RVB ou en PNG")
+        raise _Unusable(
+            "est un JPEG sans en-tête JFIF ni Exif (souvent un JPEG en CMJN, pour l'imprimeur) : "
+            "exportez-le en JPEG RVB ou en PNG"
+        )
     position, size = 2, None
     while True:
         if position + 4 > len(data):
@@ -147,8 +151,10 @@ def _jpeg_frame(marker: int, segment: bytes) -> tuple[int, int]:
         raise _Unusable(_TRUNCATED)
     precision, height, width, components = struct.unpack(">BHHB", segment[:6])
     if marker not in _COMMON_FRAMES or precision != 8:
-        raise _Unusable("est un JPEG d'un type rare (sans perte, à codage arithmétique ou sur 12 bits) que les documents "
-                        "n'affichent pas : exportez-le en JPEG standard ou en PNG")
+        raise _Unusable(
+            "est un JPEG d'un type rare (sans perte, à codage arithmétique ou sur 12 bits) que les documents "
+            "n'affichent pas : exportez-le en JPEG standard ou en PNG"
+        )
     if components not in (1, 3):
         raise _Unusable("est un JPEG en CMJN (quatre encres, pour l'imprimeur) : exportez-le en RVB ou en PNG")
     return width, height

@@ -32,18 +32,32 @@ def check(project: Project, index: Index) -> Iterator[Problem]:
             strategy = strategies.get(link["strategie"])
             if strategy is None:
                 hint = did_you_mean(link["strategie"], strategies)
-                yield doc.problem(here + ("strategie",), NAME, f"stratégie nationale inconnue « {link['strategie']} »{hint} (connues : {', '.join(strategies)})")
+                yield doc.problem(
+                    here + ("strategie",),
+                    NAME,
+                    f"stratégie nationale inconnue « {link['strategie']} »{hint} (connues : {', '.join(strategies)})",
+                )
                 continue
             axes = strategy["axes"]
             if link["axe"] not in axes:
-                yield doc.problem(here + ("axe",), NAME, f"la {strategy['id']} n'a pas d'axe {link['axe']} (axes 1 à {max(axes)})")
+                yield doc.problem(
+                    here + ("axe",), NAME, f"la {strategy['id']} n'a pas d'axe {link['axe']} (axes 1 à {max(axes)})"
+                )
                 continue
             measure = link.get("mesure")
             if measure is None:
                 continue
             if measure > strategy["nombre_mesures"]:
-                yield doc.problem(here + ("mesure",), NAME, f"la {strategy['id']} compte {strategy['nombre_mesures']} mesures : pas de mesure {measure}")
+                yield doc.problem(
+                    here + ("mesure",),
+                    NAME,
+                    f"la {strategy['id']} compte {strategy['nombre_mesures']} mesures : pas de mesure {measure}",
+                )
                 continue
             owner_axe = catalogue.axe_of_measure(strategy, measure)
             if owner_axe is not None and owner_axe != link["axe"]:
-                yield doc.problem(here + ("mesure",), NAME, f"la mesure {measure} de la {strategy['id']} relève de l'axe {owner_axe}, pas de l'axe {link['axe']}")
+                yield doc.problem(
+                    here + ("mesure",),
+                    NAME,
+                    f"la mesure {measure} de la {strategy['id']} relève de l'axe {owner_axe}, pas de l'axe {link['axe']}",
+                )

@@ -24,15 +24,23 @@ def check(project: Project, index: Index) -> Iterator[Problem]:
         for i, indicator in enumerate(doc.data.get("indicateurs", [])):
             target, baseline = indicator.get("cible"), indicator.get("reference")
             if target and not first <= target["annee"] <= last:
-                yield doc.problem(("indicateurs", i, "cible", "annee"), NAME, f"cible : l'année {target['annee']} est hors de {span}")
+                yield doc.problem(
+                    ("indicateurs", i, "cible", "annee"), NAME, f"cible : l'année {target['annee']} est hors de {span}"
+                )
             if target and baseline and baseline["annee"] > target["annee"]:
-                yield doc.problem(("indicateurs", i, "reference", "annee"), NAME, f"reference : l'année {baseline['annee']} est postérieure à celle de la cible ({target['annee']})")
+                yield doc.problem(
+                    ("indicateurs", i, "reference", "annee"),
+                    NAME,
+                    f"reference : l'année {baseline['annee']} est postérieure à celle de la cible ({target['annee']})",
+                )
     for doc in project.evaluations:
         year = doc.data["annee"]
         if not first <= year <= last:
             yield doc.problem(("annee",), NAME, f"annee : {year} est hors de {span}")
         if doc.path.stem != str(year):
-            yield doc.problem(("annee",), NAME, f"annee : le fichier {doc.path.name} évalue {year} ; nommez-le {year}{doc.path.suffix}")
+            yield doc.problem(
+                ("annee",), NAME, f"annee : le fichier {doc.path.name} évalue {year} ; nommez-le {year}{doc.path.suffix}"
+            )
 
 
 def _schedule(doc, first: int, last: int, span: str) -> Iterator[Problem]:
@@ -48,4 +56,8 @@ def _schedule(doc, first: int, last: int, span: str) -> Iterator[Problem]:
     for i, milestone in enumerate(schedule.get("jalons", [])):
         year = int(milestone["date"][:4])
         if not start <= year <= end:
-            yield doc.problem(("calendrier", "jalons", i, "date"), NAME, f"jalon : {milestone['date']} est hors du calendrier de l'action ({start}-{end})")
+            yield doc.problem(
+                ("calendrier", "jalons", i, "date"),
+                NAME,
+                f"jalon : {milestone['date']} est hors du calendrier de l'action ({start}-{end})",
+            )

@@ -17,6 +17,8 @@ def check(project: Project, index: Index) -> Iterator[Problem]:
             years = len(table["annees"])
             for j, row in enumerate(table["lignes"]):
                 if len(row["valeurs"]) != years:
-                    message = (f"valeurs : {len(row['valeurs'])} valeurs pour {years} années ({', '.join(map(str, table['annees']))}) ; "
-                               "mettez ~ pour une année sans donnée")
+                    message = (
+                        f"valeurs : {len(row['valeurs'])} valeurs pour {years} années ({', '.join(map(str, table['annees']))}) ; "
+                        "mettez ~ pour une année sans donnée"
+                    )
                     yield doc.problem(("statistiques", i, "lignes", j, "valeurs"), NAME, message)

@@ -17,6 +17,12 @@ def check(project: Project, index: Index) -> Iterator[Problem]:
         seen = first.setdefault(declared.key, declared)
         if seen is not declared:
             line, _ = seen.document.mark(seen.path)
-            scope = f" dans l'{declared.scope}" if declared.scope.startswith("é") else f" dans la {declared.scope}" if declared.scope else ""
+            scope = (
+                f" dans l'{declared.scope}"
+                if declared.scope.startswith("é")
+                else f" dans la {declared.scope}"
+                if declared.scope
+                else ""
+            )
             message = f"{declared.kind} « {declared.id} » en double{scope} (déjà : {seen.document.display}, ligne {line})"
             yield declared.document.problem(declared.path, NAME, message)
