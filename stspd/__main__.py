@@ -1,3 +1,3 @@
-from .cli import entry
+from stspd.cli import entry
 
 entry()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import signal
 import sys
 from pathlib import Path
 
 import click
 
-from . import __version__
+from stspd import __version__
 
 EXIT_INVALID = 1
 EXIT_MISUSE = 2
@@ -31,14 +30,9 @@ def entry() -> None:
     """The `stspd` command: click's work, with the ways out said in French. Ctrl-C and SIGTERM end the command
     through the same path (the converters killed, their files removed), and a file the system refuses to read or
     write is an error, not a traceback."""
-    from .stamp import BadSetting
-
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         main.main(standalone_mode=False)
-    except BadSetting as error:
-        Misuse(str(error)).show()
-        sys.exit(EXIT_MISUSE)
     except click.exceptions.Abort:  # click's name for a Ctrl-C
         click.echo("Interrompu : rien n'a été écrit.", err=True)
         sys.exit(EXIT_INTERRUPTED)
@@ -46,7 +40,7 @@ def entry() -> None:
         error.show()
         sys.exit(error.exit_code)
     except OSError as error:
-        from .os_errors import describe
+        from stspd.os_errors import describe
 
         click.echo(f"Erreur : {describe(error)}", err=True)
         sys.exit(EXIT_INVALID)
@@ -54,6 +48,51 @@ def entry() -> None:
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # click turns it into Abort, and every `finally` on the way runs
+
+
+class _Said(click.ClickException):
+    """A failure already said to the user: click only ends the command with its exit code."""
+
+    exit_code = EXIT_INVALID
+
+    def __init__(self) -> None:
+        super().__init__("")
+
+    def show(self, file=None) -> None:
+        pass
+
+
+class _Commands(click.Group):
+    """stspd's commands, whose own failures (stspd.commands.errors) are said here in French with their exit code."""
+
+    def invoke(self, ctx: click.Context):
+        from stspd.commands.errors import BuildError, InvalidProject, Refused
+        from stspd.commands.errors import Misuse as CommandMisuse
+        from stspd.load.project import NotAProject
+        from stspd.output.stamp import BadSetting
+
+        try:
+            return super().invoke(ctx)
+        except (BadSetting, CommandMisuse, NotAProject) as error:
+            raise Misuse(str(error)) from None
+        except InvalidProject as error:
+            from stspd.check.report import render
+
+            summary = f"{_count(len(error.problems), 'erreur', 'erreurs')} : rien n'a été écrit."
+            click.echo(render(error.problems, "text", summary), nl=False)
+            raise _Said from None
+        except Refused as error:
+            from stspd.check.report import visible
+
+            # A sheet's title and a cell's text come from outside: no control character reaches the terminal as it is
+            click.echo("\n".join(visible(problem) for problem in error.problems))
+            click.echo(
+                f"{_count(len(error.problems), 'problème', 'problèmes')} dans {visible(error.source)} : rien n'a été écrit."
+            )
+            raise _Said from None
+        except BuildError as error:
+            click.echo(f"Erreur : {error} ; rien n'a été écrit.", err=True)
+            raise _Said from None
 
 
 PROJECT = click.argument("projet", type=click.Path(path_type=Path, file_okay=False), default=".", metavar="PROJET")
@@ -88,7 +127,7 @@ def _output_option(what: str):
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="stspd")
 def main() -> None:
     """Écrire, valider et publier une stratégie territoriale de sécurité et de prévention de la délinquance.
@@ -112,14 +151,9 @@ def main() -> None:
 )
 def init(dossier: Path, territoire: str, periode: str, kind: str) -> None:
     """Créer un nouveau projet dans DOSSIER (nouveau ou vide), prêt à valider."""
-    from .scaffold import create_project
+    from stspd.commands.init import create_project
 
-    match = re.fullmatch(r"\s*(\d{4})\s*[-–/]\s*(\d{4})\s*", periode)
-    if not match or int(match.group(1)) > int(match.group(2)):
-        raise Misuse(f"--periode attend deux années dans l'ordre, ex. 2025-2030 (reçu « {periode} »)")
-    if dossier.exists() and (not dossier.is_dir() or any(dossier.iterdir())):
-        raise Misuse(f"« {dossier} » existe et n'est pas vide : stspd init ne remplace aucun fichier")
-    written = create_project(dossier, territoire=territoire, debut=int(match.group(1)), fin=int(match.group(2)), kind=kind)
+    written = create_project(dossier, territoire=territoire, periode=periode, kind=kind)
     click.echo(f"Projet créé dans {dossier} ({len(written)} fichiers). Étape suivante : stspd validate {dossier}")
 
 
@@ -138,34 +172,16 @@ def validate(projet: Path, fmt: str) -> None:
 
     Code de sortie : 0 valide, 1 données invalides, 2 mauvaise utilisation.
     """
-    from .project import NotAProject
-    from .report import render
-    from .validate import validate_project
+    from stspd.check.report import render, summary
+    from stspd.check.validation import validate_project
 
-    try:
-        project, problems = validate_project(projet)
-    except NotAProject as error:
-        raise Misuse(str(error)) from None
-    click.echo(render(problems, fmt, _summary(project, problems)), nl=False)
+    project, problems = validate_project(projet)
+    click.echo(render(problems, fmt, summary(project, problems)), nl=False)
     sys.exit(EXIT_INVALID if problems else 0)
 
 
 def _count(number: int, singular: str, plural: str) -> str:
     return f"{number} {singular if number < 2 else plural}"
-
-
-def _summary(project, problems) -> str:
-    if problems:
-        files = len({p.file for p in problems})
-        return f"{_count(len(problems), 'erreur', 'erreurs')} dans {_count(files, 'fichier', 'fichiers')} : le projet n'est pas valide."
-    data = project.strategie.data
-    objectives = sum(len(axe["objectifs"]) for axe in data["axes"])
-    years = ", ".join(str(doc.data["annee"]) for doc in project.evaluations)
-    evaluations = f", {_count(len(project.evaluations), 'évaluation', 'évaluations')} ({years})" if years else ""
-    return (
-        f"Projet valide : {_count(len(data['axes']), 'axe', 'axes')}, {_count(objectives, 'objectif', 'objectifs')}, "
-        f"{_count(len(project.fiches), 'fiche action', 'fiches actions')}{evaluations}."
-    )
 
 
 @main.command()
@@ -178,8 +194,8 @@ def _summary(project, problems) -> str:
 )
 def schema(nom: str | None, output: Path | None) -> None:
     """Afficher le schéma JSON NOM (strategie, diagnostic, fiche, evaluation, commun), ou les lister."""
-    from . import schemas
-    from .scaffold import write_schemas
+    from stspd.check import schemas
+    from stspd.commands.init import write_schemas
 
     if output is not None:
         for path in write_schemas(output):
@@ -205,37 +221,28 @@ def build(projet: Path, formats: str, output: Path, templates_dir: Path | None) 
     Les données sont d'abord validées : s'il y a une erreur, rien n'est écrit. Un fichier existant n'est
     remplacé que par un document complet.
     """
-    from .build import FORMATS
+    from stspd.commands.build import FORMATS, Settings
+    from stspd.commands.build import build as build_documents
 
-    _build_documents(projet, _formats(formats, FORMATS), output, templates_dir)
+    for path in build_documents(Settings(projet, _formats(formats, FORMATS), output, templates_dir), _warn):
+        click.echo(path)
 
 
-def _build_documents(
-    projet: Path, wanted: tuple[str, ...], output: Path, templates_dir: Path | None, bilan: bool = False, year: int | None = None
-) -> None:
-    from .build import BuildError, InvalidProject, NoEvaluation, Settings, ignored_template_files
-    from .build import build as build_documents
-    from .project import NotAProject
-    from .report import render
+def _warn(message: str) -> None:
+    click.echo(f"Attention : {message}", err=True)
 
-    for name in ignored_template_files(projet):
-        click.echo(
-            f"Attention : {projet / name} n'est pas utilisé ; un modèle de la commune se donne avec --templates DOSSIER "
-            "(le dossier du projet ne contient que des données)",
-            err=True,
-        )
-    try:
-        written = build_documents(Settings(projet, wanted, output, templates_dir, bilan, year))
-    except (NotAProject, NoEvaluation) as error:
-        raise Misuse(str(error)) from None
-    except InvalidProject as error:
-        summary = f"{_count(len(error.problems), 'erreur', 'erreurs')} : rien n'a été écrit."
-        click.echo(render(error.problems, "text", summary), nl=False)
-        sys.exit(EXIT_INVALID)
-    except BuildError as error:
-        click.echo(f"Erreur : {error} ; rien n'a été écrit.", err=True)
-        sys.exit(EXIT_INVALID)
-    for path in written:
+
+@main.command()
+@PROJECT
+@click.option("--year", "year", type=int, metavar="AAAA", help="L'année du bilan (par défaut la dernière évaluée).")
+@_formats_option("docx", "docx, pdf, html (et odt, md)")
+@_output_option("bilan-AAAA.docx, bilan-AAAA.pdf…")
+@TEMPLATES
+def bilan(projet: Path, year: int | None, formats: str, output: Path, templates_dir: Path | None) -> None:
+    """Produire le bilan annuel pour la séance plénière : synthèse par axe, graphiques, changements, difficultés, grille."""
+    from stspd.commands.build import FORMATS, Settings, build
+
+    for path in build(Settings(projet, _formats(formats, FORMATS), output, templates_dir, bilan=True, year=year), _warn):
         click.echo(path)
 
 
@@ -248,17 +255,10 @@ def templates() -> None:
 @click.argument("dossier", type=click.Path(path_type=Path, file_okay=False))
 def templates_export(dossier: Path) -> None:
     """Copier les modèles de stspd dans DOSSIER pour les modifier (aucun fichier existant n'est remplacé)."""
-    from .atomic import write_bytes
-    from .resources import resource_dir
+    from stspd.commands.templates import export_templates
 
-    source = resource_dir("templates")
-    files = sorted(p for p in source.iterdir() if p.is_file())
-    existing = [p.name for p in files if (dossier / p.name).exists()]
-    if existing:
-        raise Misuse(f"{dossier} contient déjà {', '.join(existing)} : stspd ne remplace aucun fichier")
-    for path in files:
-        write_bytes(dossier / path.name, path.read_bytes())
-        click.echo(dossier / path.name)
+    for path in export_templates(dossier):
+        click.echo(path)
     click.echo(f"Modifiez ces fichiers, puis : stspd build PROJET --templates {dossier}")
 
 
@@ -271,24 +271,6 @@ class _DefaultCommandGroup(click.Group):
         if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
             args = [self.default, *args]
         return super().parse_args(ctx, args)
-
-
-def _load_valid(projet: Path):
-    """The valid project and its document model, or the validation errors and exit 1."""
-    from .model import build as build_model
-    from .project import NotAProject
-    from .report import render
-    from .validate import validate_project
-
-    try:
-        project, problems = validate_project(projet)
-    except NotAProject as error:
-        raise Misuse(str(error)) from None
-    if problems:
-        summary = f"{_count(len(problems), 'erreur', 'erreurs')} : rien n'a été écrit."
-        click.echo(render(problems, "text", summary), nl=False)
-        sys.exit(EXIT_INVALID)
-    return project, build_model(project)
 
 
 @main.group(cls=_DefaultCommandGroup)
@@ -306,24 +288,9 @@ def grid() -> None:
 @_output_option("grille-AAAA.docx, .xlsx, .csv")
 def grid_export(projet: Path, year: int, formats: str, output: Path) -> None:
     """Écrire la grille d'évaluation de l'année : une ligne par fiche et par indicateur, valeur, écart, verdict."""
-    from .atomic import write_all
-    from .build import find_template_file
-    from .grid import rows, to_csv, to_docx, to_xlsx
-    from .stamp import timestamp
+    from stspd.commands.grid import FORMATS, export_grid
 
-    wanted = _formats(formats, ("docx", "xlsx", "csv"))
-    _, view = _load_valid(projet)
-    _check_year(view, year)
-    table = rows(view, year)
-    title = f"Grille d'évaluation {year} · {view['territoire']['nom']}"
-    iso = timestamp(view["strategie"]).strftime("%Y-%m-%dT%H:%M:%SZ")
-    makers = {
-        "csv": lambda: to_csv(table),
-        "xlsx": lambda: to_xlsx(table, title, iso),
-        "docx": lambda: to_docx(table, title, find_template_file("reference.docx"), iso),
-    }
-    made = {output / f"grille-{year}.{fmt}": makers[fmt]() for fmt in wanted}
-    for path in write_all(made):
+    for path in export_grid(projet, year, _formats(formats, FORMATS), output):
         click.echo(path)
 
 
@@ -348,37 +315,13 @@ def _formats(text: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
 )
 def grid_template(projet: Path, year: int, pilot: str | None, per_pilot: bool, output: Path | None) -> None:
     """Écrire le classeur de collecte à envoyer aux pilotes : identité verrouillée, saisie guidée, mode d'emploi."""
-    from .atomic import write_bytes
-    from .collect import template
-    from .stamp import timestamp
-    from .suggest import did_you_mean
+    from stspd.commands.collection import write_collection
 
-    _, view = _load_valid(projet)
-    _check_year(view, year)
-    fiches = view["fiches"]
-    partners = {p["id"]: p for p in view["partenaires"]}
-    if pilot is not None:
-        if pilot not in partners:
-            raise Misuse(f"--pilote : partenaire inconnu « {pilot} »{did_you_mean(pilot, partners)}")
-        fiches = [f for f in fiches if f["pilote"] == pilot]
-    if per_pilot or pilot is not None:
-        names = dict.fromkeys(f["pilote_detail"]["nom"] for f in fiches)
-        groups = [(name, [f for f in fiches if f["pilote_detail"]["nom"] == name]) for name in names]
-    else:
-        groups = [("Collecte", fiches)]
-    path = output or Path(f"collecte-{year}.xlsx")
-    iso = timestamp(view["strategie"]).strftime("%Y-%m-%dT%H:%M:%SZ")
-    write_bytes(path, template(view, year, groups, iso))
+    written = write_collection(projet, year, pilot, per_pilot, output)
     click.echo(
-        f"{path} : {len(fiches)} fiches, {_count(len(groups), 'feuille', 'feuilles')} à remplir. "
-        f"Au retour : stspd grid import {projet} {path}"
+        f"{written.path} : {written.fiches} fiches, {_count(written.sheets, 'feuille', 'feuilles')} à remplir. "
+        f"Au retour : stspd grid import {projet} {written.path}"
     )
-
-
-def _check_year(view: dict, year: int) -> None:
-    period = view["periode"]
-    if not period["debut"] <= year <= period["fin"]:
-        raise Misuse(f"--year {year} est hors de la période de la stratégie ({period['debut']}-{period['fin']})")
 
 
 @grid.command("import")
@@ -391,64 +334,22 @@ def grid_import(projet: Path, classeur: Path, dry_run: bool, force: bool) -> Non
 
     Rien n'est écrit tant qu'un problème demeure ; chacun est donné avec sa feuille et sa cellule.
     """
-    from .atomic import write_text
-    from .collect import read
-    from .evaluation_file import changes, check, dump, merge
-    from .report import visible
+    from stspd.commands.collection import import_collection
 
-    if classeur.suffix.lower() != ".xlsx":
-        raise Misuse(f"« {classeur} » n'est pas un classeur Excel (.xlsx) : enregistrez-le au format « Classeur Excel (.xlsx) »")
-    project, view = _load_valid(projet)
-
-    def refuse(problems: list[str]) -> None:
-        # A sheet's title and a cell's text come from outside: no control character reaches the terminal as it is
-        click.echo("\n".join(visible(problem) for problem in problems))
-        click.echo(f"{_count(len(problems), 'problème', 'problèmes')} dans {visible(str(classeur))} : rien n'a été écrit.")
-        sys.exit(EXIT_INVALID)
-
-    try:
-        reading = read(classeur, view)
-    except OSError:
-        raise Misuse(f"« {classeur} » ne peut pas être lu (droits d'accès ?)") from None
-    if reading.problems:
-        refuse(reading.problems)
-    year = reading.year
-    existing_doc = next((d for d in project.evaluations if d.data["annee"] == year), None)
-    existing = existing_doc.data if existing_doc else None
-    target = existing_doc.path if existing_doc else projet / "evaluations" / f"{year}.yaml"
-    merged = merge(existing, year, reading.entries)
-    text = dump(merged, existing_doc.text if existing_doc else None)
-    # The whole project is validated with the file as it would be written; each problem is put back at its cell.
-    found = check(project, text, target)
-    if found:
-        refuse(
-            [f"{reading.place(path, merged) or f'Évaluation {year} une fois mise à jour'} : {message}" for path, message in found]
+    imported = import_collection(projet, classeur, dry_run, force)
+    if not imported.changes:
+        said = (
+            f"{imported.target} dit déjà tout ce que le classeur contient"
+            if imported.existed
+            else "le classeur ne contient aucune saisie"
         )
-    differences = changes(existing, merged)
-    if not differences:
-        said = f"{target} dit déjà tout ce que le classeur contient" if existing_doc else "le classeur ne contient aucune saisie"
         click.echo(f"Rien à changer : {said}.")
         return
-    click.echo("\n".join(differences))
-    if dry_run:
-        click.echo(f"{_count(len(differences), 'changement', 'changements')} ; --dry-run : rien n'a été écrit.")
-        return
-    if existing_doc and not force:
-        raise Misuse(f"{target} existe : ajoutez --force pour le mettre à jour (--dry-run pour voir les changements)")
-    write_text(target, text)
-    click.echo(
-        f"{target} : {_count(len(differences), 'changement', 'changements')} enregistrés. Vérifiez : stspd validate {projet}"
-    )
-
-
-@main.command()
-@PROJECT
-@click.option("--year", "year", type=int, metavar="AAAA", help="L'année du bilan (par défaut la dernière évaluée).")
-@_formats_option("docx", "docx, pdf, html (et odt, md)")
-@_output_option("bilan-AAAA.docx, bilan-AAAA.pdf…")
-@TEMPLATES
-def bilan(projet: Path, year: int | None, formats: str, output: Path, templates_dir: Path | None) -> None:
-    """Produire le bilan annuel pour la séance plénière : synthèse par axe, graphiques, changements, difficultés, grille."""
-    from .build import FORMATS
-
-    _build_documents(projet, _formats(formats, FORMATS), output, templates_dir, bilan=True, year=year)
+    click.echo("\n".join(imported.changes))
+    changed = _count(len(imported.changes), "changement", "changements")
+    if imported.written:
+        click.echo(f"{imported.target} : {changed} enregistrés. Vérifiez : stspd validate {projet}")
+    elif dry_run:
+        click.echo(f"{changed} ; --dry-run : rien n'a été écrit.")
+    else:
+        raise Misuse(f"{imported.target} existe : ajoutez --force pour le mettre à jour (--dry-run pour voir les changements)")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from stspd.check.validation import validate_project
 from stspd.cli import main
-from stspd.scaffold import create_project
-from stspd.validate import validate_project
+from stspd.commands.init import create_project
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "samples" / "valmont"
@@ -20,7 +20,7 @@ SAMPLE = REPO / "samples" / "valmont"
 def project(tmp_path: Path) -> Path:
     """A minimal valid project, as `stspd init` writes it (period 2025-2030)."""
     root = tmp_path / "projet"
-    create_project(root, territoire="Testville", debut=2025, fin=2030, kind="commune")
+    create_project(root, territoire="Testville", periode="2025-2030", kind="commune")
     return root
 
 

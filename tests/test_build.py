@@ -17,7 +17,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from lxml import etree
 
-from stspd.build import FORMATS, Settings, build
+from stspd.commands.build import FORMATS, Settings, build
 
 FICHES = sorted(
     (yaml.safe_load(p.read_text(encoding="utf-8")) for p in (SAMPLE / "actions").glob("*.yaml")), key=lambda f: f["id"]
@@ -229,7 +229,7 @@ def test_two_builds_are_byte_identical(built, tmp_path):
 
 
 def test_formats_made_one_after_the_other_come_out_as_in_parallel(built, tmp_path, monkeypatch):
-    monkeypatch.setattr("stspd.build._cores", lambda: 1)
+    monkeypatch.setattr("stspd.render.documents._cores", lambda: 1)
     build(Settings(SAMPLE, ("docx", "html"), tmp_path))
     for fmt in ("docx", "html"):
         assert (tmp_path / f"strategie.{fmt}").read_bytes() == (built / f"strategie.{fmt}").read_bytes(), fmt

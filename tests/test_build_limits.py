@@ -114,7 +114,7 @@ def test_a_full_disk_leaves_the_previous_outputs_intact(tmp_path, monkeypatch):
             raise OSError(28, "No space left on device", str(out / "strategie.html"))
         return handle
 
-    monkeypatch.setattr("stspd.atomic.os.fdopen", fdopen)
+    monkeypatch.setattr("stspd.output.atomic.os.fdopen", fdopen)
     from stspd.cli import entry
 
     monkeypatch.setattr(sys, "argv", ["stspd", "build", str(SAMPLE), "--format", "md,html", "--output", str(out)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stspd.compute import attainment, indicator_years, rollup, verdict
+from stspd.evaluation.compute import attainment, indicator_years, rollup, verdict
 
 
 def indicator(baseline=(10, 2023), target=(20, 2027), direction="hausse", ident="i"):

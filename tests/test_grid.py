@@ -14,7 +14,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
-from stspd.grid import COLUMNS
+from stspd.evaluation.grid import COLUMNS
 
 FICHES = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((SAMPLE / "actions").glob("*.yaml"))]
 ROWS = sum(max(1, len(f.get("indicateurs", []))) for f in FICHES)

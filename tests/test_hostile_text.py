@@ -19,8 +19,8 @@ import pytest
 import yaml
 from conftest import SAMPLE, run
 
-from stspd.pandoc import GUARD, READER, pandoc_path
-from stspd.validate import validate_project
+from stspd.check.validation import validate_project
+from stspd.render.pandoc import GUARD, READER, pandoc_path
 
 LINE = " [j](javascript:alert(1)) [s]{onmouseover=alert(2)} <script>alert(3)</script> @cite {{7*7}}"
 BLOCK = (

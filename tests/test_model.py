@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from stspd.model import glossary_used
+from stspd.model.strategy import glossary_used
 
 ENTRIES = {
     "CLSPD": "Conseil local",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from jsonschema import Draft202012Validator
 
-from stspd import schemas
+from stspd.check import schemas
 
 
 def _resolve(schema: dict, root: dict) -> tuple[dict, dict]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import only_problem, problems_of, run
 
-from stspd import project as project_module
+from stspd.load import project as project_module
 
 FICHE = "actions/1.1.1.yaml"
 

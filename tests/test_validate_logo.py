@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import ExifTags, Image  # the tests make images; stspd's validation reads their bytes only
 
-from stspd.rules import logo as logo_rule
+from stspd.check.rules import logo as logo_rule
 
 
 def image(kind: str = "PNG", size=(120, 60), mode: str = "RGB", **options) -> bytes:
@@ -176,7 +176,7 @@ def test_a_broken_logo_stops_the_build_before_it_starts(sample_copy, tmp_path):
 def test_checking_the_logo_imports_no_image_library(with_logo):
     (with_logo / "images" / "logo.png").write_bytes(PNG)
     code = (
-        "import sys\nfrom stspd.validate import validate_project\n"
+        "import sys\nfrom stspd.check.validation import validate_project\n"
         f"assert validate_project(__import__('pathlib').Path({str(with_logo)!r}))[1] == []\n"
         "print(sorted({'PIL', 'docx', 'typst', 'matplotlib'} & {m.split('.')[0] for m in sys.modules}))\n"
     )

@@ -8,7 +8,7 @@ import os
 import pytest
 from conftest import edit, only_problem, problems_of, run
 
-from stspd import schema_check
+from stspd.check import schema as schema_check
 
 FICHE = "actions/1.1.1.yaml"
 LINE = "$schema=../schemas/fiche.schema.json"

@@ -7,8 +7,8 @@ import json
 import pytest
 from conftest import edit, run
 
+from stspd.check.report import render
 from stspd.problems import Problem
-from stspd.report import render
 
 FICHE = "actions/1.1.1.yaml"
 ESC = "\x1b"

@@ -8,9 +8,9 @@ import pytest
 import yaml
 from conftest import edit, only_problem, problems_of
 
-from stspd import yamlload
+from stspd.load import document as yamlload
+from stspd.load.document import load_document
 from stspd.problems import ProblemError
-from stspd.yamlload import load_document
 
 
 def load(tmp_path: Path, content: bytes | str):

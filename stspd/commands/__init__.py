@@ -1,0 +1,1 @@
+"""Commands: one function per command line command, calling the stages in order."""

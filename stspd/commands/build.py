@@ -1,0 +1,88 @@
+"""`stspd build` and `stspd bilan`: the strategy document, or the yearly bilan, in DOCX, ODT, PDF, HTML, Markdown.
+
+load → check → model → Markdown (Jinja2) → pandoc, one run per format, in parallel (then Typst for the PDF) →
+finishing (DOCX, ODT) → every file written, or none. Nothing is written unless the data are valid and every
+format was made.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from stspd import fr
+from stspd.commands.errors import BuildError, Misuse
+from stspd.commands.valid import valid_project
+from stspd.output import atomic
+from stspd.output.stamp import timestamp
+from stspd.render import templates
+from stspd.render.documents import TEMPLATE_FILES, FormatFailure, Formats, Source
+
+FORMATS = ("docx", "odt", "pdf", "html", "md")
+STEM = "strategie"
+
+
+@dataclass(frozen=True)
+class Settings:
+    project: Path
+    formats: tuple[str, ...]
+    output: Path
+    templates: Path | None = None
+    bilan: bool = False  # the yearly bilan instead of the strategy
+    year: int | None = None  # the bilan's year; None: the last one evaluated
+
+
+def build(settings: Settings, warn: Callable[[str], None] = print) -> list[Path]:
+    """Write the requested formats into the output folder; returns the files written. `warn` is told of template
+    files left in the project folder, which are not used there."""
+    for name in TEMPLATE_FILES:
+        if (settings.project / name).exists():
+            warn(
+                f"{settings.project / name} n'est pas utilisé ; un modèle de la commune se donne avec --templates DOSSIER "
+                "(le dossier du projet ne contient que des données)"
+            )
+    _, view = valid_project(settings.project)
+    stamp = timestamp(view["strategie"])
+    source = _bilan_source(view, settings) if settings.bilan else _strategy_source(view, settings, stamp)
+    try:
+        made = Formats(view, source, stamp, settings.project, settings.templates).make(settings.formats)
+    except FormatFailure as error:
+        raise BuildError(str(error)) from None
+    return atomic.write_all({settings.output / f"{source.stem}.{fmt}": made[fmt] for fmt in settings.formats})
+
+
+def _strategy_source(view: dict, settings: Settings, stamp: datetime.datetime) -> Source:
+    build_date = fr.date(stamp.date()) if "SOURCE_DATE_EPOCH" in os.environ else None
+    text = _render_markdown(view, settings, "strategie.md.j2", build_date=build_date)
+    return Source(STEM, text, text, {})
+
+
+def _bilan_source(view: dict, settings: Settings) -> Source:
+    """The bilan, its charts embedded (data URIs) for pandoc, and as files beside the Typst source."""
+    import base64
+
+    from stspd.evaluation import bilan
+    from stspd.render import charts
+
+    evaluated = sorted(bilan.years(view))
+    if not evaluated:
+        raise Misuse("le projet n'a aucune évaluation (evaluations/AAAA.yaml) : pas de bilan possible")
+    year = evaluated[-1] if settings.year is None else settings.year
+    if year not in evaluated:
+        raise Misuse(f"--year {year} : aucune évaluation cette année-là (évaluations : {', '.join(map(str, evaluated))})")
+    view = bilan.bilan_content(view, year)
+    images = charts.all_charts(view)
+    inline = {name: "data:image/png;base64," + base64.b64encode(png).decode() for name, png in images.items()}
+    text = _render_markdown(view, settings, "bilan.md.j2", images=inline)
+    typst_text = _render_markdown(view, settings, "bilan.md.j2", images={name: name for name in images})
+    return Source(f"bilan-{year}", text, typst_text, images, (*inline.values(), *images))
+
+
+def _render_markdown(view: dict, settings: Settings, template: str, **extra) -> str:
+    try:
+        return templates.render(view, template, overrides=settings.templates, **extra)
+    except templates.TemplateFailure as error:
+        raise BuildError(str(error)) from None

@@ -1,0 +1,1 @@
+"""Evaluation: attainment, verdicts, rollups, the grid's rows and the bilan's content. Pure computation."""

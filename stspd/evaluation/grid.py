@@ -1,0 +1,114 @@
+"""The yearly evaluation grid: one row per fiche and indicator, as section 4 of the domain notes lays it out.
+
+Pure: `rows` computes the grid from the document model; exchange/grid_files.py writes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from stspd.evaluation import compute
+from stspd.model.vocabulary import ETATS, NEXT_STEPS
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width: int  # in characters, for the spreadsheet
+    number: bool = False
+
+
+COLUMNS = [
+    Column("Axe", 6),
+    Column("N° fiche", 9),
+    Column("Fiche action", 30),
+    Column("Pilote", 20),
+    Column("Partenaires", 28),
+    Column("État d'avancement", 13),
+    Column("Réalisé dans l'année", 40),
+    Column("Indicateur", 30),
+    Column("Unité", 10),
+    Column("Référence", 11, True),
+    Column("Cible", 11, True),
+    Column("Valeur N-1", 11, True),
+    Column("Valeur N", 11, True),
+    Column("Écart à la cible", 11, True),
+    Column("Atteinte", 10, True),
+    Column("Verdict", 12),
+    Column("Dépenses (€)", 14, True),
+    Column("dont FIPD (€)", 14, True),
+    Column("Difficultés", 30),
+    Column("Suite", 11),
+    Column("Commentaires", 30),
+]
+VERDICT_COLUMN = [c.title for c in COLUMNS].index("Verdict")
+# The columns that describe the fiche, not one of its indicators: before « Indicateur », after « Verdict ».
+FICHE_COLUMNS = {i for i, c in enumerate(COLUMNS) if i < [c.title for c in COLUMNS].index("Indicateur") or i > VERDICT_COLUMN}
+STATE_COLUMN = [c.title for c in COLUMNS].index("État d'avancement")
+
+
+@dataclass(frozen=True)
+class Grid:
+    year: int
+    rows: list[list]  # typed cells: str, float, int or None
+    axes: list[tuple[int, str]]  # (index of the axe's first row, "Axe n · title")
+
+
+def rows(view: dict, year: int) -> Grid:
+    """The grid of `year` over the document model (which holds the evaluations)."""
+    evaluations = {e["annee"]: e for e in view["evaluations"]}
+    evaluation = evaluations.get(year, {"annee": year, "fiches": []})
+    entries = {entry["fiche"]: entry for entry in evaluation["fiches"]}
+    by_indicator = {
+        (r.fiche["id"], r.indicator["id"]): r
+        for r in compute.indicator_years(view["fiches"], evaluation, evaluations.get(year - 1))
+    }
+    table: list[list] = []
+    axes = []
+    for axe in view["axes"]:
+        axes.append((len(table), f"Axe {axe['id']} · {axe['titre']}"))
+        for fiche in axe["fiches"]:
+            entry = entries.get(fiche["id"], {})
+            means = entry.get("moyens", {})
+            identity = [
+                axe["id"],
+                fiche["id"],
+                fiche["titre"],
+                fiche["pilote_detail"]["nom"],
+                ", ".join(p["nom"] for p in fiche["partenaires_detail"]),
+                ETATS.get(entry.get("etat"), "non évaluée"),
+                _plain(entry.get("realise")),
+            ]
+            tail = [
+                means.get("montant"),
+                means.get("dont_fipd"),
+                _plain(entry.get("difficultes")),
+                NEXT_STEPS.get(entry.get("suite"), ""),
+                _plain(entry.get("commentaires")),
+            ]
+            indicators = fiche.get("indicateurs") or [None]
+            for indicator in indicators:
+                measured = _indicator_cells(by_indicator[fiche["id"], indicator["id"]]) if indicator else [None] * 9
+                table.append(identity + measured + tail)
+    return Grid(year, table, axes)
+
+
+def _indicator_cells(row: compute.IndicatorYear) -> list:
+    indicator = row.indicator
+    baseline, target = indicator.get("reference"), indicator.get("cible")
+    return [
+        indicator["libelle"] + (" (baisse visée)" if indicator.get("sens") == "baisse" else ""),
+        indicator.get("unite", ""),
+        baseline and baseline["valeur"],
+        target and target["valeur"],
+        row.previous,
+        row.value,
+        row.gap,
+        None if row.attainment is None else round(row.attainment, 3),
+        compute.VERDICTS[row.verdict],
+    ]
+
+
+def _plain(text: str | None) -> str:
+    """Markdown prose on one line, for a cell."""
+    return " ".join((text or "").split())

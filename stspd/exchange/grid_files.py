@@ -1,0 +1,218 @@
+"""The evaluation grid written as CSV, XLSX and DOCX, for partners to read and fill."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from stspd import fr
+from stspd.evaluation import compute
+from stspd.evaluation.grid import COLUMNS, FICHE_COLUMNS, STATE_COLUMN, VERDICT_COLUMN, Column, Grid
+from stspd.model.vocabulary import ETATS
+from stspd.resources import HEADER_PLACEHOLDER
+
+# Verdict colours (fill, then text): colour is never the only carrier, the verdict is also written.
+VERDICT_COLOURS = {
+    "atteint": ("C6EFCE", "006100"),
+    "en bonne voie": ("DDEBF7", "1F3864"),
+    "en retard": ("FFC7CE", "9C0006"),
+    "non renseigné": ("EDEDED", "404040"),
+}
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def neutralise(value: str) -> str:
+    """A text cell that a spreadsheet would read as a formula (= + - @) starts with an apostrophe instead.
+
+    Spaces or a tab before the sign do not stop Excel or LibreOffice from running it, so they are looked past."""
+    return "'" + value if value.lstrip()[:1] in FORMULA_STARTS or value[:1] in ("\t", "\r") else value
+
+
+def keep_text(sheet) -> None:
+    """Every text cell of `sheet` stored as text: openpyxl stores a text starting with « = » as a live formula,
+    so a fiche titled =HYPERLINK(…) or =WEBSERVICE(…) would run in the spreadsheet of whoever opens it."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # written as an inline string, verbatim
+
+
+def _text(value, number: bool) -> str:
+    if value is None:
+        return ""
+    if number and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value).replace(".", ",")  # French Excel reads a decimal comma
+    return neutralise(str(value))
+
+
+def to_csv(grid: Grid) -> bytes:
+    """UTF-8 with a BOM and `;`: what French Excel opens as columns without an import wizard."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([c.title for c in COLUMNS])
+    for row in grid.rows:
+        writer.writerow([_text(value, column.number) for value, column in zip(row, COLUMNS)])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(grid: Grid, title: str, iso_timestamp: str) -> bytes:
+    import datetime
+
+    from openpyxl import Workbook
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from stspd.output.zips import normalise_zip
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"Grille {grid.year}"
+    sheet.append([c.title for c in COLUMNS])
+    for row in grid.rows:
+        sheet.append([value for value in row])
+    keep_text(sheet)
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    header_fill = PatternFill("solid", fgColor="1F3864")
+    for cell in sheet[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = header_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for index, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    last = get_column_letter(len(COLUMNS))
+    end = max(2, len(grid.rows) + 1)
+    sheet.freeze_panes = "D2"  # the header and the fiche's identity stay in view
+    sheet.auto_filter.ref = f"A1:{last}{end}"
+    states = DataValidation(type="list", formula1='"' + ",".join(list(ETATS.values()) + ["non évaluée"]) + '"', allow_blank=True)
+    states.error, states.errorTitle = "Choisissez un état dans la liste.", "État d'avancement"
+    sheet.add_data_validation(states)
+    state_letter = get_column_letter(STATE_COLUMN + 1)
+    states.add(f"{state_letter}2:{state_letter}{end}")
+    verdict_letter = get_column_letter(VERDICT_COLUMN + 1)
+    for label, (fill, text) in VERDICT_COLOURS.items():
+        sheet.conditional_formatting.add(
+            f"{verdict_letter}2:{verdict_letter}{end}",
+            CellIsRule(operator="equal", formula=[f'"{label}"'], fill=PatternFill("solid", bgColor=fill), font=Font(color=text)),
+        )
+    for index, column in enumerate(COLUMNS, start=1):
+        if column.title == "Atteinte":
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = "0%"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    # Python 3.10's fromisoformat does not read « Z »
+    stamp = datetime.datetime.fromisoformat(iso_timestamp.replace("Z", "+00:00")).replace(tzinfo=None)  # noqa: FURB162
+    workbook.properties.title = title
+    workbook.properties.creator = "stspd"
+    workbook.properties.created = workbook.properties.modified = stamp
+    out = io.BytesIO()
+    workbook.save(out)
+    return normalise_zip(out.getvalue(), iso_timestamp)
+
+
+def to_docx(grid: Grid, title: str, reference, iso_timestamp: str) -> bytes:
+    """A landscape document holding the grid, styled by the reference document."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Emu, Pt, RGBColor
+
+    from stspd.output.zips import normalise_zip
+
+    document = Document(str(reference)) if reference else Document()
+    body = document.element.body
+    for element in list(body):
+        if element.tag != qn("w:sectPr"):
+            body.remove(element)
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    # python-docx says None for a size the section does not set; the reference document sets them all
+    width, height = section.page_width or 0, section.page_height or 0
+    section.page_width, section.page_height = Emu(max(width, height)), Emu(min(width, height))
+    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Pt(36)
+    document.add_heading(title, level=1).paragraph_format.page_break_before = False
+    document.add_paragraph(compute.VERDICT_RULE)
+    shown = [i for i, c in enumerate(COLUMNS) if c.title not in ("Partenaires", "Commentaires", "Unité")]
+    table = document.add_table(rows=1, cols=len(shown))
+    if "Table" in [s.name for s in document.styles]:
+        table.style = document.styles["Table"]
+
+    def shade(cell, fill: str) -> None:
+        properties = cell._tc.get_or_add_tcPr()
+        shading = OxmlElement("w:shd")
+        shading.set(qn("w:val"), "clear")
+        shading.set(qn("w:color"), "auto")
+        shading.set(qn("w:fill"), fill)
+        properties.append(shading)
+
+    def write(cell, text: str, *, bold: bool = False, colour: str | None = None) -> None:
+        run = cell.paragraphs[0].add_run(text)
+        run.font.size = Pt(7.5)
+        run.font.bold = bold
+        if colour:
+            run.font.color.rgb = RGBColor.from_string(colour)
+
+    header = table.rows[0]
+    header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for cell, index in zip(header.cells, shown):
+        write(cell, COLUMNS[index].title, bold=True, colour="FFFFFF")
+        shade(cell, "1F3864")
+    starts = dict(grid.axes)
+    previous_fiche = None
+    for number, row in enumerate(grid.rows):
+        if number in starts:
+            band = table.add_row()
+            merged = band.cells[0].merge(band.cells[-1])
+            write(merged, starts[number], bold=True)
+            shade(merged, "D9E2F3")
+        cells = table.add_row().cells
+        same_fiche = row[1] == previous_fiche  # a fiche's later indicators: its identity is said once
+        previous_fiche = row[1]
+        for cell, index in zip(cells, shown):
+            value, column = row[index], COLUMNS[index]
+            text = "" if same_fiche and index in FICHE_COLUMNS else _display(value, column)
+            if index == VERDICT_COLUMN and text in VERDICT_COLOURS:
+                fill, colour = VERDICT_COLOURS[text]
+                write(cell, text, bold=True, colour=colour)
+                shade(cell, fill)
+            else:
+                write(cell, text)
+    usable = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+    total = sum(COLUMNS[i].width for i in shown)
+    table.autofit = False
+    widths = [int(usable * COLUMNS[index].width / total) for index in shown]
+    for column, width in zip(table.columns, widths):
+        column.width = width  # the grid, which LibreOffice reads
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width  # the cells, which Word reads
+    for paragraph in section.header.paragraphs:
+        for run in paragraph.runs:
+            if run.text == HEADER_PLACEHOLDER:
+                run.text = title
+    document.core_properties.title = title
+    out = io.BytesIO()
+    document.save(out)
+    return normalise_zip(out.getvalue(), iso_timestamp)
+
+
+def _display(value, column: Column) -> str:
+    if value is None or value == "":
+        return fr.MISSING if column.number else ""
+    if column.title == "Atteinte":
+        return fr.percent(value)
+    if column.title.endswith("(€)"):
+        return fr.euros(value)
+    if column.number:
+        return fr.number(value)
+    return str(value)

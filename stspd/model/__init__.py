@@ -1,0 +1,1 @@
+"""Model: the strategy as the documents need it, built from a valid project only."""

@@ -1,0 +1,169 @@
+"""The strategy as the documents need it: axes → objectives → fiches, names resolved, diagnostic merged.
+
+Pure functions over a validated project: no I/O, no formatting (templates format).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+import yaml
+
+from stspd.load import catalogue
+from stspd.load.project import Project
+from stspd.model.vocabulary import PARTNER_TYPES
+from stspd.resources import data_dir
+
+
+def natural_key(identifier: str) -> tuple:
+    """« 1.2.10 » after « 1.2.9 »."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[.\-_]", identifier))
+
+
+def merged_diagnostic(documents: Iterable[Any]) -> dict:
+    """One diagnostic from its files: lists add up (file order), other sections come from their one file."""
+    merged: dict[str, Any] = {}
+    for document in documents:
+        for key, value in document.data.items():
+            if isinstance(value, list):
+                merged.setdefault(key, []).extend(value)
+            else:
+                merged.setdefault(key, value)
+    return merged
+
+
+_WORD = re.compile(r"[\w-]+")
+
+
+@cache
+def shipped_glossary() -> dict[str, str]:
+    return yaml.safe_load((data_dir() / "glossaire.yaml").read_text(encoding="utf-8"))
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def glossary_used(texts: Iterable[str], entries: dict[str, str]) -> list[tuple[str, str]]:
+    """The acronyms of `entries` that the texts use, as whole words, in alphabetical order."""
+    corpus = "\n".join(texts)
+    words = set(_WORD.findall(corpus))  # one pass over the texts, not one per acronym (40 ms on the sample)
+
+    def used(acronym: str) -> bool:
+        if _WORD.fullmatch(acronym):
+            return acronym in words
+        return re.search(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", corpus) is not None
+
+    return sorted(
+        ((acronym, meaning) for acronym, meaning in entries.items() if used(acronym)), key=lambda item: item[0].casefold()
+    )
+
+
+def document_model(project: Project) -> dict:
+    """The document model of a valid project (validation comes first: commands/valid.py)."""
+    if project.strategie is None:
+        raise ValueError("document_model needs a valid project: its strategie.yaml was not read")
+    strategie = project.strategie.data
+    partners = {p["id"]: p for p in strategie["partenaires"]}
+    diagnostic = merged_diagnostic(project.diagnostics)
+    constats = {c["id"]: {**c, "theme": t["titre"]} for t in diagnostic.get("themes", []) for c in t["constats"]}
+    qpv = {q["code"]: q for q in strategie["territoire"].get("qpv", [])}
+    strategies = catalogue.national_strategies()
+
+    axes = []
+    objectives: dict[str, dict] = {}
+    for axe_number, axe in enumerate(strategie["axes"], start=1):
+        axe_view = {**axe, "numero": axe_number, "objectifs": [], "fiches": []}
+        for objective in axe["objectifs"]:
+            view = {**objective, "axe": axe_view, "fiches": []}
+            axe_view["objectifs"].append(view)
+            objectives[objective["id"]] = view
+        axes.append(axe_view)
+
+    fiches = []
+    for document in sorted(project.fiches, key=lambda d: natural_key(d.data["id"])):
+        data = document.data
+        main_objective = objectives[data["objectifs"][0]]
+        funding = data.get("financements", [])
+        fiche = {
+            **data,
+            "objectif": main_objective,
+            "axe": main_objective["axe"],
+            "objectifs_detail": [objectives[o] for o in data["objectifs"]],
+            "pilote_detail": partners[data["pilote"]],
+            "partenaires_detail": [partners[p] for p in data.get("partenaires", [])],
+            "constats_detail": [constats[c] for c in data.get("constats", []) if c in constats],
+            "qpv_detail": [qpv[q] for q in data.get("qpv", []) if q in qpv],
+            "financement_total": sum(line["montant"] for line in funding),
+            "mesures_detail": [_measure(strategies, link) for link in data.get("mesures_nationales", [])],
+        }
+        main_objective["fiches"].append(fiche)
+        main_objective["axe"]["fiches"].append(fiche)
+        fiches.append(fiche)
+
+    glossary = {**shipped_glossary(), **{p["sigle"]: p["nom"] for p in strategie["partenaires"] if p.get("sigle")}}
+    glossary.update({entry["sigle"]: entry["definition"] for entry in strategie.get("glossaire", [])})
+    evaluations = sorted((d.data for d in project.evaluations), key=lambda e: e["annee"])
+    texts = [*_strings(strategie), *_strings(diagnostic), *(s for d in project.fiches for s in _strings(d.data))]
+    return {
+        "strategie": strategie,
+        "territoire": strategie["territoire"],
+        "periode": strategie["periode"],
+        "partenaires": sorted(strategie["partenaires"], key=lambda p: p["nom"].casefold()),
+        "partner_types": PARTNER_TYPES,
+        "diagnostic": diagnostic,
+        "axes": axes,
+        "fiches": fiches,
+        "evaluations": evaluations,
+        "alignement": _alignment(strategies, axes, fiches),
+        "glossaire": glossary_used(texts, glossary),
+        "instances_publiques": [i for i in strategie.get("gouvernance", {}).get("instances", []) if not i.get("confidentielle")],
+        "instances_confidentielles": [
+            i for i in strategie.get("gouvernance", {}).get("instances", []) if i.get("confidentielle")
+        ],
+    }
+
+
+def _measure(strategies: dict, link: dict) -> dict:
+    strategy = strategies[link["strategie"]]
+    axe = strategy["axes"][link["axe"]]
+    measure = link.get("mesure")
+    return {
+        "strategie": strategy["titre"],
+        "strategie_id": strategy["id"],
+        "axe": link["axe"],
+        "axe_titre": axe["titre"],
+        "mesure": measure,
+        "mesure_titre": catalogue.measure_title(strategy, link["axe"], measure) if measure else None,
+    }
+
+
+def _alignment(strategies: dict, axes: list[dict], fiches: list[dict]) -> list[dict]:
+    """National axes and measures, each with the local objectives and fiches that answer it."""
+    rows: dict[tuple, dict] = {}
+
+    def add(link: dict, label: str) -> None:
+        measure = _measure(strategies, link)
+        key = (link["strategie"], link["axe"], link.get("mesure") or 0)
+        rows.setdefault(key, {**measure, "elements": []})["elements"].append(label)
+
+    for axe in axes:
+        for link in axe.get("mesures_nationales", []):
+            add(link, f"Axe {axe['id']}")
+        for objective in axe["objectifs"]:
+            for link in objective.get("mesures_nationales", []):
+                add(link, f"Objectif {objective['id']}")
+    for fiche in fiches:
+        for link in fiche.get("mesures_nationales", []):
+            add(link, f"Fiche {fiche['id']}")
+    return [rows[key] for key in sorted(rows)]

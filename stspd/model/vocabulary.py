@@ -1,0 +1,47 @@
+"""The YAML's keys for states, types and sources, and the words readers see for them: one table per thing."""
+
+from __future__ import annotations
+
+ETATS = {
+    "non_engagee": "non engagée",
+    "en_cours": "en cours",
+    "realisee": "réalisée",
+    "reportee": "reportée",
+    "abandonnee": "abandonnée",
+}
+INDICATOR_TYPES = {"realisation": "réalisation", "resultat": "résultat", "impact": "impact"}
+FUNDING_SOURCES = {
+    "fipd": "FIPD",
+    "politique_de_la_ville": "politique de la ville",
+    "commune": "commune",
+    "intercommunalite": "intercommunalité",
+    "departement": "département",
+    "region": "région",
+    "caf": "CAF",
+    "mildeca": "MILDECA",
+    "etat_autre": "État (autre)",
+    "bailleur": "bailleur",
+    "autre": "autre",
+}
+FUNDING_STATUS = {"prevu": "prévu", "demande": "demandé", "accorde": "accordé"}
+PARTNER_TYPES = {
+    "commune": "Commune",
+    "intercommunalite": "Intercommunalité",
+    "etat": "État",
+    "justice": "Justice",
+    "police_gendarmerie": "Police et gendarmerie",
+    "education": "Éducation",
+    "departement": "Département",
+    "region": "Région",
+    "bailleur": "Bailleur social",
+    "transport": "Transport",
+    "sante": "Santé",
+    "association": "Association",
+    "entreprise": "Entreprise",
+    "autre": "Autre",
+}
+# The year's state of a fiche, in the order the bilan lists them; « non évaluée » is no key of the YAML but the
+# state of a fiche that the year's evaluation leaves out.
+STATE_ORDER = ["realisee", "en_cours", "non_engagee", "reportee", "abandonnee", "non_evaluee"]
+STATE_LABELS = {**ETATS, "non_evaluee": "non évaluée"}
+NEXT_STEPS = {"poursuivre": "poursuivre", "adapter": "adapter", "arreter": "arrêter"}

@@ -1,0 +1,1 @@
+"""Output: files written all or none, reproducible archives, the build's date."""

@@ -1,0 +1,210 @@
+"""The document in each format from its Markdown: one pandoc run per format, in parallel under a time limit,
+then what finishes pandoc's output (Typst for the PDF, the DOCX and ODT finishing)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from stspd.output.stamp import BadSetting
+from stspd.render import templates
+from stspd.render.children import ChildError, Children, time_limit
+from stspd.render.pandoc import Conversion, convert
+from stspd.resources import resource_dir
+
+HTML_STYLE = """<style>
+body { max-width: 52em; font-family: Calibri, Carlito, "Segoe UI", Arial, sans-serif; line-height: 1.45; }
+h1, h2, h3 { color: #1F3864; } h1 { border-bottom: 1px solid #1F3864; }
+table { border-collapse: collapse; width: 100%; display: block; overflow-x: auto; }
+th { background: #1F3864; color: #fff; text-align: left; }
+th, td { border: 1px solid #BFBFBF; padding: .25em .5em; vertical-align: top; }
+caption { caption-side: bottom; font-style: italic; color: #595959; }
+.nouvelle-page { break-before: page; }
+</style>"""
+# Long tables must break across pages; Typst would keep a table's figure on one page and let it run off.
+TYPST_PREAMBLE = "#show figure: set block(breakable: true)"
+
+
+class FormatFailure(Exception):
+    """A format could not be made: said in French, naming the format."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """What pandoc converts: the Markdown, the Markdown for Typst when they differ, the files Typst reads, and
+    the sources of the images stspd put in the Markdown (the only ones the text guard lets through)."""
+
+    stem: str
+    text: str
+    typst_text: str
+    files: dict[str, bytes]
+    images: tuple[str, ...] = ()
+
+
+# Files a town may adapt. They are code or layout, so they are taken only from the folder the command line names
+# (--templates), never from the project folder, which receives changes from partners.
+TEMPLATE_FILES = ("stspd.lua", "style.typ", "reference.docx", "reference.odt", "strategie.opendocument")
+
+
+def find_template_file(name: str, templates: Path | None = None) -> Path:
+    """The town's own file from --templates, else the one shipped."""
+    if templates is not None and (templates / name).is_file():
+        return templates / name
+    return resource_dir("templates") / name
+
+
+# What can go wrong in one format once the Markdown is made: a converter (pandoc, Typst) failing or out of time,
+# a town's reference document that is not a document, a disk refusing a temporary file.
+_FORMAT_FAILURES = (ChildError, OSError, zipfile.BadZipFile, SyntaxError)
+
+
+class Formats:
+    """Each format as pandoc's conversion and what finishes pandoc's output, run in parallel."""
+
+    def __init__(self, view: dict, source: Source, stamp: datetime.datetime, project: Path, templates: Path | None):
+        self.source = source
+        self.stamp = stamp
+        self.templates = templates
+        self.header = f"{view['territoire']['nom']} · STSPD {view['periode']['debut']}-{view['periode']['fin']}"
+        self.iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+        logo = view["strategie"].get("logo")
+        self.logo = project / logo if logo else None
+
+    def make(self, formats: tuple[str, ...]) -> dict[str, bytes]:
+        """Every format's bytes. Leaving early (an error, Ctrl-C) kills the converters, then removes their files."""
+        try:
+            limit = time_limit()
+        except ChildError as error:
+            raise BadSetting(str(error)) from None
+        front, body = templates.split_front_matter(self.source.text)
+        with (
+            tempfile.TemporaryDirectory(prefix="stspd-") as name,
+            ThreadPoolExecutor(max_workers=_cores()) as pool,
+            Children(limit) as children,
+        ):
+            self.folder, self.children = Path(name), children
+            (self.folder / "in.md").write_text(body, encoding="utf-8")
+            self.sources = {"": self.folder / "in.md"}
+            if self.source.typst_text != self.source.text:  # the bilan's Typst names its charts by file
+                (self.folder / "in-typst.md").write_text(
+                    templates.split_front_matter(self.source.typst_text)[1], encoding="utf-8"
+                )
+                self.sources["pdf"] = self.folder / "in-typst.md"
+            images = "".join(f"  - {hashlib.sha1(src.encode()).hexdigest()}\n" for src in self.source.images)
+            (self.folder / "meta.yaml").write_text(front + "stspd-images:\n" + (images or "  []\n"), encoding="utf-8")
+            # The longest chains first (pandoc then Typst; ODT's writer is pandoc's slowest): with a few cores the
+            # last one to start then ends about when the others do.
+            futures = {fmt: pool.submit(self._one, fmt) for fmt in sorted(formats, key=_LONGEST_FIRST.index)}
+            try:
+                return {fmt: future.result() for fmt, future in futures.items()}
+            except BaseException:
+                children.kill_all()  # the others are of no use now; the pool then ends quickly
+                for future in futures.values():
+                    future.cancel()
+                raise
+
+    def _one(self, fmt: str) -> bytes:
+        if fmt == "md":
+            return self.source.text.encode("utf-8")
+        conversion, finish = getattr(self, f"_{fmt}")()
+        try:
+            converted = convert(
+                self.children,
+                self.folder,
+                self.sources.get(fmt, self.sources[""]),
+                conversion,
+                self.folder / "meta.yaml",
+                self._file("stspd.lua"),
+                int(self.stamp.timestamp()),
+            )
+            return finish(converted)
+        except _FORMAT_FAILURES as error:
+            raise FormatFailure(f"le format {fmt} n'a pas pu être produit : {error}") from None
+
+    def _file(self, name: str) -> Path:
+        return find_template_file(name, self.templates)
+
+    def _docx(self) -> tuple[Conversion, Callable[[bytes], bytes]]:
+        def finish(docx: bytes) -> bytes:
+            from stspd.render.docx_finish import postprocess
+
+            return postprocess(docx, self.header, self.logo, self.iso)
+
+        return Conversion("docx", "docx", reference_doc=self._file("reference.docx")), finish
+
+    def _odt(self) -> tuple[Conversion, Callable[[bytes], bytes]]:
+        def finish(odt: bytes) -> bytes:
+            from stspd.output.zips import normalise_zip
+            from stspd.render.odt_finish import edits
+
+            return normalise_zip(odt, self.iso, edits(self.header))
+
+        return Conversion(
+            "odt", "odt", template=self._file("strategie.opendocument"), reference_doc=self._file("reference.odt")
+        ), finish
+
+    def _html(self) -> tuple[Conversion, Callable[[bytes], bytes]]:
+        variables = {"header-includes": HTML_STYLE}
+        if self.logo:  # a data URI keeps the page one self-contained file
+            import base64
+
+            kind = "png" if self.logo.suffix.lower() == ".png" else "jpeg"
+            data = base64.b64encode(self.logo.read_bytes()).decode()
+            variables["include-before"] = f'<img class="logo" src="data:image/{kind};base64,{data}" alt="Logo" width="120">'
+        return Conversion("html", "html5", variables=variables), lambda html: html
+
+    def _pdf(self) -> tuple[Conversion, Callable[[bytes], bytes]]:
+        style = self._file("style.typ").read_text(encoding="utf-8")
+        logo_name = f"logo{self.logo.suffix.lower()}" if self.logo else None
+        # On the first page's background: content here would push the cover to a page of its own.
+        preamble = TYPST_PREAMBLE + (
+            f"\n#set page(background: context if here().page() == 1 {{ place(top + left, dx: 2.2cm, dy: 0.5cm, "
+            f'image("{logo_name}", height: 1.5cm)) }})'
+            if logo_name
+            else ""
+        )
+        variables = {
+            "papersize": "a4",
+            "margin": {"x": "2.2cm", "y": "2.5cm"},
+            "header-includes": preamble,
+            "include-before": style,
+        }
+
+        def finish(typst_source: bytes) -> bytes:
+            folder = self.folder / "typst"  # Typst's root: it reads no file outside it
+            folder.mkdir()
+            files = {**self.source.files, "document.typ": typst_source}
+            if self.logo and logo_name:
+                files[logo_name] = self.logo.read_bytes()
+            for name, content in files.items():
+                (folder / name).write_bytes(content)
+            command = [
+                sys.executable,
+                "-m",
+                "stspd.render.typst_compile",
+                str(folder),
+                str(folder / "document.typ"),
+                str(self.folder / "out.pdf"),
+                str(int(self.stamp.timestamp())),
+                self.header,
+            ]
+            self.children.run(command, "Typst (pdf)")
+            return (self.folder / "out.pdf").read_bytes()
+
+        return Conversion("pdf", "typst", variables=variables, toc=False), finish  # style.typ places the contents
+
+
+_LONGEST_FIRST = ("pdf", "odt", "docx", "html", "md")
+
+
+def _cores() -> int:
+    """The cores this process may use (a container may be given fewer than the machine has)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

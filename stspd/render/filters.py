@@ -1,0 +1,155 @@
+"""Table rows for the templates: each cell escaped and written the French way."""
+
+from __future__ import annotations
+
+from stspd import fr
+from stspd.model.vocabulary import FUNDING_SOURCES, FUNDING_STATUS, INDICATOR_TYPES, NEXT_STEPS, PARTNER_TYPES, STATE_LABELS
+from stspd.render.markdown_syntax import inline
+
+
+def _esc(value: object) -> str:
+    return inline(value) if value not in (None, "") else fr.MISSING
+
+
+def _dated(value: dict | None, unit: str | None) -> str:
+    if not value:
+        return fr.MISSING
+    suffix = f" {unit}" if unit else ""
+    return f"{fr.number(value['valeur'])}{_esc(suffix) if suffix else ''} ({value['annee']})"
+
+
+def qpv_row(q: dict) -> list[str]:
+    return [_esc(q["nom"]), _esc(q["code"]), fr.number(q.get("population"))]
+
+
+def summary_row(f: dict) -> list[str]:
+    schedule = f.get("calendrier") or {}
+    return [
+        _esc(f["axe"]["id"]),
+        f"{_esc(f['objectif']['id'])} {_esc(f['objectif']['titre'])}",
+        _esc(f["id"]),
+        _esc(f["titre"]),
+        _esc(f["pilote_detail"].get("sigle") or f["pilote_detail"]["nom"]),
+        str(schedule.get("debut", fr.MISSING)),
+        str(schedule.get("fin", fr.MISSING)),
+    ]
+
+
+def interview_row(i: dict) -> list[str]:
+    return [_esc(i["institution"]), fr.number(i["nombre"])]
+
+
+def stat_row(row: dict) -> list[str]:
+    values = row["valeurs"]
+    change = fr.evolution(values[0] if values else None, values[-1] if values else None)
+    return [_esc(row["indicateur"]), *(fr.number(v) for v in values), fr.percent(change, signed=True)]
+
+
+def survey_row(answer: dict) -> list[str]:
+    return [_esc(answer["modalite"]), fr.percent(answer["part"] / 100)]
+
+
+def scheme_row(s: dict) -> list[str]:
+    return [_esc(s["nom"]), _esc(s.get("porteur")), _esc(s.get("appreciation"))]
+
+
+def body_row(i: dict) -> list[str]:
+    return [_esc(i["nom"]), _esc(i.get("presidence")), _esc(i.get("composition")), _esc(i.get("rythme"))]
+
+
+def identity_rows(f: dict) -> list[list[str]]:
+    schedule = f.get("calendrier") or {}
+    budget = (f.get("moyens") or {}).get("budget")
+    rows = [
+        ["**Axe**", f"{_esc(f['axe']['id'])} · {_esc(f['axe']['titre'])}"],
+        ["**Objectif**", " ; ".join(f"{_esc(o['id'])} · {_esc(o['titre'])}" for o in f["objectifs_detail"])],
+        ["**Pilote**", _esc(f["pilote_detail"]["nom"])],
+        ["**Partenaires**", ", ".join(_esc(p["nom"]) for p in f["partenaires_detail"]) or fr.MISSING],
+        ["**Public cible**", ", ".join(_esc(p) for p in f.get("public", [])) or fr.MISSING],
+        [
+            "**Territoire**",
+            _esc(f.get("territoire")) + "".join(f" ; {_esc(q['nom'])} ({_esc(q['code'])})" for q in f["qpv_detail"]),
+        ],
+        [
+            "**Calendrier**",
+            f"{schedule.get('debut', fr.MISSING)}-{schedule.get('fin', '')}".rstrip("-") if schedule else fr.MISSING,
+        ],
+        [
+            "**Budget**",
+            fr.euros(budget) + (f" (financements : {fr.euros(f['financement_total'])})" if f.get("financements") else ""),
+        ],
+    ]
+    means = f.get("moyens") or {}
+    if means.get("humains"):
+        rows.append(["**Moyens humains**", _esc(means["humains"])])
+    if means.get("materiels"):
+        rows.append(["**Moyens matériels**", _esc(means["materiels"])])
+    for m in f["mesures_detail"]:
+        label = (
+            f"Axe {m['axe']}"
+            + (f", mesure {m['mesure']}" if m["mesure"] else "")
+            + (f" : {m['mesure_titre']}" if m["mesure_titre"] else "")
+        )
+        rows.append(["**Stratégie nationale**", _esc(label)])
+    return rows
+
+
+def funding_row(line: dict) -> list[str]:
+    source = FUNDING_SOURCES[line["source"]] + (f" ({line['precision']})" if line.get("precision") else "")
+    year = f" ({line['annee']})" if line.get("annee") else ""
+    return [_esc(source + year), fr.euros(line["montant"]), FUNDING_STATUS[line.get("statut", "prevu")]]
+
+
+def indicator_row(i: dict) -> list[str]:
+    direction = " (baisse visée)" if i.get("sens") == "baisse" else ""
+    return [
+        INDICATOR_TYPES[i["type"]],
+        _esc(i["libelle"] + direction),
+        _dated(i.get("reference"), i.get("unite")),
+        _dated(i.get("cible"), i.get("unite")),
+        _esc(i.get("source")),
+    ]
+
+
+def glossary_row(entry: tuple[str, str]) -> list[str]:
+    return [f"**{_esc(entry[0])}**", _esc(entry[1])]
+
+
+def partner_row(p: dict) -> list[str]:
+    return [_esc(p["nom"]), _esc(p.get("sigle")), PARTNER_TYPES[p["type"]]]
+
+
+def alignment_row(a: dict) -> list[str]:
+    measure = (
+        (f"Mesure {a['mesure']}" + (f" : {a['mesure_titre']}" if a["mesure_titre"] else ""))
+        if a["mesure"]
+        else "Axe dans son ensemble"
+    )
+    return [_esc(f"{a['axe']}. {a['axe_titre']}"), _esc(measure), ", ".join(_esc(e) for e in a["elements"])]
+
+
+def etat_libelle(state: str) -> str:
+    return STATE_LABELS[state]
+
+
+def synthesis_row(row: dict, states: list[str]) -> list[str]:
+    mean = row["atteinte"]
+    return [
+        _esc(f"{row['axe']['id']} · {row['axe']['titre']}"),
+        *(str(row["etats"].get(s, 0)) for s in states),
+        str(row["fiches"]),
+        fr.percent(mean) if mean is not None else fr.MISSING,
+    ]
+
+
+def suite(step: str) -> str:
+    return NEXT_STEPS[step]
+
+
+def grid_rows(grid) -> list[list[str]]:
+    """The bilan's short grid: identity, values and verdict of each indicator."""
+    picked = (1, 2, 5, 7, 9, 10, 11, 12, 15)
+    return [[_esc(row[i]) if isinstance(row[i], str) else fr.number(row[i]) for i in picked] for row in grid.rows]
+
+
+FILTERS = {name: obj for name, obj in globals().items() if name.endswith(("_row", "_rows")) or name in ("etat_libelle", "suite")}

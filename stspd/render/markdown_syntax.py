@@ -1,0 +1,73 @@
+"""Markdown written safely: user text escaped for the place it goes, tables, French spacing.
+
+User text is data, never template: it is inserted, not evaluated. Single-line fields are escaped so that
+they cannot open a heading, a table cell or a link; Markdown fields keep the Markdown of a report (paragraphs,
+emphasis, lists, links, tables) and lose the syntax of everything else (attributes, divs, images, raw HTML).
+"""
+
+from __future__ import annotations
+
+import re
+
+# What could open Markdown syntax in an inline place; apostrophes and dashes stay for smart typography.
+_MARKUP = re.compile(r"([\\`*_\[\]#|<>!$~^@{}&])")
+
+
+def inline(value: object) -> str:
+    """Text for an inline place (heading, table cell, list item): one line, every Markdown character escaped."""
+    text = " ".join(str(value).split())
+    return _MARKUP.sub(r"\\\1", text)
+
+
+# In a user's Markdown, the characters that open what a report's text may not hold: attributes ({…}), images
+# (![…]), raw HTML and autolinks other than web and mail ones (<…>), citations (@), and fenced divs (:::) that
+# would close the template's own blocks.
+_NOT_REPORT_MARKDOWN = re.compile(r"[{}@]|!(?=\[)|<(?!(?:https?://|mailto:)[^\s<>]*>)|(?<=^)[ \t]*(?=:::)", re.MULTILINE)
+
+
+def report_markdown(value: object) -> str:
+    """A user's Markdown, with only a report's syntax left: the rest is escaped, to print as typed."""
+    return _NOT_REPORT_MARKDOWN.sub(_escaped, str(value).strip())
+
+
+def _escaped(found: re.Match) -> str:
+    text = found.group(0)
+    return text + "\\" if not text or text.isspace() else "\\" + text  # a fence's indent stays before the escape
+
+
+def block(value: object) -> str:
+    """A user's Markdown paragraph(s), ended by a blank line so that what follows starts afresh."""
+    return report_markdown(value) + "\n\n"
+
+
+def list_item(value: object) -> str:
+    """A user's Markdown inside a list item: following lines indented to stay in the item."""
+    return report_markdown(value).replace("\n", "\n  ")
+
+
+def table(headers: list[str], widths: list[int], rows: list[list[str]], caption: str | None = None) -> str:
+    """A pipe table. `widths` are relative; the separator is long enough that pandoc honours them."""
+    total = sum(widths)
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("-" * max(3, w * 100 // total) for w in widths) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    if caption:
+        lines += ["", f": {caption}"]
+    return "\n" + "\n".join(lines) + "\n\n"
+
+
+def slug(value: object) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", str(value)).strip("-").lower()
+
+
+# Each pattern starts with a plain character and looks behind only where one is found: a pattern that starts with
+# a look-behind is tried at every position of the document's 175,000 characters (10 ms instead of 3).
+_SPACE_BEFORE_COLON = re.compile(r" (?<=\S )([:»])")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r" (?<=\S )([;?!])")
+_SPACE_AFTER_GUILLEMET = re.compile(r"« ")
+
+
+def typography(text: str) -> str:
+    """French spacing made non-breaking where the author typed a space: « a : b ; c ? » keeps its lines together."""
+    text = _SPACE_BEFORE_COLON.sub("\u00a0\\1", text)
+    text = _SPACE_BEFORE_PUNCTUATION.sub("\u202f\\1", text)
+    return _SPACE_AFTER_GUILLEMET.sub("«\u00a0", text)
