@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from stspd import fr
+from stspd.evaluation.grid import COLUMNS
 from stspd.model.vocabulary import FUNDING_SOURCES, FUNDING_STATUS, INDICATOR_TYPES, NEXT_STEPS, PARTNER_TYPES, STATE_LABELS
 from stspd.render.markdown_syntax import inline
 
@@ -146,10 +147,44 @@ def suite(step: str) -> str:
     return NEXT_STEPS[step]
 
 
+# The bilan's short grid: the columns of the evaluation grid it keeps, in its order.
+_SHORT_GRID = (
+    "N° fiche",
+    "Fiche action",
+    "État d'avancement",
+    "Indicateur",
+    "Référence",
+    "Cible",
+    "Valeur N-1",
+    "Valeur N",
+    "Verdict",
+)
+
+
 def grid_rows(grid) -> list[list[str]]:
     """The bilan's short grid: identity, values and verdict of each indicator."""
-    picked = (1, 2, 5, 7, 9, 10, 11, 12, 15)
+    titles = [column.title for column in COLUMNS]
+    picked = [titles.index(title) for title in _SHORT_GRID]
     return [[_esc(row[i]) if isinstance(row[i], str) else fr.number(row[i]) for i in picked] for row in grid.rows]
 
 
-FILTERS = {name: obj for name, obj in globals().items() if name.endswith(("_row", "_rows")) or name in ("etat_libelle", "suite")}
+# The filters the templates know, by the name they use.
+FILTERS = {
+    "qpv_row": qpv_row,
+    "summary_row": summary_row,
+    "interview_row": interview_row,
+    "stat_row": stat_row,
+    "survey_row": survey_row,
+    "scheme_row": scheme_row,
+    "body_row": body_row,
+    "identity_rows": identity_rows,
+    "funding_row": funding_row,
+    "indicator_row": indicator_row,
+    "glossary_row": glossary_row,
+    "partner_row": partner_row,
+    "alignment_row": alignment_row,
+    "etat_libelle": etat_libelle,
+    "synthesis_row": synthesis_row,
+    "suite": suite,
+    "grid_rows": grid_rows,
+}
