@@ -6,7 +6,8 @@ folder outside the repository (so that `python -m` finds the installed stspd, or
 Memory, two figures per run:
 - tree: the peak of the summed resident set size (RSS, /proc/PID/statm) of the process and all its descendants
   (pandoc…), sampled every 20 ms by a thread while the parent waits. Pages shared between processes (libraries)
-  count once per process; a peak shorter than 20 ms can be missed.
+  count once per process, except a fork not yet turned into its program (vfork before exec): it is left out, its
+  pages being its parent's. A peak shorter than 20 ms can be missed.
 - largest process: ru_maxrss from wait4, exact, the largest RSS any single process of the tree reached.
 """
 
@@ -97,6 +98,14 @@ def _ppid(pid: int) -> int | None:
     return int(text[text.rindex(b")") + 2 :].split()[1])  # fields after "(comm)": state, ppid
 
 
+def _cmdline(pid: int) -> bytes | None:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read()
+    except OSError:
+        return None
+
+
 def _rss(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/statm", "rb") as statm:
@@ -131,7 +140,11 @@ class _TreeSampler(threading.Thread):
                 if parent in tree and pid not in tree:
                     tree.add(pid)
                     grew = True
-        self.peak = max(self.peak, sum(_rss(pid) for pid in tree))
+        # A fork not yet turned into its program (same command line as its parent) shares its parent's pages:
+        # counted once, in the parent.
+        commands = {pid: _cmdline(pid) for pid in tree | {self.parent_of.get(self.root)}}
+        rss = (_rss(pid) for pid in tree if commands[pid] != commands.get(self.parent_of.get(pid)))
+        self.peak = max(self.peak, sum(rss))
 
 
 def run_once(command: list[str], cwd: Path, expect: int = 0) -> Run:
