@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from measure import ENV, STSPD, interleaved, pandoc_alone
+from measure import ENV, STSPD, interleaved, pandoc_alone, warm_up
 from project_gen import SAMPLE
 
 
@@ -31,6 +31,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="stspd-bench-") as folder:
         work = Path(folder)
+        warm_up(work)
         build = [*STSPD, "build", str(SAMPLE), "--output", folder, "--format"]
         subprocess.run([*build, "md"], cwd=work, env=ENV, check=True, capture_output=True)
         commands = {

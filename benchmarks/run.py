@@ -25,7 +25,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from measure import ENV, STSPD, Measured, import_floor, interleaved, pandoc_alone, pandoc_binary, stspd_folder
+from measure import ENV, STSPD, Measured, import_floor, interleaved, pandoc_alone, pandoc_binary, stspd_folder, warm_up
 from project_gen import SAMPLE, generate
 
 FORMATS = ("docx", "odt", "pdf", "html", "md")
@@ -259,7 +259,8 @@ def report(results: dict[str, dict[str, Measured]], projects: list[Project], com
         ),
         (
             "- Each command is a whole process, `python -m stspd ...` run from that temporary folder, output "
-            "discarded, SOURCE_DATE_EPOCH set. Commands of a group run interleaved, round after round; median and "
+            "discarded, SOURCE_DATE_EPOCH set, stspd's bytecode compiled first (`python -m compileall` on its "
+            "folder: its __pycache__, as a user's first run or pip would make it; PYTHONDONTWRITEBYTECODE unset). Commands of a group run interleaved, round after round; median and "
             "min of the wall times; CPU s: median user + system time of the process and its children (more than the "
             "wall time when pandoc runs in parallel)."
         ),
@@ -288,6 +289,7 @@ def main() -> None:
     command = shlex.join(["python", "benchmarks/run.py", *sys.argv[1:]])
     with tempfile.TemporaryDirectory(prefix="stspd-bench-") as folder:
         work = Path(folder)
+        warm_up(work)
         about = machine(work)
         projects = [Project("sample", 29, SAMPLE)]
         projects += [Project(str(n), n, generate(work / f"projet-{n}", n)) for n in sizes]

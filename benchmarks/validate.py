@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from measure import STSPD, interleaved
+from measure import STSPD, interleaved, warm_up
 from project_gen import SAMPLE, generate
 
 
@@ -34,6 +34,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="stspd-bench-") as folder:
         work = Path(folder)
+        warm_up(work)
         big = generate(work / "grand", 1000)
         measured = interleaved(
             {"sample": [*STSPD, "validate", str(SAMPLE)], "1,000 fiches": [*STSPD, "validate", str(big)]}, work, 5
