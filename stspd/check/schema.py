@@ -36,7 +36,8 @@ def check(document: Document, kind: str, root: Path) -> Iterator[Problem]:
     the project `root`. It is never fetched from elsewhere: a project comes from partners, and its files must not
     make stspd read /dev/zero, a file outside the project or a URL.
     """
-    yield from _errors(document, schemas.validator(kind))
+    if not schemas.is_valid(kind, document.data):
+        yield from _errors(document, schemas.validator(kind))
     if document.declared_schema is None:
         return
     try:

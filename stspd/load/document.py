@@ -3,15 +3,18 @@
 PyYAML's traps are turned into located problems instead of silent data loss: duplicated keys,
 tabs, files that are not UTF-8, empty files, alias bombs, over-deep nesting, invisible control
 characters (which would break every document built from the text). Dates are kept as
-typed (text), mapping keys are always the text typed, and the node of every value is kept so
-that a later error can say « no » was read as false.
+typed (text) and mapping keys are always the text typed.
+
+Where each value stands is found again only when a problem must say it: the text is composed once more, then. A
+valid project keeps no node (a 3,000-fiche project would hold over a million, and 400 MB).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -66,16 +69,29 @@ Path_ = tuple  # a JSON path: keys (str) and list indexes (int)
 
 @dataclass
 class Document:
-    """A YAML file read: its data, and the node of every value and key, by JSON path."""
+    """A YAML file read: its data, and where each value and key stands, by JSON path, when asked."""
 
     path: Path
     display: str  # the path as the user should read it
     text: str
     data: Any
-    nodes: dict[Path_, yaml.Node] = field(repr=False)
-    key_nodes: dict[Path_, yaml.Node] = field(repr=False)
     declared_schema: str | None = None
     declared_schema_mark: tuple[int, int] = (1, 1)  # line and column of the declaration's value
+
+    @cached_property
+    def _located(self) -> _Builder:
+        """The node of every value and key: the text composed again (it was valid YAML the first time)."""
+        builder = _Builder(self.text, self.display, locate=True)
+        builder.build(yaml.compose(self.text, Loader=_Loader), ())
+        return builder
+
+    @property
+    def nodes(self) -> dict[Path_, yaml.Node]:
+        return self._located.nodes
+
+    @property
+    def key_nodes(self) -> dict[Path_, yaml.Node]:
+        return self._located.key_nodes
 
     def node(self, path: Path_) -> yaml.Node | None:
         return self.nodes.get(tuple(path))
@@ -129,7 +145,7 @@ def parse_document(raw: bytes, path: Path, display: str) -> Document:
         builder.count(root)
     data = builder.build(root, ())
     value, mark = declared or (None, (1, 1))
-    return Document(path, display, text, data, builder.nodes, builder.key_nodes, value, mark)
+    return Document(path, display, text, data, value, mark)
 
 
 def _decode(raw: bytes, display: str) -> str:
@@ -268,11 +284,12 @@ def _char_at(text: str, line: int, column: int) -> str:
 
 
 class _Builder:
-    """Turns a composed node tree into plain data, recording nodes by path."""
+    """Turns a composed node tree into plain data; with `locate`, records the node of each value and key by path."""
 
-    def __init__(self, text: str, display: str):
+    def __init__(self, text: str, display: str, *, locate: bool = False):
         self.text = text
         self.display = display
+        self.locate = locate
         self.nodes: dict[Path_, yaml.Node] = {}
         self.key_nodes: dict[Path_, yaml.Node] = {}
 
@@ -313,7 +330,8 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path_) -> Any:
         if len(path) > MAX_DEPTH and not isinstance(node, yaml.ScalarNode):
             raise self._problem(node, _NESTING_MESSAGE)
-        self.nodes[path] = node
+        if self.locate:
+            self.nodes[path] = node
         if isinstance(node, yaml.MappingNode):
             if node.tag != "tag:yaml.org,2002:map":
                 raise self._problem(node, f"étiquette YAML non prise en charge : {node.tag}")
@@ -327,12 +345,13 @@ class _Builder:
                 if key_node.style == '"':
                     self._check_characters(key_node)
                 if key in result:
-                    first = self.key_nodes[path + (key,)].start_mark.line + 1
+                    first = next(k for k, _ in node.value if k.value == key).start_mark.line + 1
                     raise self._problem(
                         key_node,
                         f"clé « {key} » en double (déjà à la ligne {first}) : YAML garderait la dernière valeur sans rien dire",
                     )
-                self.key_nodes[path + (key,)] = key_node
+                if self.locate:
+                    self.key_nodes[path + (key,)] = key_node
                 result[key] = self.build(value_node, path + (key,))
             return result
         if isinstance(node, yaml.SequenceNode):

@@ -1,6 +1,7 @@
 """The strategy as the documents need it: axes → objectives → fiches, names resolved, diagnostic merged.
 
-Pure functions over a validated project: no I/O, no formatting (templates format).
+Pure functions over a validated project, which read only the shipped reference data (glossary, national
+strategies); no formatting (templates format).
 """
 
 from __future__ import annotations
