@@ -8,8 +8,6 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from referencing.exceptions import Unresolvable
-
 from stspd.check import schemas
 from stspd.check.suggest import did_you_mean
 from stspd.load.document import Document, plain_reading, shortened, source_line
@@ -51,6 +49,8 @@ def check(document: Document, kind: str, root: Path) -> Iterator[Problem]:
                 document, f"ce fichier est lu comme « {kind} » mais sa première ligne déclare le schéma « {declared} »"
             )
         return
+    from referencing.exceptions import Unresolvable  # a project's own schema is rare: its cost only then
+
     try:
         yield from _errors(document, declared)
     except Unresolvable as error:  # a $ref that only this data reaches, to nothing bundled: never fetched
