@@ -5,8 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-import pytest
-from conftest import REPO, SAMPLE, edit, run
+from conftest import REPO, edit, run
 
 FICHE = "actions/1.1.1.yaml"
 
@@ -144,18 +143,3 @@ def test_templates_export_copies_and_never_overwrites(tmp_path):
 def test_unknown_format_is_misuse(project, tmp_path):
     result = run("build", project, "--format", "docx,rtf", "--output", tmp_path)
     assert result.exit_code == 2 and "rtf" in result.output
-
-
-@pytest.mark.parametrize("failure", ["no private temporary folder", "a cache that cannot be written"])
-def test_a_build_does_without_its_cache_of_compiled_templates(failure, tmp_path, monkeypatch):
-    from jinja2 import FileSystemBytecodeCache
-
-    def refuse(*_args, **_kwargs):
-        raise RuntimeError("Cannot determine safe temp directory") if failure.startswith("no") else PermissionError(13, "refusé")
-
-    method = "_get_default_cache_dir" if failure.startswith("no") else "dump_bytecode"
-    monkeypatch.setattr(FileSystemBytecodeCache, method, refuse)
-    monkeypatch.setattr(FileSystemBytecodeCache, "load_bytecode", lambda *_args: None)  # nothing cached to fall back on
-    result = _build(SAMPLE, tmp_path, "md")
-    assert result.exit_code == 0, result.output
-    assert "# Le diagnostic local de sécurité" in (tmp_path / "strategie.md").read_text(encoding="utf-8")

@@ -10,34 +10,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BytecodeCache, ChainableUndefined, ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, TemplateError
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from stspd import __version__, fr
+from stspd import fr
 from stspd.render import filters
 from stspd.render.markdown_syntax import block, inline, list_item, slug, table, typography
 from stspd.resources import resource_dir
-
-
-class _CompiledTemplates(FileSystemBytecodeCache):
-    """Compiled templates kept in the user's temporary folder: compiling them is half of rendering the document.
-    Keyed by the template's text and stspd's version; a cache that cannot be written only makes builds slower."""
-
-    def __init__(self) -> None:
-        super().__init__(pattern=f"__stspd_{__version__}_%s.cache")
-
-    def dump_bytecode(self, bucket) -> None:
-        try:
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass
-
-
-def _compiled_templates() -> BytecodeCache | None:
-    try:
-        return _CompiledTemplates()
-    except (OSError, RuntimeError):  # no private temporary folder to be had
-        return None
 
 
 class TemplateFailure(Exception):
@@ -78,7 +57,6 @@ def environment(overrides: Path | None = None) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=_compiled_templates(),
     )
     env.globals["table"] = table
     env.tests["startswith_text"] = lambda value, prefix: str(value).startswith(prefix)
