@@ -168,7 +168,9 @@ def _table(grid: Grid, shown: list[int], widths: list[int], style: str | None):
     def sub(parent, tag: str, **attributes: str):
         return etree.SubElement(parent, w + tag, {w + key: value for key, value in attributes.items()})
 
-    def cell(row, text: str, width: int, *, bold: bool = False, colour: str | None = None, fill: str | None = None, span: int = 1):
+    def cell(
+        row, text: str, width: int, *, bold: bool = False, colour: str | None = None, fill: str | None = None, span: int = 1
+    ):
         tc = sub(row, "tc")
         properties = sub(tc, "tcPr")
         sub(properties, "tcW", type="dxa", w=str(width))
