@@ -221,8 +221,7 @@ def build(projet: Path, formats: str, output: Path, templates_dir: Path | None) 
     Les données sont d'abord validées : s'il y a une erreur, rien n'est écrit. Un fichier existant n'est
     remplacé que par un document complet.
     """
-    from stspd.commands.build import FORMATS, Settings
-    from stspd.commands.build import build as build_documents
+    from stspd.commands.build import FORMATS, Settings, build_documents
 
     for path in build_documents(Settings(projet, _formats(formats, FORMATS), output, templates_dir), _warn):
         click.echo(path)
@@ -240,9 +239,11 @@ def _warn(message: str) -> None:
 @TEMPLATES
 def bilan(projet: Path, year: int | None, formats: str, output: Path, templates_dir: Path | None) -> None:
     """Produire le bilan annuel pour la séance plénière : synthèse par axe, graphiques, changements, difficultés, grille."""
-    from stspd.commands.build import FORMATS, Settings, build
+    from stspd.commands.build import FORMATS, Settings, build_documents
 
-    for path in build(Settings(projet, _formats(formats, FORMATS), output, templates_dir, bilan=True, year=year), _warn):
+    for path in build_documents(
+        Settings(projet, _formats(formats, FORMATS), output, templates_dir, bilan=True, year=year), _warn
+    ):
         click.echo(path)
 
 

@@ -7,7 +7,7 @@ local page_break = {
 }
 local raw_format = { docx = "openxml", typst = "typst" }
 
--- The docx post-processing turns these empty paragraphs into section breaks (see stspd/docx_post.py).
+-- The docx post-processing turns these empty paragraphs into section breaks (see stspd/render/docx_finish.py).
 local function marker(name)
   return pandoc.RawBlock("openxml", '<w:p><w:pPr><w:pStyle w:val="' .. name .. '"/></w:pPr></w:p>')
 end

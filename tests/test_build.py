@@ -17,7 +17,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from lxml import etree
 
-from stspd.commands.build import FORMATS, Settings, build
+from stspd.commands.build import FORMATS, Settings, build_documents
 
 FICHES = sorted(
     (yaml.safe_load(p.read_text(encoding="utf-8")) for p in (SAMPLE / "actions").glob("*.yaml")), key=lambda f: f["id"]
@@ -39,7 +39,7 @@ NNBSP, NBSP = "\u202f", "\u00a0"
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    build(Settings(SAMPLE, FORMATS, out))
+    build_documents(Settings(SAMPLE, FORMATS, out))
     return out
 
 
@@ -223,14 +223,14 @@ def test_markdown_has_metadata_and_fiches(built):
 
 # Same input, same bytes
 def test_two_builds_are_byte_identical(built, tmp_path):
-    build(Settings(SAMPLE, FORMATS, tmp_path))
+    build_documents(Settings(SAMPLE, FORMATS, tmp_path))
     for fmt in FORMATS:
         assert (tmp_path / f"strategie.{fmt}").read_bytes() == (built / f"strategie.{fmt}").read_bytes(), fmt
 
 
 def test_formats_made_one_after_the_other_come_out_as_in_parallel(built, tmp_path, monkeypatch):
     monkeypatch.setattr("stspd.render.documents._cores", lambda: 1)
-    build(Settings(SAMPLE, ("docx", "html"), tmp_path))
+    build_documents(Settings(SAMPLE, ("docx", "html"), tmp_path))
     for fmt in ("docx", "html"):
         assert (tmp_path / f"strategie.{fmt}").read_bytes() == (built / f"strategie.{fmt}").read_bytes(), fmt
 
@@ -238,7 +238,7 @@ def test_formats_made_one_after_the_other_come_out_as_in_parallel(built, tmp_pat
 def test_source_date_epoch_sets_the_document_dates(sample_copy, tmp_path, monkeypatch):
     edit(sample_copy / "strategie.yaml", "  date: 2024-03-14\n", "")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")  # 2025-01-01
-    build(Settings(sample_copy, ("docx", "md"), tmp_path))
+    build_documents(Settings(sample_copy, ("docx", "md"), tmp_path))
     assert "Document de travail du 1er janvier 2025" in (tmp_path / "strategie.md").read_text(encoding="utf-8")
     with zipfile.ZipFile(tmp_path / "strategie.docx") as z:
         assert b"2025-01-01T00:00:00Z" in z.read("docProps/core.xml")

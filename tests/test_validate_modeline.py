@@ -8,7 +8,7 @@ import os
 import pytest
 from conftest import edit, only_problem, problems_of, run
 
-from stspd.check import schema as schema_check
+from stspd.check import schema
 
 FICHE = "actions/1.1.1.yaml"
 LINE = "$schema=../schemas/fiche.schema.json"
@@ -77,7 +77,7 @@ def test_a_named_pipe_is_not_opened(project):
 
 
 def test_a_project_schema_is_bounded(project, monkeypatch):
-    monkeypatch.setattr(schema_check, "MAX_SCHEMA_BYTES", 100_000)  # the bundled schemas' copies weigh up to 16 kB
+    monkeypatch.setattr(schema, "MAX_SCHEMA_BYTES", 100_000)  # the bundled schemas' copies weigh up to 16 kB
     (project / "gros.json").write_text(json.dumps({"description": "x" * 200_000}), encoding="utf-8")
     assert refusal(project, "../gros.json") == "schéma déclaré « ../gros.json » refusé : trop volumineux : 100 ko au plus"
 

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from conftest import edit, only_problem, problems_of
 
-from stspd.load import document as yamlload
+from stspd.load import document
 from stspd.load.document import load_document
 from stspd.problems import ProblemError
 
@@ -83,7 +83,7 @@ if yaml.__with_libyaml__:
 
 @pytest.fixture(params=LOADERS)
 def loader(request, monkeypatch):
-    monkeypatch.setattr(yamlload, "_Loader", request.param)
+    monkeypatch.setattr(document, "_Loader", request.param)
     return request.param
 
 

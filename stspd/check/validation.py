@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stspd.check import schema as schema_check
+from stspd.check import schema
 from stspd.check.rules import check_all
 from stspd.load.project import Project, load_project, paused_gc
 from stspd.problems import Problem
@@ -30,7 +30,7 @@ def check_project(project: Project) -> list[Problem]:
 
 
 def _failed(document, kind: str, project: Project, problems: list[Problem]) -> bool:
-    found = list(schema_check.check(document, kind, project.root))
+    found = list(schema.check(document, kind, project.root))
     if found:
         problems.extend(found)
         project.failed_kinds.add(kind)

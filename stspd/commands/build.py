@@ -35,7 +35,7 @@ class Settings:
     year: int | None = None  # the bilan's year; None: the last one evaluated
 
 
-def build(settings: Settings, warn: Callable[[str], None] = print) -> list[Path]:
+def build_documents(settings: Settings, warn: Callable[[str], None] = print) -> list[Path]:
     """Write the requested formats into the output folder; returns the files written. `warn` is told of template
     files left in the project folder, which are not used there."""
     for name in TEMPLATE_FILES:

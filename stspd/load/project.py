@@ -1,4 +1,4 @@
-"""A strategy project: the folder's files, found and read (checking them is validate.py's job).
+"""A strategy project: the folder's files, found and read (checking them is check/validation.py's job).
 
 Every file stspd opens in a project goes through `read_inside`: a regular file, inside the project folder, of a
 bounded size. A project arrives from partners (a pull request, a zip): a link to /etc/passwd, a named pipe that would

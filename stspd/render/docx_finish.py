@@ -42,7 +42,7 @@ _PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
 
 
 def postprocess(docx: bytes, header_text: str, logo: Path | None, iso_timestamp: str) -> bytes:
-    """pandoc's DOCX finished, its dates fixed (see reproducible.normalise_zip)."""
+    """pandoc's DOCX finished, its dates fixed (see output/zips.normalise_zip)."""
     names = zipfile.ZipFile(io.BytesIO(docx)).namelist()
     return normalise_zip(docx, iso_timestamp, *edits(names, header_text, logo))
 

@@ -20,7 +20,7 @@ def _t(name: str) -> str:
 
 
 def edits(header_text: str) -> dict[str, Callable[[bytes], bytes]]:
-    """What to change in which entry of pandoc's ODT (see reproducible.normalise_zip)."""
+    """What to change in which entry of pandoc's ODT (see output/zips.normalise_zip)."""
     return {
         "styles.xml": lambda styles: _header(styles, header_text),
         "content.xml": lambda content: _table_borders(_toc(content)),
