@@ -70,6 +70,7 @@ class Measured:
 
     label: str
     runs: list[Run] = field(default_factory=list)
+    load: float = 0.0  # the machine's load average over the last minute, when the group of runs ended
 
     @property
     def median(self) -> float:
@@ -190,6 +191,8 @@ def interleaved(
             measured[name].runs.append(run_once(command, cwd, expect))
         if time.perf_counter() - start > budget:
             break
+    for m in measured.values():
+        m.load = os.getloadavg()[0]
     return measured
 
 

@@ -55,7 +55,7 @@ def measure_project(project: Project, work: Path, args: argparse.Namespace) -> d
         log(f"[{project.label}] {title}: {', '.join(commands)}")
         measured = interleaved(commands, work, args.runs, args.budget, expect)
         for name, m in measured.items():
-            log(f"  {name:<22} median {m.median:8.3f} s  ({len(m.runs)} runs)  tree {m.tree_mib:7.0f} MiB")
+            log(f"  {name:<22} median {m.median:8.3f} s  ({len(m.runs)} runs)  tree {m.tree_mib:7.0f} MiB  load {m.load:.1f}")
         results.update(measured)
 
     validate = {"validate": [*STSPD, "validate", path], "validate floor": import_floor(VALIDATE_FLOOR)}
@@ -179,6 +179,7 @@ def detail_rows(results: dict[str, dict[str, Measured]], projects: list[Project]
                     f"{m.median / f.median:.2f}×" if f else "",
                     f"{m.tree_mib:.0f}",
                     f"{m.largest_mib:.0f}",
+                    f"{m.load:.1f}",
                 ]
             )
     return rows
@@ -213,6 +214,7 @@ def report(results: dict[str, dict[str, Measured]], projects: list[Project], com
         "ratio",
         "tree MiB",
         "largest MiB",
+        "load",
     ]
     sections = [
         (
@@ -270,7 +272,8 @@ def report(results: dict[str, dict[str, Measured]], projects: list[Project], com
             "not at all; a peak shorter than 20 ms can be missed). largest MiB: ru_maxrss from wait4, the largest "
             "single process of the tree (Linux counts in it the memory of the process it was forked from: never "
             "below this benchmark's own, about 25 MiB). Memory targets are checked on the tree figure "
-            "(1 MB = 10^6 bytes)."
+            "(1 MB = 10^6 bytes). load: the machine's load average over the last minute when the group ended; "
+            "above 2 (the cores), other work competed with the measured runs and their times are inflated."
         ),
         "",
     ]
