@@ -1,17 +1,27 @@
-"""The `stspd` command: one function per sub-command, the work done in the modules they call."""
+"""The `stspd` command: options parsed, one function of stspd.commands called per command, its outcome said in
+French. Every word printed is French, click's own included (click_french.py)."""
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from stspd import __version__
+from stspd.click_french import install as _french
 
 EXIT_INVALID = 1
 EXIT_MISUSE = 2
+EXIT_INTERRUPTED = 130  # the shell's convention for a command ended by Ctrl-C (128 + SIGINT)
+
+# Options once named in English: still read, so that no script breaks, but no longer shown in the help.
+ENGLISH_SPELLINGS = {"--year": "--annee", "--output": "--sortie", "--templates": "--modeles", "--dry-run": "--simulation"}
+_french(hidden=set(ENGLISH_SPELLINGS))
 
 
 class Misuse(click.ClickException):
@@ -23,7 +33,22 @@ class Misuse(click.ClickException):
         click.echo(f"Erreur : {self.format_message()}", err=True)
 
 
-EXIT_INTERRUPTED = 130  # the shell's convention for a command ended by Ctrl-C (128 + SIGINT)
+class _Said(click.ClickException):
+    """Invalid data, already said to the user: click only ends the command with its exit code."""
+
+    exit_code = EXIT_INVALID
+
+    def __init__(self) -> None:
+        super().__init__("")
+
+    def show(self, file=None) -> None:
+        pass
+
+
+class _SaidMisuse(_Said):
+    """A misuse, already said (as JSON)."""
+
+    exit_code = EXIT_MISUSE
 
 
 def entry() -> None:
@@ -50,20 +75,59 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # click turns it into Abort, and every `finally` on the way runs
 
 
-class _Said(click.ClickException):
-    """A failure already said to the user: click only ends the command with its exit code."""
+class _Option(click.Option):
+    """An option whose English spelling, still accepted, is left out of the help."""
 
-    exit_code = EXIT_INVALID
+    def get_help_record(self, ctx: click.Context):
+        shown, self.opts = self.opts, [name for name in self.opts if name not in ENGLISH_SPELLINGS]
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.opts = shown
 
-    def __init__(self) -> None:
-        super().__init__("")
 
-    def show(self, file=None) -> None:
-        pass
+def _french_spaces(text: str) -> str:
+    """No line break between « and its word, nor before « : »."""
+    return text.replace("« ", "«\u00a0").replace(" »", "\u00a0»").replace(" :", "\u00a0:")
+
+
+class _Formatter(click.HelpFormatter):
+    """click's help with French typography: « Options : », and quotes kept with their words."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}\u00a0:\n")
+
+    def write_text(self, text: str) -> None:
+        super().write_text(_french_spaces(text))
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(term, _french_spaces(definition)) for term, definition in rows], col_max, col_spacing)
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+class _Command(click.Command):
+    """A command whose examples (the `epilog`) keep their lines as written."""
+
+    context_class = _Context
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if self.epilog:
+            formatter.write_paragraph()
+            formatter.write_text("Exemples :")
+            with formatter.indentation():
+                for line in self.epilog.strip().splitlines():
+                    formatter.write(f"{formatter.current_indent * ' '}{line}\n")
 
 
 class _Commands(click.Group):
-    """stspd's commands, whose own failures (stspd.commands.errors) are said here in French with their exit code."""
+    """stspd's commands, whose own failures (stspd.commands.errors) are said here in French with their exit code,
+    and whose usage errors are JSON when `--format json` was asked for."""
+
+    command_class = _Command
+    context_class = _Context
 
     def invoke(self, ctx: click.Context):
         from stspd.commands.errors import BuildError, InvalidProject, Refused
@@ -71,9 +135,18 @@ class _Commands(click.Group):
         from stspd.load.project import NotAProject
         from stspd.output.stamp import BadSetting
 
+        arguments = list(ctx.args)  # the sub-command's, before click hands them over
         try:
             return super().invoke(ctx)
+        except click.UsageError as error:
+            if not _wants_json(arguments):
+                raise
+            click.echo(json.dumps({"valide": None, "erreur_d_utilisation": error.format_message()}, ensure_ascii=False))
+            raise _SaidMisuse from None
         except (BadSetting, CommandMisuse, NotAProject) as error:
+            if _wants_json(arguments):
+                click.echo(json.dumps({"valide": None, "erreur_d_utilisation": str(error)}, ensure_ascii=False))
+                raise _SaidMisuse from None
             raise Misuse(str(error)) from None
         except InvalidProject as error:
             from stspd.check.report import render
@@ -95,30 +168,89 @@ class _Commands(click.Group):
             raise _Said from None
 
 
-PROJECT = click.argument("projet", type=click.Path(path_type=Path, file_okay=False), default=".", metavar="PROJET")
+def _wants_json(arguments: list[str]) -> bool:
+    """Whether the command line asks for JSON (`--format json`), even when it holds a mistake."""
+    return any(a == "--format=json" or (a == "json" and b == "--format") for b, a in zip(["", *arguments], arguments))
+
+
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number < 2 else plural}"
+
+
+# Completion of option values (see the README): what the project allows, read from its strategie.yaml.
+def _project_data(ctx: click.Context) -> dict:
+    import yaml
+
+    from stspd.commands.locate import MARKERS, enclosing_project
+
+    root = ctx.params.get("projet") or enclosing_project(Path.cwd())
+    for marker in MARKERS:
+        try:
+            data = yaml.safe_load((Path(root or ".") / marker).read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            continue
+        return data if isinstance(data, dict) else {}
+    return {}
+
+
+def _complete_years(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    period = _project_data(ctx).get("periode") or {}
+    try:
+        years = range(int(period["debut"]), int(period["fin"]) + 1)
+    except (KeyError, TypeError, ValueError):
+        return []
+    return [str(year) for year in years if str(year).startswith(incomplete)]
+
+
+def _complete_pilots(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    partners = _project_data(ctx).get("partenaires") or []
+    return [str(p["id"]) for p in partners if isinstance(p, dict) and str(p.get("id", "")).startswith(incomplete)]
+
+
+def _formats_completer(allowed: tuple[str, ...]) -> Callable[[click.Context, click.Parameter, str], list[str]]:
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+        done, _, last = incomplete.rpartition(",")
+        return [f"{done},{name}" if done else name for name in allowed if name.startswith(last)]
+
+    return complete
+
+
+PROJECT = click.argument(
+    "projet", type=click.Path(path_type=Path, file_okay=False), required=False, default=None, metavar="[PROJET]"
+)
 TEMPLATES = click.option(
+    "--modeles",
     "--templates",
     "templates_dir",
+    cls=_Option,
     type=click.Path(path_type=Path, file_okay=False, exists=True),
     metavar="DOSSIER",
     help="Modèles de la commune, qui remplacent ceux de stspd du même nom (voir « stspd templates export »).",
 )
+QUIET = click.option(
+    "--silencieux", "-q", "quiet", is_flag=True, help="Ne rien dire pendant le travail (seulement les fichiers écrits)."
+)
 
 
-def _formats_option(default: str, listed: str):
+def _formats_option(default: str, allowed: tuple[str, ...]):
     return click.option(
         "--format",
         "formats",
-        default=default,
+        multiple=True,
+        default=[default],
         show_default=True,
         metavar="LISTE",
-        help=f"Formats séparés par des virgules : {listed}.",
+        shell_complete=_formats_completer(allowed),
+        help=f"Formats, séparés par des virgules ou en répétant l'option : {', '.join(allowed)}.",
     )
 
 
 def _output_option(what: str):
     return click.option(
+        "--sortie",
         "--output",
+        "output",
+        cls=_Option,
         type=click.Path(path_type=Path, file_okay=False),
         default=Path("dist"),
         show_default=True,
@@ -127,17 +259,55 @@ def _output_option(what: str):
     )
 
 
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="stspd")
+def _year_option(required: bool, what: str):
+    return click.option(
+        "--annee",
+        "--year",
+        "year",
+        cls=_Option,
+        type=int,
+        required=required,
+        metavar="AAAA",
+        shell_complete=_complete_years,
+        help=what,
+    )
+
+
+def _formats(values: tuple[str, ...], allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """`--format docx,pdf --format html` → ("docx", "pdf", "html"), each known."""
+    from stspd.check.suggest import did_you_mean
+
+    wanted = tuple(dict.fromkeys(f.strip().lower() for text in values for f in text.split(",") if f.strip()))
+    for name in wanted:
+        if name not in allowed:
+            raise Misuse(f"format inconnu « {name} »{did_you_mean(name, allowed)} ; formats : {', '.join(allowed)}")
+    if not wanted:
+        raise Misuse(f"--format attend au moins un format parmi : {', '.join(allowed)}")
+    return wanted
+
+
+@click.group(
+    cls=_Commands,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    subcommand_metavar="COMMANDE [ARGUMENTS]...",
+    epilog="Aide d'une commande : stspd COMMANDE --help. Complétion dans le shell : voir le README.",
+)
+@click.version_option(__version__, "-V", "--version", prog_name="stspd")
 def main() -> None:
     """Écrire, valider et publier une stratégie territoriale de sécurité et de prévention de la délinquance.
 
     Un projet est un dossier : strategie.yaml, diagnostic.yaml, actions/*.yaml (une fiche action par
-    fichier) et evaluations/AAAA.yaml. Commencez par « stspd init » ou par l'exemple fourni.
+    fichier) et evaluations/AAAA.yaml. Commencez par « stspd init » ou par l'exemple fourni. Sans PROJET, une
+    commande travaille sur le projet où se trouve le dossier courant.
     """
 
 
-@main.command()
+@main.command(
+    epilog="""
+stspd init valmont --territoire "Valmont-sur-Loire" --periode 2025-2030
+stspd init agglo --territoire "Communauté d'agglomération du Val" --periode 2026-2031 --type epci
+"""
+)
 @click.argument("dossier", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--territoire", required=True, help="Nom de la commune ou de l'intercommunalité, ex. « Villeneuve-sur-Lot ».")
 @click.option("--periode", required=True, metavar="AAAA-AAAA", help="Première et dernière année de la stratégie, ex. 2025-2030.")
@@ -157,8 +327,14 @@ def init(dossier: Path, territoire: str, periode: str, kind: str) -> None:
     click.echo(f"Projet créé dans {dossier} ({len(written)} fichiers). Étape suivante : stspd validate {dossier}")
 
 
-@main.command()
-@PROJECT
+@main.command(
+    epilog="""
+stspd validate                      (le projet du dossier courant)
+stspd validate valmont --format json
+stspd validate actions/1.1.1.yaml   (le projet de ce fichier, comme pre-commit l'appelle)
+"""
+)
+@click.argument("chemins", nargs=-1, type=click.Path(path_type=Path), metavar="[PROJET | FICHIER...]")
 @click.option(
     "--format",
     "fmt",
@@ -167,27 +343,38 @@ def init(dossier: Path, territoire: str, periode: str, kind: str) -> None:
     show_default=True,
     help="text pour lire, json pour un outil, github pour des annotations dans une CI GitHub.",
 )
-def validate(projet: Path, fmt: str) -> None:
-    """Vérifier PROJET (par défaut le dossier courant) : schémas, identifiants, références, années, montants.
+def validate(chemins: tuple[Path, ...], fmt: str) -> None:
+    """Vérifier un projet : schémas, identifiants, références, années, montants.
 
-    Code de sortie : 0 valide, 1 données invalides, 2 mauvaise utilisation.
+    Sans chemin, le projet du dossier courant ; avec des fichiers, le projet de chacun, vérifié en entier (une
+    référence peut venir d'un autre fichier). Code de sortie : 0 valide, 1 données invalides, 2 mauvaise utilisation.
     """
     from stspd.check.report import render, summary
     from stspd.check.validation import validate_project
+    from stspd.commands.locate import project_of, project_root
 
-    project, problems = validate_project(projet)
-    click.echo(render(problems, fmt, summary(project, problems)), nl=False)
-    sys.exit(EXIT_INVALID if problems else 0)
+    roots = list(dict.fromkeys(project_of(path) for path in chemins)) if chemins else [project_root(None)]
+    invalid = False
+    for root in roots:
+        project, problems = validate_project(root)
+        click.echo(render(problems, fmt, summary(project, problems)), nl=False)
+        invalid = invalid or bool(problems)
+    sys.exit(EXIT_INVALID if invalid else 0)
 
 
-def _count(number: int, singular: str, plural: str) -> str:
-    return f"{number} {singular if number < 2 else plural}"
-
-
-@main.command()
+@main.command(
+    epilog="""
+stspd schema                         (la liste)
+stspd schema fiche > fiche.schema.json
+stspd schema --sortie schemas
+"""
+)
 @click.argument("nom", required=False, metavar="[NOM]")
 @click.option(
+    "--sortie",
     "--output",
+    "output",
+    cls=_Option,
     type=click.Path(path_type=Path, file_okay=False),
     metavar="DOSSIER",
     help="Écrire tous les schémas dans DOSSIER (pour l'éditeur) au lieu d'en afficher un.",
@@ -195,6 +382,7 @@ def _count(number: int, singular: str, plural: str) -> str:
 def schema(nom: str | None, output: Path | None) -> None:
     """Afficher le schéma JSON NOM (strategie, diagnostic, fiche, evaluation, commun), ou les lister."""
     from stspd.check import schemas
+    from stspd.check.suggest import did_you_mean
     from stspd.commands.init import write_schemas
 
     if output is not None:
@@ -206,53 +394,98 @@ def schema(nom: str | None, output: Path | None) -> None:
             click.echo(f"{name:<12} {schemas.load(name)['title']}")
         return
     if nom not in schemas.names():
-        raise Misuse(f"schéma inconnu « {nom} » ; schémas : {', '.join(schemas.names())}")
+        raise Misuse(f"schéma inconnu « {nom} »{did_you_mean(nom, schemas.names())} ; schémas : {', '.join(schemas.names())}")
     click.echo(schemas.schema_path(nom).read_text(encoding="utf-8"), nl=False)
 
 
-@main.command()
+DOCUMENT_FORMATS = ("docx", "odt", "pdf", "html", "md")
+
+
+@main.command(
+    epilog="""
+stspd build                          (strategie.docx dans dist/)
+stspd build valmont --format docx,pdf,html --sortie publication
+stspd build --format pdf --modeles modeles-commune
+"""
+)
 @PROJECT
-@_formats_option("docx", "docx, odt, pdf, html, md")
+@_formats_option("docx", DOCUMENT_FORMATS)
 @_output_option("strategie.docx, strategie.pdf…")
 @TEMPLATES
-def build(projet: Path, formats: str, output: Path, templates_dir: Path | None) -> None:
-    """Produire le document de la stratégie de PROJET (DOCX, ODT, PDF, HTML, Markdown).
+@QUIET
+def build(projet: Path | None, formats: tuple[str, ...], output: Path, templates_dir: Path | None, quiet: bool) -> None:
+    """Produire le document de la stratégie (DOCX, ODT, PDF, HTML, Markdown).
 
     Les données sont d'abord validées : s'il y a une erreur, rien n'est écrit. Un fichier existant n'est
     remplacé que par un document complet.
     """
-    from stspd.commands.build import FORMATS, Settings, build_documents
+    from stspd.commands.build import Settings
+    from stspd.commands.locate import project_root
 
-    for path in build_documents(Settings(projet, _formats(formats, FORMATS), output, templates_dir), _warn):
-        click.echo(path)
+    _build(Settings(project_root(projet), _formats(formats, DOCUMENT_FORMATS), output, templates_dir), quiet)
+
+
+@main.command(
+    epilog="""
+stspd bilan                          (la dernière année évaluée, en DOCX)
+stspd bilan valmont --annee 2025 --format docx,pdf
+"""
+)
+@PROJECT
+@_year_option(False, "L'année du bilan (par défaut la dernière évaluée).")
+@_formats_option("docx", DOCUMENT_FORMATS)
+@_output_option("bilan-AAAA.docx, bilan-AAAA.pdf…")
+@TEMPLATES
+@QUIET
+def bilan(
+    projet: Path | None, year: int | None, formats: tuple[str, ...], output: Path, templates_dir: Path | None, quiet: bool
+) -> None:
+    """Produire le bilan annuel pour la séance plénière : synthèse par axe, graphiques, changements, difficultés, grille."""
+    from stspd.commands.build import Settings
+    from stspd.commands.locate import project_root
+
+    settings = Settings(project_root(projet), _formats(formats, DOCUMENT_FORMATS), output, templates_dir, bilan=True, year=year)
+    _build(settings, quiet)
+
+
+def _build(settings, quiet: bool) -> None:
+    """Build, telling a person at a terminal what is done as it is done; a script gets only the files' paths."""
+    from stspd.commands.build import build_documents
+
+    talk = not quiet and sys.stderr.isatty()
+    start = time.monotonic()
+
+    def done(fmt: str) -> None:
+        if talk:
+            click.echo(f"  {fmt.upper():<4} prêt ({time.monotonic() - start:.1f} s)".replace(".", ","), err=True)
+
+    if talk:
+        click.echo(f"Validation et mise en page de {len(settings.formats)} format(s)…", err=True)
+    for path in build_documents(settings, _warn, done):
+        click.echo(f"{path}  ({_size(path)})" if talk else path)
+
+
+def _size(path: Path) -> str:
+    size = path.stat().st_size
+    return f"{size / 1_000_000:.1f} Mo".replace(".", ",") if size >= 1_000_000 else f"{max(1, round(size / 1000))} ko"
 
 
 def _warn(message: str) -> None:
     click.echo(f"Attention : {message}", err=True)
 
 
-@main.command()
-@PROJECT
-@click.option("--year", "year", type=int, metavar="AAAA", help="L'année du bilan (par défaut la dernière évaluée).")
-@_formats_option("docx", "docx, pdf, html (et odt, md)")
-@_output_option("bilan-AAAA.docx, bilan-AAAA.pdf…")
-@TEMPLATES
-def bilan(projet: Path, year: int | None, formats: str, output: Path, templates_dir: Path | None) -> None:
-    """Produire le bilan annuel pour la séance plénière : synthèse par axe, graphiques, changements, difficultés, grille."""
-    from stspd.commands.build import FORMATS, Settings, build_documents
-
-    for path in build_documents(
-        Settings(projet, _formats(formats, FORMATS), output, templates_dir, bilan=True, year=year), _warn
-    ):
-        click.echo(path)
-
-
-@main.group()
+@main.group(epilog="stspd templates export modeles-commune")
 def templates() -> None:
     """Les modèles du document, pour les adapter à la commune."""
 
 
-@templates.command("export")
+@templates.command(
+    "export",
+    epilog="""
+stspd templates export modeles-commune
+stspd build --modeles modeles-commune
+""",
+)
 @click.argument("dossier", type=click.Path(path_type=Path, file_okay=False))
 def templates_export(dossier: Path) -> None:
     """Copier les modèles de stspd dans DOSSIER pour les modifier (aucun fichier existant n'est remplacé)."""
@@ -260,10 +493,10 @@ def templates_export(dossier: Path) -> None:
 
     for path in export_templates(dossier):
         click.echo(path)
-    click.echo(f"Modifiez ces fichiers, puis : stspd build PROJET --templates {dossier}")
+    click.echo(f"Modifiez ces fichiers, puis : stspd build PROJET --modeles {dossier}")
 
 
-class _DefaultCommandGroup(click.Group):
+class _DefaultCommandGroup(_Commands):
     """`stspd grid PROJET …` runs `stspd grid export PROJET …`; the named sub-commands stay available."""
 
     default = "export"
@@ -274,70 +507,116 @@ class _DefaultCommandGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-@main.group(cls=_DefaultCommandGroup)
+@main.group(
+    cls=_DefaultCommandGroup,
+    subcommand_metavar="COMMANDE [ARGUMENTS]...",
+    epilog="""
+stspd grid template --annee 2025 --par-pilote
+stspd grid import collecte-2025.xlsx
+stspd grid --annee 2025 --format docx,xlsx
+""",
+)
 def grid() -> None:
     """La grille d'évaluation annuelle : l'exporter, la faire remplir par les pilotes, la réimporter.
 
-    « stspd grid PROJET --year AAAA » est le raccourci de « stspd grid export PROJET --year AAAA ».
+    « stspd grid PROJET --annee AAAA » est le raccourci de « stspd grid export PROJET --annee AAAA ».
     """
 
 
-@grid.command("export")
-@PROJECT
-@click.option("--year", "year", type=int, required=True, metavar="AAAA", help="L'année évaluée.")
-@_formats_option("xlsx", "docx, xlsx, csv")
-@_output_option("grille-AAAA.docx, .xlsx, .csv")
-def grid_export(projet: Path, year: int, formats: str, output: Path) -> None:
-    """Écrire la grille d'évaluation de l'année : une ligne par fiche et par indicateur, valeur, écart, verdict."""
-    from stspd.commands.grid import FORMATS, export_grid
+GRID_FORMATS = ("docx", "xlsx", "csv")
 
-    for path in export_grid(projet, year, _formats(formats, FORMATS), output):
+
+@grid.command(
+    "export",
+    epilog="""
+stspd grid export --annee 2025
+stspd grid export valmont --annee 2025 --format docx,xlsx,csv --sortie evaluation
+""",
+)
+@PROJECT
+@_year_option(True, "L'année évaluée.")
+@_formats_option("xlsx", GRID_FORMATS)
+@_output_option("grille-AAAA.docx, .xlsx, .csv")
+def grid_export(projet: Path | None, year: int, formats: tuple[str, ...], output: Path) -> None:
+    """Écrire la grille d'évaluation de l'année : une ligne par fiche et par indicateur, valeur, écart, verdict."""
+    from stspd.commands.grid import export_grid
+    from stspd.commands.locate import project_root
+
+    for path in export_grid(project_root(projet), year, _formats(formats, GRID_FORMATS), output):
         click.echo(path)
 
 
-def _formats(text: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
-    wanted = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
-    unknown = [f for f in wanted if f not in allowed]
-    if unknown or not wanted:
-        raise Misuse(f"format inconnu « {', '.join(unknown) or text} » ; formats : {', '.join(allowed)}")
-    return wanted
-
-
-@grid.command("template")
+@grid.command(
+    "template",
+    epilog="""
+stspd grid template --annee 2025
+stspd grid template --annee 2025 --par-pilote --sortie collecte-2025.xlsx
+stspd grid template --annee 2025 --pilote police-municipale --sortie collecte-pm.xlsx
+""",
+)
 @PROJECT
-@click.option("--year", "year", type=int, required=True, metavar="AAAA", help="L'année à évaluer.")
-@click.option("--pilote", "pilot", metavar="ID", help="Seulement les fiches de ce pilote (identifiant de partenaire).")
+@_year_option(True, "L'année à évaluer.")
+@click.option(
+    "--pilote",
+    "pilot",
+    metavar="ID",
+    shell_complete=_complete_pilots,
+    help="Seulement les fiches de ce pilote (identifiant de partenaire).",
+)
 @click.option("--par-pilote", "per_pilot", is_flag=True, help="Une feuille par pilote, au lieu d'une seule feuille.")
 @click.option(
+    "--sortie",
     "--output",
+    "output",
+    cls=_Option,
     type=click.Path(path_type=Path, dir_okay=False),
     metavar="FICHIER",
-    help="Le classeur à écrire (par défaut collecte-AAAA.xlsx).",
+    help="Le classeur à écrire, en .xlsx (par défaut collecte-AAAA.xlsx).",
 )
-def grid_template(projet: Path, year: int, pilot: str | None, per_pilot: bool, output: Path | None) -> None:
+@click.option("--force", is_flag=True, help="Remplacer un classeur existant (celui qu'un pilote a peut-être déjà rempli).")
+def grid_template(projet: Path | None, year: int, pilot: str | None, per_pilot: bool, output: Path | None, force: bool) -> None:
     """Écrire le classeur de collecte à envoyer aux pilotes : identité verrouillée, saisie guidée, mode d'emploi."""
     from stspd.commands.collection import write_collection
+    from stspd.commands.locate import project_root
 
-    written = write_collection(projet, year, pilot, per_pilot, output)
+    root = project_root(projet)
+    written = write_collection(root, year, pilot, per_pilot, output, force)
     click.echo(
-        f"{written.path} : {written.fiches} fiches, {_count(written.sheets, 'feuille', 'feuilles')} à remplir. "
-        f"Au retour : stspd grid import {projet} {written.path}"
+        f"{written.path} : {_count(written.fiches, 'fiche', 'fiches')}, "
+        f"{_count(written.sheets, 'feuille', 'feuilles')} à remplir. Au retour : stspd grid import {written.path}"
     )
 
 
-@grid.command("import")
-@PROJECT
-@click.argument("classeur", type=click.Path(path_type=Path, dir_okay=False, exists=True), metavar="CLASSEUR")
-@click.option("--dry-run", is_flag=True, help="Montrer ce qui changerait, sans rien écrire.")
+@grid.command(
+    "import",
+    epilog="""
+stspd grid import collecte-2025.xlsx --simulation
+stspd grid import collecte-2025.xlsx --force
+stspd grid import valmont collecte-2025.xlsx
+""",
+)
+@click.argument("chemins", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="[PROJET] CLASSEUR")
+@click.option(
+    "--simulation", "--dry-run", "dry_run", cls=_Option, is_flag=True, help="Montrer ce qui changerait, sans rien écrire."
+)
 @click.option("--force", is_flag=True, help="Mettre à jour un fichier d'évaluation existant (ses commentaires YAML sont perdus).")
-def grid_import(projet: Path, classeur: Path, dry_run: bool, force: bool) -> None:
+def grid_import(chemins: tuple[Path, ...], dry_run: bool, force: bool) -> None:
     """Reporter dans evaluations/AAAA.yaml ce que les pilotes ont saisi dans CLASSEUR.
 
     Rien n'est écrit tant qu'un problème demeure ; chacun est donné avec sa feuille et sa cellule.
     """
     from stspd.commands.collection import import_collection
+    from stspd.commands.locate import project_root
 
-    imported = import_collection(projet, classeur, dry_run, force)
+    if len(chemins) > 2:
+        raise Misuse(f"un projet et un classeur au plus sont attendus ({len(chemins)} chemins donnés)")
+    projet, classeur = (None, chemins[0]) if len(chemins) == 1 else chemins
+    if not classeur.is_file():
+        raise Misuse(
+            f"le classeur « {classeur} » n'existe pas" if not classeur.exists() else f"« {classeur} » n'est pas un fichier"
+        )
+    root = project_root(projet)
+    imported = import_collection(root, classeur, dry_run, force)
     if not imported.changes:
         said = (
             f"{imported.target} dit déjà tout ce que le classeur contient"
@@ -349,8 +628,9 @@ def grid_import(projet: Path, classeur: Path, dry_run: bool, force: bool) -> Non
     click.echo("\n".join(imported.changes))
     changed = _count(len(imported.changes), "changement", "changements")
     if imported.written:
-        click.echo(f"{imported.target} : {changed} enregistrés. Vérifiez : stspd validate {projet}")
+        recorded = "enregistré" if len(imported.changes) == 1 else "enregistrés"
+        click.echo(f"{imported.target} : {changed} {recorded}. Vérifiez : stspd validate {root}")
     elif dry_run:
-        click.echo(f"{changed} ; --dry-run : rien n'a été écrit.")
+        click.echo(f"{changed} ; --simulation : rien n'a été écrit.")
     else:
-        raise Misuse(f"{imported.target} existe : ajoutez --force pour le mettre à jour (--dry-run pour voir les changements)")
+        raise Misuse(f"{imported.target} existe : ajoutez --force pour le mettre à jour (--simulation pour voir les changements)")

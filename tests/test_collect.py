@@ -161,7 +161,7 @@ def test_a_workbook_resaved_by_libreoffice_imports(sample_copy, tmp_path):
     fiche = load_workbook(path).worksheets[1].cell(2, 1).value
     fill(path, {(fiche, "État d'avancement"): "réalisée", (fiche, "Valeur 2026"): 7})
     out = tmp_path / "libreoffice"
-    subprocess.run(
+    converted = subprocess.run(
         [
             "soffice",
             f"-env:UserInstallation=file://{tmp_path}/profil",
@@ -176,6 +176,8 @@ def test_a_workbook_resaved_by_libreoffice_imports(sample_copy, tmp_path):
         capture_output=True,
         timeout=120,
     )
+    if not (out / path.name).exists() and b"could not be loaded" in converted.stderr:
+        pytest.skip("LibreOffice is installed without Calc (libreoffice-calc), which reads workbooks")
     result = run("grid", "import", sample_copy, out / path.name)
     assert result.exit_code == 0, result.output
     written = yaml.safe_load((sample_copy / "evaluations" / "2026.yaml").read_text(encoding="utf-8"))

@@ -35,9 +35,11 @@ class Settings:
     year: int | None = None  # the bilan's year; None: the last one evaluated
 
 
-def build_documents(settings: Settings, warn: Callable[[str], None] = print) -> list[Path]:
+def build_documents(
+    settings: Settings, warn: Callable[[str], None] = print, done: Callable[[str], None] = lambda fmt: None
+) -> list[Path]:
     """Write the requested formats into the output folder; returns the files written. `warn` is told of template
-    files left in the project folder, which are not used there."""
+    files left in the project folder, which are not used there; `done`, of each format once it is made."""
     for name in TEMPLATE_FILES:
         if (settings.project / name).exists():
             warn(
@@ -48,7 +50,7 @@ def build_documents(settings: Settings, warn: Callable[[str], None] = print) -> 
     stamp = timestamp(view["strategie"])
     source = _bilan_source(view, settings) if settings.bilan else _strategy_source(view, settings, stamp)
     try:
-        made = Formats(view, source, stamp, settings.project, settings.templates).make(settings.formats)
+        made = Formats(view, source, stamp, settings.project, settings.templates).make(settings.formats, done)
     except FormatFailure as error:
         raise BuildError(str(error)) from None
     return atomic.write_all({settings.output / f"{source.stem}.{fmt}": made[fmt] for fmt in settings.formats})

@@ -78,8 +78,9 @@ class Formats:
         logo = view["strategie"].get("logo")
         self.logo = project / logo if logo else None
 
-    def make(self, formats: tuple[str, ...]) -> dict[str, bytes]:
-        """Every format's bytes. Leaving early (an error, Ctrl-C) kills the converters, then removes their files."""
+    def make(self, formats: tuple[str, ...], done: Callable[[str], None] = lambda fmt: None) -> dict[str, bytes]:
+        """Every format's bytes; `done` is told of each format as it is made. Leaving early (an error, Ctrl-C) kills
+        the converters, then removes their files."""
         try:
             limit = time_limit()
         except ChildError as error:
@@ -102,7 +103,7 @@ class Formats:
             (self.folder / "meta.yaml").write_text(front + "stspd-images:\n" + (images or "  []\n"), encoding="utf-8")
             # The longest chains first (pandoc then Typst; ODT's writer is pandoc's slowest): with a few cores the
             # last one to start then ends about when the others do.
-            futures = {fmt: pool.submit(self._one, fmt) for fmt in sorted(formats, key=_LONGEST_FIRST.index)}
+            futures = {fmt: pool.submit(self._one, fmt, done) for fmt in sorted(formats, key=_LONGEST_FIRST.index)}
             try:
                 return {fmt: future.result() for fmt, future in futures.items()}
             except BaseException:
@@ -111,7 +112,12 @@ class Formats:
                     future.cancel()
                 raise
 
-    def _one(self, fmt: str) -> bytes:
+    def _one(self, fmt: str, done: Callable[[str], None]) -> bytes:
+        made = self._made(fmt)
+        done(fmt)
+        return made
+
+    def _made(self, fmt: str) -> bytes:
         if fmt == "md":
             return self.source.text.encode("utf-8")
         conversion, finish = getattr(self, f"_{fmt}")()
