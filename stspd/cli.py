@@ -108,10 +108,10 @@ class _Context(click.Context):
     formatter_class = _Formatter
 
 
-class _Command(click.Command):
-    """A command whose examples (the `epilog`) keep their lines as written."""
+class _Examples:
+    """A command's examples (its `epilog`), one per line as written."""
 
-    context_class = _Context
+    epilog: str | None
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if self.epilog:
@@ -122,11 +122,16 @@ class _Command(click.Command):
                     formatter.write(f"{formatter.current_indent * ' '}{line}\n")
 
 
-class _Commands(click.Group):
+class _Command(_Examples, click.Command):
+    context_class = _Context
+
+
+class _Commands(_Examples, click.Group):
     """stspd's commands, whose own failures (stspd.commands.errors) are said here in French with their exit code,
     and whose usage errors are JSON when `--format json` was asked for."""
 
     command_class = _Command
+    group_class = type  # its groups are of this class too
     context_class = _Context
 
     def invoke(self, ctx: click.Context):
@@ -290,7 +295,11 @@ def _formats(values: tuple[str, ...], allowed: tuple[str, ...]) -> tuple[str, ..
     cls=_Commands,
     context_settings={"help_option_names": ["-h", "--help"]},
     subcommand_metavar="COMMANDE [ARGUMENTS]...",
-    epilog="Aide d'une commande : stspd COMMANDE --help. Complétion dans le shell : voir le README.",
+    epilog="""
+stspd init valmont --territoire "Valmont-sur-Loire" --periode 2025-2030
+stspd validate valmont
+stspd build valmont --format docx,pdf
+""",
 )
 @click.version_option(__version__, "-V", "--version", prog_name="stspd")
 def main() -> None:
@@ -298,7 +307,8 @@ def main() -> None:
 
     Un projet est un dossier : strategie.yaml, diagnostic.yaml, actions/*.yaml (une fiche action par
     fichier) et evaluations/AAAA.yaml. Commencez par « stspd init » ou par l'exemple fourni. Sans PROJET, une
-    commande travaille sur le projet où se trouve le dossier courant.
+    commande travaille sur le projet où se trouve le dossier courant. L'aide d'une commande : stspd COMMANDE
+    --help ; la complétion dans le shell : voir le README.
     """
 
 

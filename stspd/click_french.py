@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 _WORDS = {
-    "Usage:": "Utilisation :",
+    "Usage:": "Utilisation\u00a0:",
     "Options": "Options",
     "Commands": "Commandes",
     "Positional arguments": "Arguments",
