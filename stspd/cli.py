@@ -57,7 +57,7 @@ def entry() -> None:
     write is an error, not a traceback."""
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        main.main(standalone_mode=False)
+        main.main(prog_name="stspd", standalone_mode=False)
     except click.exceptions.Abort:  # click's name for a Ctrl-C
         click.echo("Interrompu : rien n'a été écrit.", err=True)
         sys.exit(EXIT_INTERRUPTED)

@@ -4,6 +4,7 @@ what the user did (no workbook replaced unasked)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -162,3 +163,34 @@ def test_a_build_says_nothing_but_its_files_when_not_on_a_terminal(tmp_path):
         check=False,
     )
     assert done.returncode == 0 and done.stdout == f"{tmp_path / 'strategie.md'}\n" and done.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("stspd grid template --annee ", ["2024", "2025", "2026", "2027", "2028"]),
+        ("stspd build --format docx,p", ["docx,pdf"]),
+    ],
+)
+def test_the_shell_completes_years_and_formats(words, expected, monkeypatch):
+    completed = subprocess.run(
+        [sys.executable, "-m", "stspd"],
+        env={**os.environ, "COMP_WORDS": words, "COMP_CWORD": str(len(words.split(" ")) - 1), "_STSPD_COMPLETE": "bash_complete"},
+        cwd=SAMPLE,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert [line.split(",", 1)[1] for line in completed.stdout.splitlines()] == expected
+
+
+def test_the_shell_completes_pilot_ids():
+    completed = subprocess.run(
+        [sys.executable, "-m", "stspd"],
+        env={**os.environ, "COMP_WORDS": "stspd grid template --pilote p", "COMP_CWORD": "4", "_STSPD_COMPLETE": "bash_complete"},
+        cwd=SAMPLE,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "pm" in [line.split(",", 1)[1] for line in completed.stdout.splitlines()]
