@@ -316,24 +316,33 @@ def main() -> None:
     epilog="""
 stspd init valmont --territoire "Valmont-sur-Loire" --periode 2025-2030
 stspd init agglo --territoire "Communauté d'agglomération du Val" --periode 2026-2031 --type epci
+stspd init --exemple exemple
 """
 )
 @click.argument("dossier", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--territoire", required=True, help="Nom de la commune ou de l'intercommunalité, ex. « Villeneuve-sur-Lot ».")
-@click.option("--periode", required=True, metavar="AAAA-AAAA", help="Première et dernière année de la stratégie, ex. 2025-2030.")
+@click.option("--territoire", help="Nom de la commune ou de l'intercommunalité, ex. « Villeneuve-sur-Lot ».")
+@click.option("--periode", metavar="AAAA-AAAA", help="Première et dernière année de la stratégie, ex. 2025-2030.")
 @click.option(
     "--type",
     "kind",
     type=click.Choice(["commune", "epci"]),
-    default="commune",
-    show_default=True,
-    help="Commune (CLSPD) ou intercommunalité (CISPD).",
+    default=None,
+    help="Commune (CLSPD, par défaut) ou intercommunalité (CISPD).",
 )
-def init(dossier: Path, territoire: str, periode: str, kind: str) -> None:
-    """Créer un nouveau projet dans DOSSIER (nouveau ou vide), prêt à valider."""
-    from stspd.commands.init import create_project
+@click.option("--exemple", is_flag=True, help="Copier dans DOSSIER l'exemple complet livré avec stspd (Valmont-sur-Loire).")
+def init(dossier: Path, territoire: str | None, periode: str | None, kind: str | None, exemple: bool) -> None:
+    """Créer un nouveau projet dans DOSSIER (nouveau ou vide), prêt à valider, ou y copier l'exemple."""
+    from stspd.commands.init import create_example, create_project
 
-    written = create_project(dossier, territoire=territoire, periode=periode, kind=kind)
+    if exemple:
+        if territoire is not None or periode is not None or kind is not None:
+            raise Misuse("--exemple copie l'exemple tel quel : sans --territoire, --periode ni --type")
+        written = create_example(dossier)
+        click.echo(f"Exemple copié dans {dossier} ({len(written)} fichiers). Étape suivante : stspd validate {dossier}")
+        return
+    if territoire is None or periode is None:
+        raise Misuse("--territoire et --periode sont obligatoires (ou --exemple pour copier l'exemple)")
+    written = create_project(dossier, territoire=territoire, periode=periode, kind=kind or "commune")
     click.echo(f"Projet créé dans {dossier} ({len(written)} fichiers). Étape suivante : stspd validate {dossier}")
 
 
