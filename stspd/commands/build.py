@@ -43,7 +43,7 @@ def build_documents(
     for name in TEMPLATE_FILES:
         if (settings.project / name).exists():
             warn(
-                f"{settings.project / name} n'est pas utilisé ; un modèle de la commune se donne avec --templates DOSSIER "
+                f"{settings.project / name} n'est pas utilisé ; un modèle de la commune se donne avec --modeles DOSSIER "
                 "(le dossier du projet ne contient que des données)"
             )
     _, view = valid_project(settings.project)
@@ -74,7 +74,7 @@ def _bilan_source(view: dict, settings: Settings) -> Source:
         raise Misuse("le projet n'a aucune évaluation (evaluations/AAAA.yaml) : pas de bilan possible")
     year = evaluated[-1] if settings.year is None else settings.year
     if year not in evaluated:
-        raise Misuse(f"--year {year} : aucune évaluation cette année-là (évaluations : {', '.join(map(str, evaluated))})")
+        raise Misuse(f"--annee {year} : aucune évaluation cette année-là (évaluations : {', '.join(map(str, evaluated))})")
     view = bilan.bilan_content(view, year)
     images = charts.all_charts(view)
     inline = {name: "data:image/png;base64," + base64.b64encode(png).decode() for name, png in images.items()}

@@ -50,12 +50,12 @@ class Source:
 
 
 # Files a town may adapt. They are code or layout, so they are taken only from the folder the command line names
-# (--templates), never from the project folder, which receives changes from partners.
+# (--modeles), never from the project folder, which receives changes from partners.
 TEMPLATE_FILES = ("stspd.lua", "style.typ", "reference.docx", "reference.odt", "strategie.opendocument")
 
 
 def find_template_file(name: str, templates: Path | None = None) -> Path:
-    """The town's own file from --templates, else the one shipped."""
+    """The town's own file from --modeles, else the one shipped."""
     if templates is not None and (templates / name).is_file():
         return templates / name
     return resource_dir("templates") / name

@@ -1,7 +1,7 @@
 """pandoc (the binary that pypandoc-binary ships), run once per format in its sandbox.
 
 The Markdown is read with only the extensions stspd's templates need; the text guard (text_guard.lua) runs
-first, then the filter of the `--templates` folder or stspd's own. The document's metadata come from a file
+first, then the filter of the `--modeles` folder or stspd's own. The document's metadata come from a file
 (the template's front matter), never from the text: a `---` block in a description stays text.
 """
 
