@@ -10,6 +10,12 @@ seconds (at least one round: the slow ones at 1,000 fiches and more may have a s
 many). The sample (samples/valmont, 29 fiches) is always measured; --sizes adds generated projects
 (benchmarks/project_gen.py). The five formats and the bilan run only up to --heavy-up-to fiches (minutes each
 beyond). Exits 1 if a command fails; targets not met are reported, not an error.
+
+It measures the stspd that `python -m stspd` finds from a folder outside the repository: the installed one (an
+editable install: this working tree). To measure a given commit, e.g. the baseline:
+    git clone -q . /tmp/base && git -C /tmp/base checkout -q COMMIT
+    PYTHONPATH=/tmp/base .venv/bin/python benchmarks/run.py --sizes 1000 --runs 1
+The report names the package's folder and its commit.
 """
 
 from __future__ import annotations
@@ -82,7 +88,6 @@ def measure_project(project: Project, work: Path, args: argparse.Namespace) -> d
     return results
 
 
-# Targets of issue 13: (operation, project label, what, check on the results of all projects → (value, met))
 def targets(results: dict[str, dict[str, Measured]]) -> list[tuple[str, str, str, str, bool | None]]:
     """Rows (operation, project, measured, target, met); met None when not measured."""
     rows = []
