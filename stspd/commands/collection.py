@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from stspd.commands.errors import Misuse, Refused
-from stspd.commands.valid import valid_project, year_in_period
+from stspd.commands.valid import valid_model, year_in_period
 
 
 @dataclass(frozen=True)
@@ -17,14 +18,17 @@ class Collection:
     sheets: int
 
 
-def write_collection(root: Path, year: int, pilot: str | None, per_pilot: bool, output: Path | None) -> Collection:
-    """Write the workbook of `year` (one sheet, or one per pilot, or only `pilot`'s fiches)."""
+def write_collection(
+    root: Path, year: int, pilot: str | None, per_pilot: bool, output: Path | None, force: bool = False
+) -> Collection:
+    """Write the workbook of `year` (one sheet, or one per pilot, or only `pilot`'s fiches). An existing workbook,
+    which a pilot may have filled in already, is replaced only with `force`."""
     from stspd.check.suggest import did_you_mean
     from stspd.exchange.collection import template
     from stspd.output.atomic import write_bytes
     from stspd.output.stamp import timestamp
 
-    _, view = valid_project(root)
+    _, view = valid_model(root)
     year_in_period(view, year)
     fiches = view["fiches"]
     if pilot is not None:
@@ -38,7 +42,13 @@ def write_collection(root: Path, year: int, pilot: str | None, per_pilot: bool, 
     else:
         groups = [("Collecte", fiches)]
     path = output or Path(f"collecte-{year}.xlsx")
-    iso = timestamp(view["strategie"]).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if path.suffix.lower() != ".xlsx":
+        raise Misuse(f"« {path} » : le classeur s'écrit au format Excel, son nom finit par .xlsx (ex. collecte-{year}.xlsx)")
+    if path.exists() and not force:
+        raise Misuse(
+            f"« {path} » existe (un pilote l'a peut-être déjà rempli) : --force pour le remplacer, ou --sortie AUTRE.xlsx"
+        )
+    iso = timestamp(cast(dict[str, Any], view["strategie"])).strftime("%Y-%m-%dT%H:%M:%SZ")  # it takes a dict
     write_bytes(path, template(view, year, groups, iso))
     return Collection(path, len(fiches), len(groups))
 
@@ -61,7 +71,7 @@ def import_collection(root: Path, workbook: Path, dry_run: bool, force: bool) ->
 
     if workbook.suffix.lower() != ".xlsx":
         raise Misuse(f"« {workbook} » n'est pas un classeur Excel (.xlsx) : enregistrez-le au format « Classeur Excel (.xlsx) »")
-    project, view = valid_project(root)
+    project, view = valid_model(root)
     try:
         reading = read(workbook, view)
     except OSError:

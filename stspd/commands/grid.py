@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
-from stspd.commands.valid import valid_project, year_in_period
+from stspd.commands.valid import valid_model, year_in_period
 from stspd.evaluation.grid import rows
 from stspd.exchange.grid_files import to_csv, to_docx, to_xlsx
 from stspd.output.atomic import write_all
@@ -16,10 +17,10 @@ FORMATS = ("docx", "xlsx", "csv")
 
 def export_grid(root: Path, year: int, formats: tuple[str, ...], output: Path) -> list[Path]:
     """Write grille-AAAA.<format> for each of `formats` into `output`; returns the files written."""
-    _, view = valid_project(root)
+    _, view = valid_model(root)
     table = rows(view, year_in_period(view, year))
     title = f"Grille d'évaluation {year} · {view['territoire']['nom']}"
-    iso = timestamp(view["strategie"]).strftime("%Y-%m-%dT%H:%M:%SZ")
+    iso = timestamp(cast(dict[str, Any], view["strategie"])).strftime("%Y-%m-%dT%H:%M:%SZ")  # it takes a dict
     makers = {
         "csv": lambda: to_csv(table),
         "xlsx": lambda: to_xlsx(table, title, iso),

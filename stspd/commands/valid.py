@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 from stspd.check.validation import validate_project
 from stspd.commands.errors import InvalidProject, Misuse
 from stspd.load.project import Project
+from stspd.model.types import DocumentModel
 
 
-def valid_project(root: Path) -> tuple[Project, dict]:
+def valid_model(root: Path) -> tuple[Project, DocumentModel]:
     """The project and its document model; InvalidProject with every problem when its data are not valid."""
     from stspd.model.strategy import document_model
 
@@ -19,7 +21,14 @@ def valid_project(root: Path) -> tuple[Project, dict]:
     return project, document_model(project)
 
 
-def year_in_period(view: dict, year: int) -> int:
+def valid_project(root: Path) -> tuple[Project, dict[str, Any]]:
+    """`valid_model`, the model typed as a plain dict: the same object, for commands/build.py and render/, which
+    take a `dict` until they are given the DocumentModel (a TypedDict is no `dict` to mypy)."""
+    project, model = valid_model(root)
+    return project, cast(dict[str, Any], model)
+
+
+def year_in_period(view: DocumentModel, year: int) -> int:
     """`year`, when the strategy's period holds it."""
     period = view["periode"]
     if not period["debut"] <= year <= period["fin"]:

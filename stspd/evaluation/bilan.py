@@ -5,22 +5,74 @@ Pure functions over the document model; charts are drawn by render/charts.py, th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, TypedDict, cast, overload
+
 from stspd.evaluation import compute, grid
+from stspd.model.types import Axis, DocumentModel, Evaluation, EvaluationEntry, Fiche
 from stspd.model.vocabulary import STATE_LABELS, STATE_ORDER
 
 
-def years(view: dict) -> list[int]:
+class AxisSynthesis(TypedDict):
+    """A row of the synthesis: an axe's fiches per état and its mean attainment."""
+
+    axe: Axis
+    etats: dict[str, int]
+    fiches: int
+    atteinte: float | None
+
+
+class Change(TypedDict):
+    """A fiche whose état or indicators' verdicts moved since the year before."""
+
+    fiche: Fiche
+    avant: str | None
+    apres: str | None
+    etat_change: bool
+    verdicts: list[tuple[str, str, str]]  # (indicator, verdict before, verdict now)
+
+
+class BilanContent(DocumentModel):
+    """The document model with what the bilan of a year shows: what the bilan template reads."""
+
+    annee: int
+    evaluation: Evaluation
+    precedente: Evaluation | None
+    annees: list[int]  # the years evaluated, up to this one
+    etats_ordre: list[str]  # the états the synthesis shows, in vocabulary.STATE_ORDER
+    etat_libelles: dict[str, str]
+    synthese_axes: list[AxisSynthesis]
+    strategie_rollup: compute.Rollup
+    indicateurs_annee: list[compute.IndicatorYear]
+    verdict_regle: str
+    verdict_comptes: dict[str, int]  # verdict's words → indicators
+    changements: list[Change]
+    remontees: list[tuple[Fiche, EvaluationEntry]]  # the fiches whose pilot reports difficulties or a next step
+    grille: grid.Grid
+
+
+# commands/build.py and render/ hold the model as a plain dict until they are given the DocumentModel
+# (commands/valid.py): `years` and `bilan_content` take either, and `bilan_content` gives a dict for a dict.
+def years(view: DocumentModel | dict[str, Any]) -> list[int]:
     return [e["annee"] for e in view["evaluations"]]
 
 
-def bilan_content(view: dict, year: int) -> dict:
+@overload
+def bilan_content(view: DocumentModel, year: int) -> BilanContent: ...
+@overload
+def bilan_content(view: dict[str, Any], year: int) -> dict[str, Any]: ...
+def bilan_content(view: DocumentModel | dict[str, Any], year: int) -> BilanContent | dict[str, Any]:
     """What the bilan of `year` shows, added to the document model."""
+    return _content(cast(DocumentModel, view), year)
+
+
+def _content(view: DocumentModel, year: int) -> BilanContent:
     evaluations = {e["annee"]: e for e in view["evaluations"]}
     evaluation = evaluations[year]
     previous = evaluations.get(year - 1)
     rows = compute.indicator_years(view["fiches"], evaluation, previous)
     rollups = compute.rollup(view["axes"], rows, evaluation)
-    synthesis = [
+    synthesis: list[AxisSynthesis] = [
         {
             "axe": axe,
             "etats": rollups[f"axe:{axe['id']}"].states,
@@ -62,18 +114,25 @@ def bilan_content(view: dict, year: int) -> dict:
     }
 
 
-def _count(values) -> dict[str, int]:
+def _count(values: Iterable[str]) -> dict[str, int]:
     counted: dict[str, int] = {}
     for value in values:
         counted[value] = counted.get(value, 0) + 1
     return {compute.VERDICTS[k]: counted[k] for k in compute.VERDICTS if k in counted}
 
 
-def _changes(fiches, entries, before, rows, verdicts_before) -> list[dict]:
+def _changes(
+    fiches: list[Fiche],
+    entries: dict[str, EvaluationEntry],
+    before: dict[str, EvaluationEntry],
+    rows: list[compute.IndicatorYear],
+    verdicts_before: dict[tuple[str, str], str],
+) -> list[Change]:
     """Per fiche: its état and its indicators' verdicts, where they moved since last year."""
-    result = []
+    result: list[Change] = []
     for fiche in fiches:
-        now, then = entries.get(fiche["id"], {}).get("etat"), before.get(fiche["id"], {}).get("etat")
+        entry, earlier = entries.get(fiche["id"]), before.get(fiche["id"])
+        now, then = entry and entry["etat"], earlier and earlier["etat"]
         moved = [
             (
                 r.indicator["libelle"],

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from stspd.model.types import Axis, Evaluation, Fiche, Indicator
+
 VERDICTS = {
     "atteint": "atteint",
     "en_bonne_voie": "en bonne voie",
@@ -50,7 +52,7 @@ def expected_share(year: int, baseline_year: int, target_year: int) -> float:
     return min(1.0, max(0.0, (year - baseline_year) / (target_year - baseline_year)))
 
 
-def verdict(value: float | None, indicator: dict, year: int) -> str:
+def verdict(value: float | None, indicator: Indicator, year: int) -> str:
     if value is None:
         return "non_renseigne"
     target, baseline = indicator.get("cible"), indicator.get("reference")
@@ -69,8 +71,8 @@ def verdict(value: float | None, indicator: dict, year: int) -> str:
 class IndicatorYear:
     """One indicator in one year: what the grid shows in a row."""
 
-    fiche: dict
-    indicator: dict
+    fiche: Fiche
+    indicator: Indicator
     year: int
     value: float | None
     previous: float | None  # the year before, when evaluated
@@ -95,7 +97,7 @@ class Rollup:
     attainment: float | None = None
 
 
-def values_of(evaluation: dict | None) -> dict[tuple[str, str], float | None]:
+def values_of(evaluation: Evaluation | None) -> dict[tuple[str, str], float | None]:
     """(fiche id, indicator id) → the value reported in an evaluation."""
     if not evaluation:
         return {}
@@ -106,7 +108,7 @@ def values_of(evaluation: dict | None) -> dict[tuple[str, str], float | None]:
     }
 
 
-def indicator_years(fiches: list[dict], evaluation: dict, previous: dict | None) -> list[IndicatorYear]:
+def indicator_years(fiches: list[Fiche], evaluation: Evaluation, previous: Evaluation | None) -> list[IndicatorYear]:
     """Every indicator of every fiche, in fiche order, for the evaluation's year."""
     year = evaluation["annee"]
     now, before = values_of(evaluation), values_of(previous)
@@ -135,7 +137,7 @@ def _capped(value: float | None) -> float | None:
     return None if value is None else min(1.0, max(0.0, value))
 
 
-def rollup(axes: list[dict], rows: list[IndicatorYear], evaluation: dict) -> dict[str, Rollup]:
+def rollup(axes: list[Axis], rows: list[IndicatorYear], evaluation: Evaluation) -> dict[str, Rollup]:
     """Rollups keyed « fiche:ID », « objectif:ID », « axe:ID » and « strategie »."""
     states = {entry["fiche"]: entry["etat"] for entry in evaluation["fiches"]}
     by_fiche: dict[str, list[float | None]] = {}

@@ -5,9 +5,12 @@ Pure: `rows` computes the grid from the document model; exchange/grid_files.py w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from stspd.evaluation import compute
+from stspd.model.types import DocumentModel, EvaluationEntry, Indicator
 from stspd.model.vocabulary import ETATS, NEXT_STEPS
 
 
@@ -47,14 +50,17 @@ FICHE_COLUMNS = {i for i, c in enumerate(COLUMNS) if i < [c.title for c in COLUM
 STATE_COLUMN = [c.title for c in COLUMNS].index("État d'avancement")
 
 
+Cell = str | float | None  # a number stays a number (an int or a float); None: empty
+
+
 @dataclass(frozen=True)
 class Grid:
     year: int
-    rows: list[list]  # typed cells: str, float, int or None
+    rows: list[list[Cell]]
     axes: list[tuple[int, str]]  # (index of the axe's first row, "Axe n · title")
 
 
-def rows(view: dict, year: int) -> Grid:
+def rows(view: DocumentModel, year: int) -> Grid:
     """The grid of `year` over the document model (which holds the evaluations)."""
     evaluations = {e["annee"]: e for e in view["evaluations"]}
     evaluation = evaluations.get(year, {"annee": year, "fiches": []})
@@ -63,37 +69,37 @@ def rows(view: dict, year: int) -> Grid:
         (r.fiche["id"], r.indicator["id"]): r
         for r in compute.indicator_years(view["fiches"], evaluation, evaluations.get(year - 1))
     }
-    table: list[list] = []
+    table: list[list[Cell]] = []
     axes = []
     for axe in view["axes"]:
         axes.append((len(table), f"Axe {axe['id']} · {axe['titre']}"))
         for fiche in axe["fiches"]:
-            entry = entries.get(fiche["id"], {})
+            entry: EvaluationEntry | dict[str, Any] = entries.get(fiche["id"], {})  # {}: not evaluated that year
             means = entry.get("moyens", {})
-            identity = [
+            identity: list[Cell] = [
                 axe["id"],
                 fiche["id"],
                 fiche["titre"],
                 fiche["pilote_detail"]["nom"],
                 ", ".join(p["nom"] for p in fiche["partenaires_detail"]),
-                ETATS.get(entry.get("etat"), "non évaluée"),
+                ETATS.get(entry.get("etat", ""), "non évaluée"),
                 _plain(entry.get("realise")),
             ]
-            tail = [
+            tail: list[Cell] = [
                 means.get("montant"),
                 means.get("dont_fipd"),
                 _plain(entry.get("difficultes")),
-                NEXT_STEPS.get(entry.get("suite"), ""),
+                NEXT_STEPS.get(entry.get("suite", ""), ""),
                 _plain(entry.get("commentaires")),
             ]
-            indicators = fiche.get("indicateurs") or [None]
+            indicators: Sequence[Indicator | None] = fiche.get("indicateurs") or [None]
             for indicator in indicators:
-                measured = _indicator_cells(by_indicator[fiche["id"], indicator["id"]]) if indicator else [None] * 9
+                measured: list[Cell] = _indicator_cells(by_indicator[fiche["id"], indicator["id"]]) if indicator else [None] * 9
                 table.append(identity + measured + tail)
     return Grid(year, table, axes)
 
 
-def _indicator_cells(row: compute.IndicatorYear) -> list:
+def _indicator_cells(row: compute.IndicatorYear) -> list[Cell]:
     indicator = row.indicator
     baseline, target = indicator.get("reference"), indicator.get("cible")
     return [

@@ -12,11 +12,24 @@ import math
 import re
 import warnings
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any, Final, cast
 
 from stspd.exchange.grid_files import keep_text
+from stspd.model.types import (
+    DocumentModel,
+    EntryUpdate,
+    Evaluation,
+    EvaluationEntry,
+    Fiche,
+    Indicator,
+    IndicatorValue,
+    Period,
+    Spending,
+)
 from stspd.model.vocabulary import ETATS, NEXT_STEPS
 
 INSTRUCTIONS = "Mode d'emploi"
@@ -89,15 +102,15 @@ def _instructions(year: int, territory: str) -> list[str]:
 class Line:
     """One row of the collection: a fiche and one of its indicators (or none)."""
 
-    fiche: dict
-    indicator: dict | None
+    fiche: Fiche
+    indicator: Indicator | None
     first: bool  # the fiche's first row, which carries its fiche-level inputs
 
 
-def lines(fiches: list[dict]) -> list[Line]:
+def lines(fiches: list[Fiche]) -> list[Line]:
     result: list[Line] = []
     for fiche in fiches:
-        indicators = fiche.get("indicateurs") or [None]
+        indicators: Sequence[Indicator | None] = fiche.get("indicateurs") or [None]
         result.extend(Line(fiche, indicator, index == 0) for index, indicator in enumerate(indicators))
     return result
 
@@ -113,7 +126,7 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def template(view: dict, year: int, groups: list[tuple[str, list[dict]]], iso_timestamp: str) -> bytes:
+def template(view: DocumentModel, year: int, groups: list[tuple[str, list[Fiche]]], iso_timestamp: str) -> bytes:
     """The collection workbook: instructions, then one sheet per group of fiches, prefilled with what is known."""
     import datetime
 
@@ -126,7 +139,7 @@ def template(view: dict, year: int, groups: list[tuple[str, list[dict]]], iso_ti
     from stspd.output.zips import normalise_zip
 
     evaluations = {e["annee"]: e for e in view["evaluations"]}
-    current = evaluations.get(year, {"fiches": []})
+    current = evaluations.get(year, {"annee": year, "fiches": []})
     entries = {entry["fiche"]: entry for entry in current["fiches"]}
     values = {key: value for entry in current["fiches"] for key, value in _values_by_indicator(entry).items()}
     previous = values_of(evaluations.get(year - 1))
@@ -181,23 +194,29 @@ def template(view: dict, year: int, groups: list[tuple[str, list[dict]]], iso_ti
     return normalise_zip(out.getvalue(), iso_timestamp)
 
 
-def _values_by_indicator(entry: dict) -> dict[tuple[str, str], dict]:
+def _values_by_indicator(entry: EvaluationEntry) -> dict[tuple[str, str], IndicatorValue]:
     return {(entry["fiche"], value["id"]): value for value in entry.get("indicateurs", [])}
 
 
-def _row(line: Line, cols: list[InputColumn], entries: dict, values: dict, previous: dict) -> list:
+def _row(
+    line: Line,
+    cols: list[InputColumn],
+    entries: dict[str, EvaluationEntry],
+    values: dict[tuple[str, str], IndicatorValue],
+    previous: dict[tuple[str, str], float | None],
+) -> list:
     fiche, indicator = line.fiche, line.indicator
-    entry: dict = entries.get(fiche["id"], {}) if line.first else {}
-    known = values.get((fiche["id"], indicator["id"]), {}) if indicator else {}
+    entry: EvaluationEntry | dict[str, Any] = entries.get(fiche["id"], {}) if line.first else {}
+    known: IndicatorValue | dict[str, Any] = values.get((fiche["id"], indicator["id"]), {}) if indicator else {}
     means = entry.get("moyens", {})
-    baseline, target = (indicator or {}).get("reference"), (indicator or {}).get("cible")
+    baseline, target = (indicator.get("reference"), indicator.get("cible")) if indicator else (None, None)
     cells = {
         "fiche": fiche["id"],
         "titre": fiche["titre"],
         "pilote": fiche["pilote_detail"]["nom"],
         "indicateur": indicator["id"] if indicator else None,
         "libelle": indicator["libelle"] if indicator else None,
-        "unite": (indicator or {}).get("unite"),
+        "unite": indicator.get("unite") if indicator else None,
         "reference": baseline and baseline["valeur"],
         "cible": target and target["valeur"],
         "precedente": previous.get((fiche["id"], indicator["id"])) if indicator else None,
@@ -211,7 +230,7 @@ def _row(line: Line, cols: list[InputColumn], entries: dict, values: dict, previ
         "suite": NEXT_STEPS.get(entry.get("suite", "")),
         "suite_detail": entry.get("suite_detail"),
     }
-    return [cells[c.key].strip() if isinstance(cells[c.key], str) else cells[c.key] for c in cols]
+    return [value.strip() if isinstance(value, str) else value for value in (cells[c.key] for c in cols)]
 
 
 @cache
@@ -275,12 +294,12 @@ LOCKED = {"titre": "l'intitulé", "libelle": "le libellé de l'indicateur", "uni
 @dataclass
 class Reading:
     year: int | None = None
-    entries: dict[str, dict] = field(default_factory=dict)  # fiche id → evaluation entry read
+    entries: dict[str, EntryUpdate] = field(default_factory=dict)  # fiche id → evaluation entry read
     # (fiche id, indicator id or None for the fiche's own inputs, column key) → « Feuille X, cellule J14 »
     cells: dict[tuple, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
-    def place(self, path: tuple, evaluation: dict) -> str | None:
+    def place(self, path: tuple, evaluation: Evaluation) -> str | None:
         """The cell where the value at `path` of `evaluation` (the merged year) was typed, if this workbook gave it."""
         if len(path) < 2 or path[0] != "fiches":
             return None
@@ -300,7 +319,7 @@ class _Refused(Exception):
     """The workbook as a whole cannot be read: one problem, in French, and nothing more is looked at."""
 
 
-def read(path: Path, view: dict) -> Reading:
+def read(path: Path, view: DocumentModel) -> Reading:
     """The evaluation entries a filled workbook holds, or the problems, each at its sheet and cell.
 
     Raises OSError when the file cannot be read at all: a misuse, not a problem of the workbook."""
@@ -361,7 +380,7 @@ def _why(error: Exception) -> str:
     return "son contenu est endommagé"
 
 
-def _read_workbook(data: bytes, view: dict, reading: Reading) -> None:
+def _read_workbook(data: bytes, view: DocumentModel, reading: Reading) -> None:
     def open_book(formulas: bool):
         from openpyxl import load_workbook
 
@@ -449,7 +468,7 @@ def _with_results(typed: list[tuple], results: list[tuple]) -> list[tuple]:
     ]
 
 
-def _year(book, period: dict, reading: Reading) -> int | None:
+def _year(book, period: Period, reading: Reading) -> int | None:
     where = f"Feuille {INSTRUCTIONS}, cellule {YEAR_CELL}"
     value = book[INSTRUCTIONS][YEAR_CELL].value if INSTRUCTIONS in book.sheetnames else None
     if not isinstance(value, (int, float)) or isinstance(value, bool):
@@ -498,6 +517,7 @@ class _Row:
 
 
 _INVALID = object()
+_TEXT_INPUTS: Final = ("realise", "difficultes", "suite_detail")  # a fiche's texts, as typed
 _STATES = {**{label: key for key, label in ETATS.items()}, **{key: key for key in ETATS}}
 # What a number typed as text may look like once spaces, € and the decimal comma are set aside: ASCII digits only
 # (Python's float() would also take « nan », « inf », « 1e999 », « 1_000 » and digits of other scripts).
@@ -530,8 +550,8 @@ class _Collector:
     """The sheets' rows gathered into `reading`, each row checked where it stands."""
 
     cols: list[InputColumn]
-    fiches: dict[str, dict]
-    recorded: dict[str, dict]  # the year's entries already in its evaluation file, by fiche
+    fiches: dict[str, Fiche]
+    recorded: dict[str, EvaluationEntry]  # the year's entries already in its evaluation file, by fiche
     reading: Reading
     seen: dict[tuple, str] = field(default_factory=dict)  # (fiche, indicator) → where its row was first read
 
@@ -573,7 +593,8 @@ class _Collector:
             )
             return
         self.seen[fiche_id, indicator_id] = f"Feuille {row.sheet}, ligne {row.number}"
-        first = indicator is (fiche.get("indicateurs") or [None])[0]
+        own: Sequence[Indicator | None] = fiche.get("indicateurs") or [None]
+        first = indicator is own[0]
         if not first and not self._on_first_row_only(row, fiche):
             return
         self.reading.cells.setdefault((fiche_id, None, "etat"), row.at("etat"))  # where to ask for a missing state
@@ -611,7 +632,7 @@ class _Collector:
             fine = fine and kind not in ("f", "e")
         return fine
 
-    def _identity(self, row: _Row) -> tuple[dict, dict | None] | None:
+    def _identity(self, row: _Row) -> tuple[Fiche, Indicator | None] | None:
         """The fiche and indicator a row is about, once its locked cells are found as the template wrote them."""
         fiche_id = _shown(row.value("fiche"))
         fiche = self.fiches.get(fiche_id)
@@ -639,7 +660,7 @@ class _Collector:
             return None
         indicator = indicators.get(indicator_id)
         for key in ("libelle", "unite"):
-            wanted = (indicator or {}).get(key)
+            wanted = indicator.get(key) if indicator else None
             if _shown(row.value(key)) != _shown(wanted):
                 self._locked(row, key, fiche_id, wanted)
                 return None
@@ -654,7 +675,7 @@ class _Collector:
             "remettez le texte d'origine",
         )
 
-    def _on_first_row_only(self, row: _Row, fiche: dict) -> bool:
+    def _on_first_row_only(self, row: _Row, fiche: Fiche) -> bool:
         """The fiche's own inputs (state, spending…) are typed once, on its first row: elsewhere they are refused,
         rather than one row's silently winning over another's."""
         misplaced = [c for c in self.cols if c.fiche_level and not _blank(row.value(c.key))]
@@ -679,7 +700,7 @@ class _Collector:
             )
         return number
 
-    def _fiche_inputs(self, entry: dict, row: _Row) -> None:
+    def _fiche_inputs(self, entry: EntryUpdate, row: _Row) -> None:
         state = row.value("etat")
         if not _blank(state):
             key = _STATES.get(str(state).strip())
@@ -688,9 +709,9 @@ class _Collector:
                 self.problem(row, "etat", f"un état de la liste est attendu ({listed}), {_quoted(state)} trouvé")
             else:
                 entry["etat"] = key
-        for key in ("realise", "difficultes", "suite_detail"):
-            if not _blank(row.value(key)):
-                entry[key] = str(row.value(key)).strip()
+        for text in _TEXT_INPUTS:
+            if not _blank(row.value(text)):
+                entry[text] = str(row.value(text)).strip()
         step = row.value("suite")
         if not _blank(step):
             if str(step).strip() not in _NEXT_STEP_KEYS:
@@ -705,15 +726,16 @@ class _Collector:
                 means[key] = _INVALID
         if _INVALID in means.values():
             return
-        means = {key: amount for key, amount in means.items() if amount is not None}
-        self._fipd_within_spending(row, means, self.recorded.get(entry["fiche"], {}).get("moyens", {}))
-        if means:
-            entry["moyens"] = means
+        spent = cast(Spending, {key: amount for key, amount in means.items() if amount is not None})  # numbers now
+        recorded = self.recorded.get(entry["fiche"])
+        self._fipd_within_spending(row, spent, recorded.get("moyens", {}) if recorded else {})
+        if spent:
+            entry["moyens"] = spent
 
-    def _fipd_within_spending(self, row: _Row, typed: dict, recorded: dict) -> None:
+    def _fipd_within_spending(self, row: _Row, typed: Spending, recorded: Spending) -> None:
         """The FIPD share is part of the spending, whether each was typed here or is already in the evaluation file
         (an empty cell keeps the recorded amount)."""
-        means = {**recorded, **typed}
+        means: Spending = {**recorded, **typed}
         if not ("montant" in means and "dont_fipd" in means and means["dont_fipd"] > means["montant"]):
             return
         fipd, spending = _figure(means["dont_fipd"]), _figure(means["montant"])
@@ -733,11 +755,11 @@ class _Collector:
                 "comprise dans les dépenses ; corrigez l'un des deux montants",
             )
 
-    def _indicator_inputs(self, entry: dict, row: _Row, indicator_id: str) -> None:
+    def _indicator_inputs(self, entry: EntryUpdate, row: _Row, indicator_id: str) -> None:
         value, comment = self._number(row, "valeur"), row.value("commentaire")
         if value is _INVALID:
             return
-        measured = {"id": indicator_id}
+        measured: IndicatorValue = {"id": indicator_id}
         if value is not None:  # an empty cell keeps the recorded value, even when a comment is typed
             measured["valeur"] = value
         if not _blank(comment):

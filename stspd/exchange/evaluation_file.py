@@ -5,22 +5,26 @@ from __future__ import annotations
 import copy
 import dataclasses
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any, Final, cast
 
 import yaml
 
 from stspd.model.strategy import natural_key
+from stspd.model.types import EntryUpdate, Evaluation, EvaluationEntry, IndicatorValue
 
 DEFAULT_HEADER = "# yaml-language-server: $schema=../schemas/evaluation.schema.json\n"
-FICHE_KEYS = ("etat", "realise", "difficultes", "suite", "suite_detail")
+FICHE_KEYS: Final = ("etat", "realise", "difficultes", "suite", "suite_detail")
 
 
-def merge(existing: dict | None, year: int, read: dict[str, dict]) -> dict:
+def merge(existing: Evaluation | None, year: int, read: dict[str, EntryUpdate]) -> Evaluation:
     """`existing` with what the workbook says: a value the sheet gives replaces the old one; an empty cell keeps it."""
-    merged: dict = copy.deepcopy(existing) if existing else {"annee": year, "fiches": []}
+    merged: Evaluation = copy.deepcopy(existing) if existing else {"annee": year, "fiches": []}
     entries = {entry["fiche"]: entry for entry in merged["fiches"]}
     for fiche_id, incoming in read.items():
-        entry = entries.setdefault(fiche_id, {"fiche": fiche_id})
+        # A fiche new to the file: the workbook gives its état (reading refuses it otherwise: _Collector.states_known)
+        entry = entries.setdefault(fiche_id, cast(EvaluationEntry, {"fiche": fiche_id}))
         for key in FICHE_KEYS:
             if key in incoming and not _same(entry.get(key), incoming[key]):
                 entry[key] = incoming[key]
@@ -28,8 +32,9 @@ def merge(existing: dict | None, year: int, read: dict[str, dict]) -> dict:
             entry["moyens"] = {**entry.get("moyens", {}), **incoming["moyens"]}
         values = {v["id"]: v for v in entry.get("indicateurs", [])}
         for measured in incoming.get("indicateurs", []):
-            known = values.get(measured["id"], {})
-            values[measured["id"]] = {**known, **{k: v for k, v in measured.items() if not _same(known.get(k), v)}}
+            known: IndicatorValue | dict[str, Any] = values.get(measured["id"], {})
+            changed = {k: v for k, v in measured.items() if not _same(known.get(k), v)}
+            values[measured["id"]] = cast(IndicatorValue, {**known, **changed})  # an IndicatorValue's keys, merged
         if values:
             entry["indicateurs"] = list(values.values())
     merged["fiches"] = sorted(entries.values(), key=lambda e: natural_key(e["fiche"]))
@@ -43,7 +48,7 @@ def _same(old: object, new: object) -> bool:
     return old == new
 
 
-def changes(old: dict | None, new: dict) -> list[str]:
+def changes(old: Evaluation | None, new: Evaluation) -> list[str]:
     """What differs, one line per value, in words a coordinator reads."""
     before = _flatten(old or {"fiches": []})
     after = _flatten(new)
@@ -55,7 +60,7 @@ def changes(old: dict | None, new: dict) -> list[str]:
     return lines
 
 
-def _flatten(evaluation: dict) -> dict[tuple, object]:
+def _flatten(evaluation: Mapping[str, Any]) -> dict[tuple, object]:
     flat = {}
     for entry in evaluation["fiches"]:
         fiche = f"fiche {entry['fiche']}"
@@ -95,7 +100,7 @@ def _text(dumper: yaml.SafeDumper, value: str):
 _Dumper.add_representer(str, _text)
 
 
-def dump(evaluation: dict, previous_text: str | None) -> str:
+def dump(evaluation: Evaluation, previous_text: str | None) -> str:
     """The YAML of `evaluation`, under the comment lines that headed the previous file (or the schema line)."""
     header = ""
     if previous_text:

@@ -9,12 +9,26 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
 from stspd.load import catalogue
 from stspd.load.project import Project
+from stspd.model.types import (
+    AlignmentRow,
+    Axis,
+    Diagnostic,
+    DocumentModel,
+    Evaluation,
+    Fiche,
+    FicheData,
+    Finding,
+    NationalMeasure,
+    NationalMeasureLink,
+    Objective,
+    Strategy,
+)
 from stspd.model.vocabulary import PARTNER_TYPES
 from stspd.resources import data_dir
 
@@ -24,7 +38,7 @@ def natural_key(identifier: str) -> tuple:
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[.\-_]", identifier))
 
 
-def merged_diagnostic(documents: Iterable[Any]) -> dict:
+def merged_diagnostic(documents: Iterable[Any]) -> Diagnostic:
     """One diagnostic from its files: lists add up (file order), other sections come from their one file."""
     merged: dict[str, Any] = {}
     for document in documents:
@@ -33,7 +47,7 @@ def merged_diagnostic(documents: Iterable[Any]) -> dict:
                 merged.setdefault(key, []).extend(value)
             else:
                 merged.setdefault(key, value)
-    return merged
+    return cast(Diagnostic, merged)  # the sections of valid files, section by section: what Diagnostic says
 
 
 _WORD = re.compile(r"[\w-]+")
@@ -70,33 +84,35 @@ def glossary_used(texts: Iterable[str], entries: dict[str, str]) -> list[tuple[s
     )
 
 
-def document_model(project: Project) -> dict:
+def document_model(project: Project) -> DocumentModel:
     """The document model of a valid project (validation comes first: commands/valid.py)."""
     if project.strategie is None:
         raise ValueError("document_model needs a valid project: its strategie.yaml was not read")
-    strategie = project.strategie.data
+    strategie: Strategy = project.strategie.data
     partners = {p["id"]: p for p in strategie["partenaires"]}
     diagnostic = merged_diagnostic(project.diagnostics)
-    constats = {c["id"]: {**c, "theme": t["titre"]} for t in diagnostic.get("themes", []) for c in t["constats"]}
+    constats: dict[str, Finding] = {
+        c["id"]: {**c, "theme": t["titre"]} for t in diagnostic.get("themes", []) for c in t["constats"]
+    }
     qpv = {q["code"]: q for q in strategie["territoire"].get("qpv", [])}
     strategies = catalogue.national_strategies()
 
-    axes = []
-    objectives: dict[str, dict] = {}
+    axes: list[Axis] = []
+    objectives: dict[str, Objective] = {}
     for axe_number, axe in enumerate(strategie["axes"], start=1):
-        axe_view = {**axe, "numero": axe_number, "objectifs": [], "fiches": []}
+        axe_view: Axis = {**axe, "numero": axe_number, "objectifs": [], "fiches": []}
         for objective in axe["objectifs"]:
-            view = {**objective, "axe": axe_view, "fiches": []}
+            view: Objective = {**objective, "axe": axe_view, "fiches": []}
             axe_view["objectifs"].append(view)
             objectives[objective["id"]] = view
         axes.append(axe_view)
 
-    fiches = []
+    fiches: list[Fiche] = []
     for document in sorted(project.fiches, key=lambda d: natural_key(d.data["id"])):
-        data = document.data
+        data: FicheData = document.data
         main_objective = objectives[data["objectifs"][0]]
         funding = data.get("financements", [])
-        fiche = {
+        fiche: Fiche = {
             **data,
             "objectif": main_objective,
             "axe": main_objective["axe"],
@@ -114,7 +130,7 @@ def document_model(project: Project) -> dict:
 
     glossary = {**shipped_glossary(), **{p["sigle"]: p["nom"] for p in strategie["partenaires"] if p.get("sigle")}}
     glossary.update({entry["sigle"]: entry["definition"] for entry in strategie.get("glossaire", [])})
-    evaluations = sorted((d.data for d in project.evaluations), key=lambda e: e["annee"])
+    evaluations: list[Evaluation] = sorted((d.data for d in project.evaluations), key=lambda e: e["annee"])
     texts = [*_strings(strategie), *_strings(diagnostic), *(s for d in project.fiches for s in _strings(d.data))]
     return {
         "strategie": strategie,
@@ -135,7 +151,7 @@ def document_model(project: Project) -> dict:
     }
 
 
-def _measure(strategies: dict, link: dict) -> dict:
+def _measure(strategies: dict[str, dict], link: NationalMeasureLink) -> NationalMeasure:
     strategy = strategies[link["strategie"]]
     axe = strategy["axes"][link["axe"]]
     measure = link.get("mesure")
@@ -149,11 +165,11 @@ def _measure(strategies: dict, link: dict) -> dict:
     }
 
 
-def _alignment(strategies: dict, axes: list[dict], fiches: list[dict]) -> list[dict]:
+def _alignment(strategies: dict[str, dict], axes: list[Axis], fiches: list[Fiche]) -> list[AlignmentRow]:
     """National axes and measures, each with the local objectives and fiches that answer it."""
-    rows: dict[tuple, dict] = {}
+    rows: dict[tuple[str, int, int], AlignmentRow] = {}
 
-    def add(link: dict, label: str) -> None:
+    def add(link: NationalMeasureLink, label: str) -> None:
         measure = _measure(strategies, link)
         key = (link["strategie"], link["axe"], link.get("mesure") or 0)
         rows.setdefault(key, {**measure, "elements": []})["elements"].append(label)

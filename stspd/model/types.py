@@ -1,0 +1,412 @@
+"""The types of the YAML's records and of the document model, for mypy: no check, no conversion at run time.
+
+The data are valid before they are typed (JSON Schema, then the cross-file rules: commands/valid.py), so these
+types only say what the schemas/*.schema.json already require: a key the schema requires is required here, an
+optional one is NotRequired (or the whole record is total=False). The keys are the YAML's, in French; the
+types are named in English. Values stay as YAML reads them: a number is an int or a float (`float` here), a
+date the text typed (`str`), an enumerated value its key (`str`: the tables of model/vocabulary.py name them).
+
+TypedDicts keep dict semantics, so the Jinja templates (key or attribute access) read the model as before.
+No `from __future__ import annotations` here: NotRequired must be evaluated for `__required_keys__` to be right
+(tests/test_model_types.py compares them with the schemas); the model's forward references are quoted.
+"""
+
+from typing import NotRequired, TypedDict
+
+# Shared (commun.schema.json)
+
+
+class NationalMeasureLink(TypedDict):
+    """A link to an axe (and a measure) of a national strategy of the catalogue (`mesures_nationales`)."""
+
+    strategie: str
+    axe: int
+    mesure: NotRequired[int]
+
+
+class NationalMeasure(TypedDict):
+    """A link as the documents show it: titles resolved from the catalogue."""
+
+    strategie: str  # the national strategy's title
+    strategie_id: str
+    axe: int
+    axe_titre: str
+    mesure: int | None
+    mesure_titre: str | None
+
+
+class AlignmentRow(NationalMeasure):
+    """A national axe or measure, with the local axes, objectives and fiches that answer it."""
+
+    elements: list[str]  # « Axe 1 », « Objectif 1.2 », « Fiche 1.2.3 »
+
+
+# strategie.yaml (strategie.schema.json)
+
+
+class Qpv(TypedDict):
+    code: str
+    nom: str
+    population: NotRequired[int]
+
+
+class Territory(TypedDict):
+    nom: str
+    type: str  # commune, epci
+    code_insee: NotRequired[str]
+    departement: NotRequired[str]
+    population: NotRequired[int]
+    population_annee: NotRequired[int]
+    communes: NotRequired[list[str]]
+    qpv: NotRequired[list[Qpv]]
+    presentation: NotRequired[str]
+
+
+class Period(TypedDict):
+    debut: int
+    fin: int
+
+
+class Signatory(TypedDict):
+    institution: str
+    qualite: NotRequired[str]
+
+
+class Adoption(TypedDict, total=False):
+    date: str  # AAAA-MM-JJ, as typed
+    instance: str
+    signataires: list[Signatory]
+
+
+class Body(TypedDict):
+    """An instance of the CLSPD's governance."""
+
+    id: str
+    nom: str
+    presidence: NotRequired[str]
+    composition: NotRequired[str]
+    rythme: NotRequired[str]
+    role: NotRequired[str]
+    confidentielle: NotRequired[bool]
+
+
+class Governance(TypedDict, total=False):
+    presentation: str
+    coordination: str
+    instances: list[Body]
+
+
+class Partner(TypedDict):
+    id: str
+    nom: str
+    sigle: NotRequired[str]
+    type: str  # a key of vocabulary.PARTNER_TYPES
+
+
+class ObjectiveData(TypedDict):
+    """An objective as strategie.yaml says it."""
+
+    id: str
+    titre: str
+    description: NotRequired[str]
+    mesures_nationales: NotRequired[list[NationalMeasureLink]]
+    poids: NotRequired[float]
+
+
+class _AxisCommon(TypedDict):
+    id: str
+    titre: str
+    description: NotRequired[str]
+    mesures_nationales: NotRequired[list[NationalMeasureLink]]
+
+
+class AxisData(_AxisCommon):
+    """An axe as strategie.yaml says it."""
+
+    objectifs: list[ObjectiveData]
+
+
+class Texts(TypedDict, total=False):
+    edito: str
+    cadre: str
+    suivi_evaluation: str
+
+
+class GlossaryEntry(TypedDict):
+    sigle: str
+    definition: str
+
+
+class Strategy(TypedDict):
+    """strategie.yaml."""
+
+    titre: str
+    territoire: Territory
+    periode: Period
+    adoption: NotRequired[Adoption]
+    gouvernance: NotRequired[Governance]
+    partenaires: list[Partner]
+    axes: list[AxisData]
+    textes: NotRequired[Texts]
+    glossaire: NotRequired[list[GlossaryEntry]]
+    logo: NotRequired[str]
+
+
+# actions/*.yaml (fiche.schema.json)
+
+
+class DatedValue(TypedDict):
+    """An indicator's baseline or target: a value and the year it holds for."""
+
+    valeur: float
+    annee: int
+
+
+class Indicator(TypedDict):
+    id: str
+    type: str  # a key of vocabulary.INDICATOR_TYPES
+    libelle: str
+    unite: NotRequired[str]
+    source: NotRequired[str]
+    frequence: NotRequired[str]
+    reference: NotRequired[DatedValue]
+    cible: NotRequired[DatedValue]
+    sens: NotRequired[str]  # hausse (the default), baisse
+
+
+class FicheMeans(TypedDict, total=False):
+    humains: str
+    materiels: str
+    budget: float
+
+
+class Funding(TypedDict):
+    source: str  # a key of vocabulary.FUNDING_SOURCES
+    precision: NotRequired[str]
+    montant: float
+    annee: NotRequired[int]
+    statut: NotRequired[str]  # a key of vocabulary.FUNDING_STATUS
+
+
+class Milestone(TypedDict):
+    date: str  # AAAA-MM or AAAA-MM-JJ, as typed
+    libelle: str
+
+
+class Schedule(TypedDict):
+    debut: int
+    fin: NotRequired[int]
+    jalons: NotRequired[list[Milestone]]
+
+
+class FicheData(TypedDict):
+    """A fiche action as its YAML file says it."""
+
+    id: str
+    titre: str
+    objectifs: list[str]  # objective ids, the main one first
+    mesures_nationales: NotRequired[list[NationalMeasureLink]]
+    constats: NotRequired[list[str]]
+    contexte: NotRequired[str]
+    description: NotRequired[str]
+    modalites: NotRequired[str]
+    public: NotRequired[list[str]]
+    territoire: NotRequired[str]
+    qpv: NotRequired[list[str]]
+    pilote: str  # a partner id
+    partenaires: NotRequired[list[str]]
+    moyens: NotRequired[FicheMeans]
+    financements: NotRequired[list[Funding]]
+    calendrier: NotRequired[Schedule]
+    indicateurs: NotRequired[list[Indicator]]
+
+
+# evaluations/AAAA.yaml (evaluation.schema.json)
+
+
+class IndicatorValue(TypedDict):
+    """An indicator's value in a year: missing (absent or None) is unknown, never zero."""
+
+    id: str
+    valeur: NotRequired[float | None]
+    commentaire: NotRequired[str]
+
+
+class Spending(TypedDict, total=False):
+    """The means a fiche used in the year."""
+
+    montant: float
+    dont_fipd: float
+    humains: str
+
+
+class _EntryCommon(TypedDict):
+    fiche: str  # the fiche's id
+    realise: NotRequired[str]
+    indicateurs: NotRequired[list[IndicatorValue]]
+    moyens: NotRequired[Spending]
+    difficultes: NotRequired[str]
+    commentaires: NotRequired[str]
+    suite: NotRequired[str]  # a key of vocabulary.NEXT_STEPS
+    suite_detail: NotRequired[str]
+
+
+class EvaluationEntry(_EntryCommon):
+    """What the year's evaluation says of one fiche."""
+
+    etat: str  # a key of vocabulary.ETATS
+
+
+class EntryUpdate(_EntryCommon):
+    """What a collection workbook says of one fiche: only what was typed in it; its état may be recorded already."""
+
+    etat: NotRequired[str]
+
+
+class Evaluation(TypedDict):
+    annee: int
+    date_bilan: NotRequired[str]
+    synthese: NotRequired[str]
+    fiches: list[EvaluationEntry]
+
+
+# diagnostic.yaml or diagnostic/*.yaml (diagnostic.schema.json), merged: every section is optional
+
+
+class Interview(TypedDict):
+    institution: str
+    nombre: int
+
+
+class Survey(TypedDict):
+    public: str
+    echantillon: int
+    titre: NotRequired[str]
+    debut: NotRequired[str]
+    fin: NotRequired[str]
+    mode: NotRequired[str]
+
+
+class WorkingGroup(TypedDict):
+    theme: str
+    seances: NotRequired[int]
+
+
+class Method(TypedDict, total=False):
+    presentation: str
+    periode: str
+    entretiens: list[Interview]
+    enquete: Survey
+    etude_documentaire: str
+    groupes_travail: list[WorkingGroup]
+    sources: list[str]
+
+
+class FindingData(TypedDict):
+    """A constat as the diagnostic says it."""
+
+    id: str
+    texte: str
+    sources: NotRequired[list[str]]
+
+
+class Finding(FindingData):
+    """A constat with the title of its theme, as a fiche's `constats_detail` holds it."""
+
+    theme: str
+
+
+class Theme(TypedDict):
+    id: str
+    titre: str
+    synthese: NotRequired[str]
+    constats: list[FindingData]
+
+
+class StatisticLine(TypedDict):
+    indicateur: str
+    valeurs: list[float | None]  # one per year of its table; None: missing
+
+
+class Statistic(TypedDict):
+    id: str
+    titre: str
+    source: NotRequired[str]
+    unite: NotRequired[str]
+    annees: list[int]
+    lignes: list[StatisticLine]
+    commentaire: NotRequired[str]
+
+
+class SurveyAnswer(TypedDict):
+    modalite: str
+    part: float  # a percentage
+
+
+class SurveyQuestion(TypedDict):
+    question: str
+    reponses: list[SurveyAnswer]
+    commentaire: NotRequired[str]
+
+
+class Scheme(TypedDict):
+    """A prevention scheme already in place (`dispositifs`)."""
+
+    nom: str
+    porteur: NotRequired[str]
+    appreciation: NotRequired[str]
+
+
+class Diagnostic(TypedDict, total=False):
+    methode: Method
+    themes: list[Theme]
+    statistiques: list[Statistic]
+    enquete_resultats: list[SurveyQuestion]
+    atouts: list[str]
+    faiblesses: list[str]
+    dispositifs: list[Scheme]
+    bilan_precedent: str
+
+
+# The document model (model/strategy.py): the records above, linked and resolved
+
+
+class Objective(ObjectiveData):
+    axe: "Axis"
+    fiches: list["Fiche"]  # the fiches whose main objective it is
+
+
+class Axis(_AxisCommon):
+    numero: int  # from 1, in the order of strategie.yaml
+    objectifs: list[Objective]
+    fiches: list["Fiche"]  # its objectives' fiches, in fiche order
+
+
+class Fiche(FicheData):
+    objectif: Objective  # the main one
+    axe: Axis  # the main objective's
+    objectifs_detail: list[Objective]
+    pilote_detail: Partner
+    partenaires_detail: list[Partner]
+    constats_detail: list[Finding]
+    qpv_detail: list[Qpv]
+    financement_total: float
+    mesures_detail: list[NationalMeasure]
+
+
+class DocumentModel(TypedDict):
+    """What the templates, the evaluation and the exchange formats read: `document_model(project)`."""
+
+    strategie: Strategy
+    territoire: Territory
+    periode: Period
+    partenaires: list[Partner]  # by name
+    partner_types: dict[str, str]
+    diagnostic: Diagnostic
+    axes: list[Axis]
+    fiches: list[Fiche]  # in natural order of their ids
+    evaluations: list[Evaluation]  # by year
+    alignement: list[AlignmentRow]
+    glossaire: list[tuple[str, str]]  # (acronym, meaning) used in the texts, alphabetical
+    instances_publiques: list[Body]
+    instances_confidentielles: list[Body]
