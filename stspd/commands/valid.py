@@ -32,5 +32,5 @@ def year_in_period(view: DocumentModel, year: int) -> int:
     """`year`, when the strategy's period holds it."""
     period = view["periode"]
     if not period["debut"] <= year <= period["fin"]:
-        raise Misuse(f"--year {year} est hors de la période de la stratégie ({period['debut']}-{period['fin']})")
+        raise Misuse(f"--annee {year} est hors de la période de la stratégie ({period['debut']}-{period['fin']})")
     return year
