@@ -14,6 +14,7 @@ Memory, two figures per run:
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -31,28 +32,6 @@ ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRIT
 PAGE = os.sysconf("SC_PAGE_SIZE")
 MiB = 1024 * 1024
 SAMPLE_EVERY = 0.02
-
-# How stspd runs pandoc (stspd's pandoc module, copied here so that the floor needs no stspd import): the
-# reader with the extensions stspd turns off, and the runtime options it passes.
-PANDOC_READER = "markdown" + "".join(
-    f"-{extension}"
-    for extension in (
-        "raw_html",
-        "raw_tex",
-        "raw_attribute",
-        "latex_macros",
-        "tex_math_dollars",
-        "tex_math_single_backslash",
-        "yaml_metadata_block",
-        "citations",
-        "bracketed_spans",
-        "native_spans",
-        "native_divs",
-        "inline_code_attributes",
-        "fenced_code_attributes",
-    )
-)
-PANDOC_RTS = ["+RTS", "-A16m", "-O256m", "-RTS"]
 
 
 @dataclass
@@ -213,6 +192,18 @@ def stspd_folder(cwd: Path) -> Path:
     return Path(out.stdout.strip())
 
 
+def pandoc_options(cwd: Path) -> tuple[str, list[str]]:
+    """The reader and the runtime options stspd gives pandoc, asked of the stspd that `python -m stspd` runs from
+    `cwd` (its module moved with the package's layout: both places are tried)."""
+    code = (
+        "import json\ntry:\n    from stspd.render.pandoc import READER, RTS\n"
+        "except ImportError:\n    from stspd.pandoc import READER, RTS\nprint(json.dumps([READER, RTS]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=ENV, capture_output=True, text=True, check=True)
+    reader, runtime = json.loads(out.stdout)
+    return reader, runtime
+
+
 def warm_up(cwd: Path) -> Path:
     """Compile the bytecode of the stspd that `python -m stspd` runs from `cwd` (its __pycache__, as a first run
     would), so that no measured run pays for it. Returns the package's folder."""
@@ -230,7 +221,8 @@ def pandoc_alone(markdown: Path, output: Path, cwd: Path, writer: str = "docx") 
     templates = next((p for p in (package / "templates", package.parent / "templates") if p.is_dir()), None)
     if guard is None or templates is None:
         sys.exit(f"text_guard.lua or templates/ not found from {package}")
-    command = [pandoc_binary(), *PANDOC_RTS, str(markdown), "--from", PANDOC_READER, "--to", writer]
+    reader, runtime = pandoc_options(cwd)
+    command = [pandoc_binary(), *runtime, str(markdown), "--from", reader, "--to", writer]
     command += ["--sandbox", "--standalone", "--lua-filter", str(guard), "--lua-filter", str(templates / "stspd.lua")]
     command += ["--toc", "--toc-depth=2", "-o", str(output)]
     if writer == "docx":
