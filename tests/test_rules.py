@@ -74,10 +74,19 @@ def test_declared_qpv_resolves(project):
     assert problems_of(project) == []
 
 
-def test_references_to_a_broken_strategy_are_not_reported(project):
+def test_references_are_checked_despite_a_schema_error_in_the_strategy(project):
     edit(project / "strategie.yaml", "titre: Stratégie", "titre:\n  - Stratégie")
     edit(project / FICHE, "pilote: ville", "pilote: vile")
-    assert [p.rule for p in problems_of(project)] == ["schema"]
+    assert sorted((p.file.rsplit("/", 1)[-1], p.rule) for p in problems_of(project)) == [
+        ("1.1.1.yaml", "references"),
+        ("strategie.yaml", "schema"),
+    ]
+
+
+def test_references_to_an_unreadable_strategy_are_not_reported(project):
+    edit(project / "strategie.yaml", "titre: Stratégie", "titre: [Stratégie")
+    edit(project / FICHE, "pilote: ville", "pilote: vile")
+    assert [p.rule for p in problems_of(project)] == ["yaml"]
 
 
 # mesures-nationales
@@ -125,8 +134,14 @@ def test_schedule_ending_before_it_starts(project):
     edit(project / FICHE, "  fin: 2030", "  fin: 2025\n  jalons: [{date: 2026-05, libelle: x}]")
     edit(project / FICHE, "  debut: 2025", "  debut: 2026")
     messages = [p.message for p in problems_of(project)]
-    assert any("la fin (2025) précède le début (2026)" in m for m in messages)
-    assert any("jalon : 2026-05 est hors du calendrier" in m for m in messages)
+    # said once: no milestone is judged against a schedule that ends before it starts
+    assert messages == ["calendrier : la fin (2025) précède le début (2026)"]
+
+
+def test_milestone_outside_the_schedule(project):
+    edit(project / FICHE, "  fin: 2030", "  fin: 2027\n  jalons: [{date: 2028-05, libelle: x}]")
+    p = only_problem(project, "periode")
+    assert p.line == 23 and p.message == "jalon : 2028-05 est hors du calendrier de l'action (2025-2027)"
 
 
 def test_target_year_outside_the_period(project):

@@ -42,9 +42,9 @@ def test_json_keeps_the_exact_strings_for_tools():
 
 
 def test_a_file_name_with_an_escape_sequence_is_shown_inert(project):
-    (project / "actions" / f"{ESC}[31m1.1.2.YAML").write_text("id: 1.1.2\n", encoding="utf-8")
+    (project / "actions" / f"{ESC}[31m1.1.2.yaml.txt").write_text("id: 1.1.2\n", encoding="utf-8")
     result = run("validate", project)
-    assert result.exit_code == 1 and ESC not in result.output and "actions/␛[31m1.1.2.YAML: fichier ignoré" in result.output
+    assert result.exit_code == 1 and ESC not in result.output and "actions/␛[31m1.1.2.yaml.txt: fichier non lu" in result.output
 
 
 def test_a_key_with_an_escape_sequence_is_refused_and_shown_inert(project):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
-from stspd.problems import Problem
+from stspd.check.shapes import items, mapping
+from stspd.problems import ERROR, SEVERITY_WORDS, TO_WRITE, WARNING, Problem
 
 FORMATS = ("text", "json", "github")
 # What must never reach a terminal as it is: control characters (an escape sequence can recolour the screen, move
@@ -28,15 +30,25 @@ def _stand_in(character: str) -> str:
     return "\u2421" if code == 0x7F else f"\\u{code:04x}"
 
 
-def render(problems: list[Problem], fmt: str, summary: str) -> str:
-    return {"text": _text, "json": _json, "github": _github}[fmt](problems, summary)
+def report(result, fmt: str) -> str:
+    """The whole report of a validation (check/validation.py's `Validation`): each problem, then the summary."""
+    said = summary(result.project, result.problems, strict=result.strict)
+    return render(result.problems, fmt, said, skipped=result.skipped, strict=result.strict)
+
+
+def render(problems: list[Problem], fmt: str, summary: str, *, skipped=(), strict: bool = False) -> str:
+    """`problems` (errors and warnings), then `summary`; `skipped`, the checks not made, are listed in JSON."""
+    if fmt == "json":
+        return _json(problems, summary, skipped, strict)
+    return {"text": _text, "github": _github}[fmt](problems, summary)
 
 
 def _text(problems: list[Problem], summary: str) -> str:
     blocks = []
     for p in problems:
         where = f"{visible(p.file)}:{p.line}:{p.column}" if p.line else visible(p.file)
-        block = [f"{where}: {visible(p.message)} [{p.rule}]"]
+        grade = f"{SEVERITY_WORDS[WARNING][0]} : " if p.is_warning else ""
+        block = [f"{where}: {grade}{visible(p.message)} [{p.rule}]"]
         if p.source_line:
             gutter = f"{p.line:>5} | "
             block.append(gutter + visible(p.source_line, keep="\t"))
@@ -50,9 +62,20 @@ def _display_width(prefix: str) -> int:
     return sum(4 if ch == "\t" else 1 for ch in prefix)
 
 
-def _json(problems: list[Problem], summary: str) -> str:
+def _json(problems: list[Problem], summary: str, skipped, strict: bool) -> str:
+    errors = [p.as_dict() for p in problems if not p.is_warning]
+    warnings = [p.as_dict() for p in problems if p.is_warning]
     text = json.dumps(
-        {"valide": not problems, "resume": summary, "erreurs": [p.as_dict() for p in problems]}, ensure_ascii=False, indent=2
+        {
+            "valide": not errors and not (strict and warnings),
+            "resume": summary,
+            "erreurs": errors,
+            "avertissements": warnings,
+            "verifications_non_faites": [s.as_dict() for s in skipped],
+            "textes_a_rediger": sum(1 for p in problems if p.rule == TO_WRITE),
+        },
+        ensure_ascii=False,
+        indent=2,
     )
     # \u escapes: the same strings for a tool, inert on a screen
     return _UNSAFE_IN_JSON.sub(lambda found: f"\\u{ord(found.group()):04x}", text) + "\n"
@@ -65,7 +88,8 @@ def _github(problems: list[Problem], summary: str) -> str:
         place = f"file={_escape_property(visible(p.file))}"
         if p.line:
             place += f",line={p.line},col={p.column}"
-        lines.append(f"::error {place},title=stspd {p.rule}::{_escape_data(visible(p.message))}")
+        command = "warning" if p.is_warning else "error"
+        lines.append(f"::{command} {place},title=stspd {p.rule}::{_escape_data(visible(p.message))}")
     lines.append(summary)
     return "\n".join(lines) + "\n"
 
@@ -78,19 +102,59 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def summary(project, problems: list[Problem]) -> str:
-    """The report's last line: how many problems in how many files, or what the valid project holds."""
-    if problems:
+def summary(project, problems: list[Problem], strict: bool = False) -> str:
+    """The report's last lines: the checks that could not be made, the texts still to write, then the verdict (how
+    many problems in how many files, or what the valid project holds)."""
+    errors = [p for p in problems if not p.is_warning]
+    warnings = [p for p in problems if p.is_warning]
+    lines = []
+    skipped = getattr(project, "skipped", [])
+    if skipped:
+        made = "n'a pas pu être faite" if len(skipped) == 1 else "n'ont pas pu être faites"
+        lines.append(f"{_count(len(skipped), 'vérification', 'vérifications')} {made} : {', '.join(map(str, skipped))}.")
+    to_write = [p for p in warnings if p.rule == TO_WRITE]
+    if to_write:
+        left = "reste" if len(to_write) == 1 else "restent"
+        lines.append(f"{_count(len(to_write), 'texte', 'textes')} {left} à rédiger (À rédiger : {_where(project, to_write)}).")
+    failing = errors + warnings if strict else errors
+    if failing:
         files = len({p.file for p in problems})
-        return f"{_count(len(problems), 'erreur', 'erreurs')} dans {_count(files, 'fichier', 'fichiers')} : le projet n'est pas valide."
-    data = project.strategie.data
-    objectives = sum(len(axe["objectifs"]) for axe in data["axes"])
-    years = ", ".join(str(doc.data["annee"]) for doc in project.evaluations)
+        counted = " et ".join(
+            _count(len(found), *SEVERITY_WORDS[severity]) for severity, found in ((ERROR, errors), (WARNING, warnings)) if found
+        )
+        why = " (mode strict : les avertissements comptent comme des erreurs)" if strict and not errors else ""
+        lines.append(f"{counted} dans {_count(files, 'fichier', 'fichiers')} : le projet n'est pas valide{why}.")
+    else:
+        noted = f" ; {_count(len(warnings), *SEVERITY_WORDS[WARNING])}" if warnings else ""
+        lines.append(f"Projet valide : {_contents(project)}{noted}.")
+    return visible("\n".join(lines), keep="\n")
+
+
+def _contents(project) -> str:
+    """What a valid project holds: « 4 axes, 12 objectifs, 29 fiches actions, 2 évaluations (2024, 2025) »."""
+    data = mapping(project.strategie.data if project.strategie else None)
+    axes = [axe for _, axe in items(data.get("axes"))]
+    objectives = sum(len(axe["objectifs"]) for axe in axes if isinstance(axe.get("objectifs"), list))
+    years = ", ".join(str(mapping(doc.data).get("annee")) for doc in project.evaluations)
     evaluations = f", {_count(len(project.evaluations), 'évaluation', 'évaluations')} ({years})" if years else ""
     return (
-        f"Projet valide : {_count(len(data['axes']), 'axe', 'axes')}, {_count(objectives, 'objectif', 'objectifs')}, "
-        f"{_count(len(project.fiches), 'fiche action', 'fiches actions')}{evaluations}."
+        f"{_count(len(axes), 'axe', 'axes')}, {_count(objectives, 'objectif', 'objectifs')}, "
+        f"{_count(len(project.fiches), 'fiche action', 'fiches actions')}{evaluations}"
     )
+
+
+def _where(project, problems: list[Problem]) -> str:
+    """The files `problems` stand in, in order, each with how many: « strategie.yaml, diagnostic.yaml ×2 »."""
+    counts: dict[str, int] = {}
+    for p in problems:
+        counts[p.file] = counts.get(p.file, 0) + 1
+    named = [f"{_name(project, file)}{f' ×{n}' if n > 1 else ''}" for file, n in counts.items()]
+    return ", ".join(named) if len(named) <= 5 else f"{', '.join(named[:4])} et {len(named) - 4} autres fichiers"
+
+
+def _name(project, file: str) -> str:
+    name = getattr(project, "name", None)
+    return name(Path(file)) if name else file
 
 
 def _count(number: int, singular: str, plural: str) -> str:

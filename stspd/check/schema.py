@@ -178,7 +178,7 @@ def _errors(document: Document, validator) -> Iterator[Problem]:
 
 def _explain(document: Document, error) -> Iterator[Problem]:
     path = tuple(error.absolute_path)
-    name = _field_name(path)
+    name = field_name(path)
     kind = error.validator
     value = error.instance
     if kind in ("anyOf", "oneOf") and error.context:
@@ -205,7 +205,7 @@ def _explain(document: Document, error) -> Iterator[Problem]:
     )
 
 
-def _field_name(path: tuple) -> str:
+def field_name(path: tuple) -> str:
     """The nearest key of `path`, with the item number where the value is in a list."""
     for index, part in enumerate(reversed(path)):
         if isinstance(part, str):

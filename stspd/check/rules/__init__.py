@@ -1,6 +1,8 @@
 """Cross-checks beyond the schema: one module per rule, each yielding located problems.
 
-A rule runs on the documents that passed their schema, so it may trust their shape.
+A rule runs on every document read, those with schema problems too, so that one run finds every problem: it reads
+data through check/shapes.py and skips what has not the shape it needs (the schema's problems say why). Where it
+cannot check at all without ids that could not be read, it says so (`index.skip`) instead of reporting false problems.
 """
 
 from __future__ import annotations
@@ -10,11 +12,14 @@ from collections.abc import Iterator
 from stspd.check.index import Index
 from stspd.check.rules import (
     diagnostic_fragments,
+    evaluation_files,
     evaluation_scope,
     funding,
     logo,
     national_measures,
+    objectives_served,
     period,
+    placeholders,
     references,
     table_shape,
     unique_ids,
@@ -22,10 +27,32 @@ from stspd.check.rules import (
 from stspd.load.project import Project
 from stspd.problems import Problem
 
-RULES = (unique_ids, references, national_measures, period, funding, table_shape, evaluation_scope, diagnostic_fragments, logo)
+RULES = (
+    unique_ids,
+    references,
+    national_measures,
+    period,
+    evaluation_files,
+    funding,
+    table_shape,
+    evaluation_scope,
+    diagnostic_fragments,
+    logo,
+    objectives_served,
+    placeholders,
+)
 
 
-def check_all(project: Project) -> Iterator[Problem]:
-    index = Index(project)
+def check_all(project: Project, index: Index | None = None, *, well_formed: bool = True) -> Iterator[Problem]:
+    """Every rule's problems. `well_formed`: every document passed its schema. When one did not, a rule that still
+    stumbles on its data is noted as not made, rather than ending the validation in a traceback."""
+    index = index or Index(project)
     for rule in RULES:
-        yield from rule.check(project, index)
+        found: list[Problem] = []
+        try:
+            found.extend(rule.check(project, index))
+        except Exception:
+            if well_formed:
+                raise
+            index.skip(f"la vérification « {rule.NAME} »", "données mal formées : corrigez d'abord les erreurs de schéma")
+        yield from found

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from stspd.check.index import Index
+from stspd.check.shapes import mapping
 from stspd.load.project import Project
 from stspd.problems import Problem
 
@@ -14,7 +15,7 @@ NAME = "diagnostic"
 def check(project: Project, index: Index) -> Iterator[Problem]:
     first: dict[str, str] = {}
     for doc in project.diagnostics:
-        for key, value in doc.data.items():
+        for key, value in mapping(doc.data).items():
             if isinstance(value, list):
                 continue
             seen = first.setdefault(key, doc.display)

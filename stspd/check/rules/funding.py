@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from stspd.check.index import Index
+from stspd.check.shapes import amount, items, mapping
 from stspd.load.project import Project
 from stspd.problems import Problem
 
@@ -13,19 +14,24 @@ NAME = "financements"
 
 def check(project: Project, index: Index) -> Iterator[Problem]:
     for doc in project.fiches:
-        budget = doc.data.get("moyens", {}).get("budget")
-        lines = doc.data.get("financements", [])
-        total = sum(line["montant"] for line in lines)
-        if budget is not None and lines and total > budget:
+        data = mapping(doc.data)
+        budget = amount(mapping(data.get("moyens")).get("budget"))
+        lines = data.get("financements")
+        amounts = [amount(mapping(line).get("montant")) for line in lines] if isinstance(lines, list) else []
+        if budget is None or not amounts or None in amounts:  # an amount that cannot be read: no total to compare
+            continue
+        total = sum(a for a in amounts if a is not None)
+        if total > budget:
             message = (
                 f"financements : leur total ({_euros(total)}) dépasse le budget de l'action ({_euros(budget)}, moyens › budget)"
             )
             yield doc.problem(("financements",), NAME, message, key=True)
     for doc in project.evaluations:
-        for i, entry in enumerate(doc.data["fiches"]):
-            means = entry.get("moyens", {})
-            if "dont_fipd" in means and "montant" in means and means["dont_fipd"] > means["montant"]:
-                message = f"moyens : la part FIPD ({_euros(means['dont_fipd'])}) dépasse le montant dépensé ({_euros(means['montant'])})"
+        for i, entry in items(mapping(doc.data).get("fiches")):
+            means = mapping(entry.get("moyens"))
+            fipd, spent = amount(means.get("dont_fipd")), amount(means.get("montant"))
+            if fipd is not None and spent is not None and fipd > spent:
+                message = f"moyens : la part FIPD ({_euros(fipd)}) dépasse le montant dépensé ({_euros(spent)})"
                 yield doc.problem(("fiches", i, "moyens", "dont_fipd"), NAME, message)
 
 

@@ -13,6 +13,7 @@ import zlib
 from collections.abc import Iterator
 
 from stspd.check.index import Index
+from stspd.check.shapes import mapping, text
 from stspd.load.project import Absent, Project, Refused, read_inside
 from stspd.problems import Problem
 
@@ -39,15 +40,16 @@ class _Unusable(Exception):
 
 
 def check(project: Project, index: Index) -> Iterator[Problem]:
-    if not project.strategie or "logo" not in project.strategie.data:
+    strategie = project.strategie
+    name = text(mapping(strategie.data).get("logo")) if strategie else None
+    if strategie is None or not name:  # no logo, or one the schema reports
         return
-    name = project.strategie.data["logo"]
     try:
         image_check(read_inside(project.root, project.root / name, MAX_BYTES), name)
     except Absent:
-        yield project.strategie.problem(("logo",), NAME, f"logo : fichier « {name} » introuvable dans le projet")
+        yield strategie.problem(("logo",), NAME, f"logo : fichier « {name} » introuvable dans le projet")
     except (Refused, _Unusable) as error:
-        yield project.strategie.problem(("logo",), NAME, f"logo : « {name} » {error}")
+        yield strategie.problem(("logo",), NAME, f"logo : « {name} » {error}")
 
 
 def image_check(data: bytes, name: str) -> None:

@@ -1,63 +1,85 @@
-"""Years lie in the strategy's period: schedules, milestones, targets and evaluations."""
+"""Years lie in the strategy's period: schedules, milestones, targets and evaluations; and in their own order."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from stspd.check.index import Index
+from stspd.check.shapes import integer, items, mapping, text, year_of
 from stspd.load.project import Project
 from stspd.problems import Problem
 
 NAME = "periode"
+CHECK = "les années au regard de la période de la stratégie"
 
 
 def check(project: Project, index: Index) -> Iterator[Problem]:
-    if index.period is None or project.strategie is None:  # the period comes from a strategie.yaml that was read
-        return
-    first, last = index.period
-    if first > last:
-        yield project.strategie.problem(("periode", "fin"), NAME, f"la période finit ({last}) avant de commencer ({first})")
-        return
-    span = f"la période de la stratégie ({first}-{last})"
+    period = index.period  # None when strategie.yaml, or its period, could not be read
+    if period is not None and period[0] > period[1]:
+        assert project.strategie is not None
+        yield project.strategie.problem(
+            ("periode", "fin"), NAME, f"la période finit ({period[1]}) avant de commencer ({period[0]})"
+        )
+        period = None  # said: no year is measured against it
+    within = _Within(period)
     for doc in project.fiches:
-        yield from _schedule(doc, first, last, span)
-        for i, indicator in enumerate(doc.data.get("indicateurs", [])):
-            target, baseline = indicator.get("cible"), indicator.get("reference")
-            if target and not first <= target["annee"] <= last:
-                yield doc.problem(
-                    ("indicateurs", i, "cible", "annee"), NAME, f"cible : l'année {target['annee']} est hors de {span}"
-                )
-            if target and baseline and baseline["annee"] > target["annee"]:
+        data = mapping(doc.data)
+        yield from _schedule(doc, mapping(data.get("calendrier")), within)
+        for i, indicator in items(data.get("indicateurs")):
+            target = integer(mapping(indicator.get("cible")).get("annee"))
+            baseline = integer(mapping(indicator.get("reference")).get("annee"))
+            if target is not None and not within(target):
+                yield doc.problem(("indicateurs", i, "cible", "annee"), NAME, f"cible : l'année {target} est hors de {within}")
+            if target is not None and baseline is not None and baseline > target:
                 yield doc.problem(
                     ("indicateurs", i, "reference", "annee"),
                     NAME,
-                    f"reference : l'année {baseline['annee']} est postérieure à celle de la cible ({target['annee']})",
+                    f"reference : l'année {baseline} est postérieure à celle de la cible ({target})",
                 )
     for doc in project.evaluations:
-        year = doc.data["annee"]
-        if not first <= year <= last:
-            yield doc.problem(("annee",), NAME, f"annee : {year} est hors de {span}")
-        if doc.path.stem != str(year):
-            yield doc.problem(
-                ("annee",), NAME, f"annee : le fichier {doc.path.name} évalue {year} ; nommez-le {year}{doc.path.suffix}"
-            )
+        year = integer(mapping(doc.data).get("annee"))
+        if year is not None and not within(year):
+            yield doc.problem(("annee",), NAME, f"annee : {year} est hors de {within}")
+    if within.missed and not (index.period and index.period[0] > index.period[1]):
+        index.skip(CHECK, index.why_no_period())
 
 
-def _schedule(doc, first: int, last: int, span: str) -> Iterator[Problem]:
-    schedule = doc.data.get("calendrier")
-    if not schedule:
-        return
-    start, end = schedule["debut"], schedule.get("fin", last)
+class _Within:
+    """Whether a year lies in the period; when the period is unknown, every year passes, and that is noted."""
+
+    def __init__(self, period: tuple[int, int] | None):
+        self.period = period
+        self.missed = False
+
+    def __call__(self, year: int) -> bool:
+        if self.period is None:
+            self.missed = True
+            return True
+        return self.period[0] <= year <= self.period[1]
+
+    def __str__(self) -> str:
+        assert self.period is not None
+        return f"la période de la stratégie ({self.period[0]}-{self.period[1]})"
+
+
+def _schedule(doc, schedule: dict, within: _Within) -> Iterator[Problem]:
+    start, end = integer(schedule.get("debut")), integer(schedule.get("fin"))
     for key, year in (("debut", start), ("fin", end)):
-        if key in schedule and not first <= year <= last:
-            yield doc.problem(("calendrier", key), NAME, f"calendrier : l'année {year} est hors de {span}")
-    if start > end:
+        if year is not None and not within(year):
+            yield doc.problem(("calendrier", key), NAME, f"calendrier : l'année {year} est hors de {within}")
+    if "fin" not in schedule and within.period is not None:
+        end = within.period[1]  # an action without an end runs to the strategy's
+    if start is None or end is None:
+        return
+    if start > end:  # no milestone can lie between: the schedule is said wrong, once
         yield doc.problem(("calendrier", "fin"), NAME, f"calendrier : la fin ({end}) précède le début ({start})")
-    for i, milestone in enumerate(schedule.get("jalons", [])):
-        year = int(milestone["date"][:4])
-        if not start <= year <= end:
+        return
+    for i, milestone in items(schedule.get("jalons")):
+        date = text(milestone.get("date"))
+        year = year_of(date)
+        if date is not None and year is not None and not start <= year <= end:
             yield doc.problem(
                 ("calendrier", "jalons", i, "date"),
                 NAME,
-                f"jalon : {milestone['date']} est hors du calendrier de l'action ({start}-{end})",
+                f"jalon : {date} est hors du calendrier de l'action ({start}-{end})",
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from stspd.check.index import Index
+from stspd.check.shapes import references
 from stspd.check.suggest import did_you_mean
 from stspd.load.project import Project
 from stspd.problems import Problem
@@ -19,15 +20,24 @@ _FICHE_REFERENCES = {
     "partenaires": ("partenaire", "partenaire inconnu"),
     "qpv": ("QPV", "QPV inconnu (à déclarer dans strategie.yaml, territoire › qpv)"),
 }
+# kind → the check not made when its ids are not all known
+CHECKS = {
+    "objectif": "les références aux objectifs",
+    "constat": "les références aux constats du diagnostic",
+    "partenaire": "les références aux partenaires",
+    "QPV": "les références aux QPV",
+}
 
 
 def check(project: Project, index: Index) -> Iterator[Problem]:
     for doc in project.fiches:
         for key, (kind, unknown) in _FICHE_REFERENCES.items():
-            if key not in doc.data or not index.complete(kind):
+            refs = list(references(doc.data, key))  # a value of another type is the schema's to report
+            if not refs:
                 continue
-            value = doc.data[key]
-            refs = [(value, (key,))] if isinstance(value, str) else [(v, (key, i)) for i, v in enumerate(value)]
+            if not index.complete(kind):
+                index.skip(CHECKS[kind], index.why(kind))
+                continue
             known = index.ids(kind)
             for ref, path in refs:
                 if ref not in known:

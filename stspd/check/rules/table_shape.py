@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from stspd.check.index import Index
+from stspd.check.shapes import items, mapping
 from stspd.load.project import Project
 from stspd.problems import Problem
 
@@ -13,12 +14,15 @@ NAME = "tableaux"
 
 def check(project: Project, index: Index) -> Iterator[Problem]:
     for doc in project.diagnostics:
-        for i, table in enumerate(doc.data.get("statistiques", [])):
-            years = len(table["annees"])
-            for j, row in enumerate(table["lignes"]):
-                if len(row["valeurs"]) != years:
+        for i, table in items(mapping(doc.data).get("statistiques")):
+            years = table.get("annees")
+            if not isinstance(years, list):
+                continue
+            for j, row in items(table.get("lignes")):
+                values = row.get("valeurs")
+                if isinstance(values, list) and len(values) != len(years):
                     message = (
-                        f"valeurs : {len(row['valeurs'])} valeurs pour {years} années ({', '.join(map(str, table['annees']))}) ; "
+                        f"valeurs : {len(values)} valeurs pour {len(years)} années ({', '.join(map(str, years))}) ; "
                         "mettez ~ pour une année sans donnée"
                     )
                     yield doc.problem(("statistiques", i, "lignes", j, "valeurs"), NAME, message)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from stspd.check.index import Declared, Index, declarations
+from stspd.check.index import Declared, Index
 from stspd.load.project import Project
 from stspd.problems import Problem
 
@@ -13,7 +13,7 @@ NAME = "ids-uniques"
 
 def check(project: Project, index: Index) -> Iterator[Problem]:
     first: dict[tuple, Declared] = {}
-    for declared in declarations(project):
+    for declared in index.declared:
         seen = first.setdefault(declared.key, declared)
         if seen is not declared:
             line, _ = seen.document.mark(seen.path)
