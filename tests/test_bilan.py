@@ -1,4 +1,4 @@
-"""The bilan for the plenary, read back; its charts; and matplotlib kept out of the other commands."""
+"""The bilan for the plenary, read back; its charts; and its drawing code kept out of the other commands."""
 
 from __future__ import annotations
 
@@ -58,12 +58,15 @@ def test_bilan_of_a_year_without_evaluation_is_misuse(tmp_path):
     assert result.exit_code == 2 and "aucune évaluation" in result.output
 
 
-def test_only_the_bilan_imports_matplotlib(tmp_path):
+def test_only_the_bilan_draws_charts(tmp_path):
+    """Neither the grid (openpyxl brings PIL.Image along) nor the strategy's build loads the charts, nor Pillow's
+    drawing and fonts."""
     code = (
         "import sys\nfrom stspd.cli import main\n"
-        f"try:\n    main(['grid', {str(SAMPLE)!r}, '--year', '2025', '--format', 'xlsx', '--output', {str(tmp_path)!r}])\n"
-        "except SystemExit as e:\n    assert e.code in (0, None), e.code\n"
-        "print('matplotlib' in sys.modules)\n"
+        f"for args in (['grid', {str(SAMPLE)!r}, '--year', '2025', '--format', 'xlsx', '--output', {str(tmp_path)!r}],\n"
+        f"             ['build', {str(SAMPLE)!r}, '--format', 'md', '--output', {str(tmp_path)!r}]):\n"
+        "    try:\n        main(args)\n    except SystemExit as e:\n        assert e.code in (0, None), e.code\n"
+        "print(sorted({'stspd.render.charts', 'PIL.ImageDraw', 'PIL.ImageFont'} & set(sys.modules)))\n"
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert output.splitlines()[-1] == "False"
+    assert output.splitlines()[-1] == "[]"
