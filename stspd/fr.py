@@ -66,3 +66,55 @@ def evolution(first: float | None, last: float | None) -> float | None:
     if first in (None, 0) or last is None:
         return None
     return (last - first) / first
+
+
+# Agreement in number. French puts a count under 2 in the singular (« 0 fiche », « 1 fiche », « 1,5 million »), and
+# from 2 on in the plural. A label's plural is made word by word up to its first preposition: « non renseigné » →
+# « non renseignés », « fiche action » → « fiches actions », « état d'avancement » → « états d'avancement » ; a
+# locution that starts with one is invariable: « en retard », « en bonne voie », « à revoir ».
+_PREPOSITIONS = frozenset({
+    "à", "au", "aux", "de", "du", "des", "d", "en", "dans", "sur", "sous", "par", "pour", "sans", "hors", "avec", "vers",
+    "chez", "entre", "contre", "selon", "le", "la", "les", "l",
+})  # fmt: skip
+_INVARIABLE = frozenset({"non", "très", "peu", "bien", "mal", "trop", "et", "ou"})  # adverbs before an adjective; conjunctions
+_PLURAL_IN_S = frozenset({
+    "bleu", "pneu", "émeu", "landau", "sarrau", "bal", "carnaval", "festival", "récital", "chacal", "final", "fatal",
+    "natal", "naval", "banal",
+})  # fmt: skip
+
+
+@_once
+def plural_of(label: str) -> str:
+    """The plural of a singular noun, adjective or participle, or of a label made of them (see above)."""
+    words = label.split(" ")
+    for index, word in enumerate(words):
+        bare = word.casefold()
+        if bare in _PREPOSITIONS or "'" in word or "\u2019" in word:  # « d'avancement », « l'an »: the complement
+            break
+        if bare not in _INVARIABLE:
+            words[index] = _plural_word(word)
+    return " ".join(words)
+
+
+def _plural_word(word: str) -> str:
+    bare = word.casefold()
+    if not word[-1:].isalpha() or bare[-1] in "sxz" or (len(word) > 1 and word.isupper()):  # « (autre) », « CAF »
+        return word
+    if bare in _PLURAL_IN_S:
+        return word + "s"
+    if bare.endswith(("eau", "au", "eu")):
+        return word + "x"
+    if bare.endswith("al"):
+        return word[:-1] + "ux"  # national → nationaux
+    return word + "s"
+
+
+def agreed(label: str, count: float) -> str:
+    """`label` agreed with `count`: « atteint » for 0 or 1, « atteints » for 2 and more (see plural_of)."""
+    return label if abs(count) < 2 else plural_of(label)
+
+
+def counted(count: float, singular: str, plural: str | None = None) -> str:
+    """« 1 fiche », « 2 fiches », « 1 200 changements » : the count, written the French way, and its agreed noun
+    (`plural` where the rule of plural_of does not make it)."""
+    return f"{number(count)} {singular if abs(count) < 2 else plural or plural_of(singular)}"

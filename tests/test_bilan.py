@@ -70,3 +70,88 @@ def test_only_the_bilan_draws_charts(tmp_path):
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.splitlines()[-1] == "[]"
+
+
+# Counts and their labels agree: « 1 atteint », « 9 atteints », « 3 non renseignés », « 1 en retard ».
+
+
+@pytest.mark.parametrize(
+    ("label", "plural"),
+    [
+        ("atteint", "atteints"),
+        ("non renseigné", "non renseignés"),
+        ("en bonne voie", "en bonne voie"),
+        ("en retard", "en retard"),
+        ("réalisée", "réalisées"),
+        ("non engagée", "non engagées"),
+        ("non évaluée", "non évaluées"),
+        ("abandonnée", "abandonnées"),
+        ("fiche action", "fiches actions"),
+        ("état d'avancement", "états d'avancement"),
+        ("politique de la ville", "politiques de la ville"),
+        ("changement enregistré", "changements enregistrés"),
+        ("réalisée ou reportée", "réalisées ou reportées"),
+        ("FIPD", "FIPD"),
+        ("prix", "prix"),
+        ("bureau", "bureaux"),
+        ("national", "nationaux"),
+        ("final", "finals"),
+    ],
+)
+def test_a_label_takes_its_plural_from_two_on(label, plural):
+    from stspd import fr
+
+    assert fr.plural_of(label) == plural
+    assert [fr.agreed(label, n) for n in (0, 1, 1.5, 2, 9, -3)] == [label, label, label, plural, plural, plural]
+
+
+def test_a_count_is_written_with_its_agreed_noun():
+    from stspd import fr
+
+    assert fr.counted(0, "problème") == "0 problème"
+    assert fr.counted(1, "fiche") == "1 fiche"
+    assert fr.counted(2, "changement enregistré") == "2 changements enregistrés"
+    assert fr.counted(1200, "ligne") == "1\u202f200 lignes"
+    assert fr.counted(2, "œil", "yeux") == "2 yeux" and fr.counted(1, "œil", "yeux") == "1 œil"
+
+
+@pytest.fixture
+def accord(monkeypatch):
+    """The bilan's environment with the `accord` filter (fr.agreed): as stspd registers it, or added here while it
+    does not yet."""
+    from stspd import fr
+    from stspd.render import templates
+
+    if "accord" not in templates.environment().filters:
+        original = templates.environment
+
+        def environment(*args, **kwargs):
+            env = original(*args, **kwargs)
+            env.filters["accord"] = fr.agreed
+            return env
+
+        monkeypatch.setattr(templates, "environment", environment)
+
+
+def synthesis(content: dict) -> list[str]:
+    from stspd.render.templates import render
+
+    text = render(content, "bilan.md.j2", images={}).replace("\u00a0", " ").replace("\u202f", " ")
+    return [line for line in text.splitlines() if line.startswith(("En 20", "Indicateurs :"))]
+
+
+def test_the_bilan_agrees_its_counts_with_their_labels(accord):
+    from stspd.commands.valid import valid_model
+    from stspd.evaluation.bilan import bilan_content
+
+    _, view = valid_model(SAMPLE)
+    content = dict(bilan_content(view, 2025))
+    assert synthesis(content) == [
+        "En 2025, 29 fiches actions ; atteinte moyenne des indicateurs : 59,9 %.",
+        "Indicateurs : 9 atteints ; 47 en bonne voie ; 22 en retard ; 3 non renseignés.",
+    ]
+    content |= {"fiches": content["fiches"][:1], "verdict_comptes": {"atteint": 1, "en retard": 1, "non renseigné": 1}}
+    assert synthesis(content) == [
+        "En 2025, 1 fiche action ; atteinte moyenne des indicateurs : 59,9 %.",
+        "Indicateurs : 1 atteint ; 1 en retard ; 1 non renseigné.",
+    ]

@@ -116,7 +116,7 @@ def test_existing_year_needs_force_and_merge_keeps_other_values(sample_copy, tmp
         ({"Suite proposée": "continuer"}, "cellule Q2 : une suite de la liste est attendue"),
         (
             {"Dépenses (€)": 100, "dont FIPD (€)": 200, "État d'avancement": "en cours"},
-            "cellule O2 : la part FIPD (200) dépasse les dépenses (100)",
+            "cellule O2 : la part FIPD (200 €) dépasse les dépenses (100 €)",
         ),
         ({"Réalisé en 2026": "Fait."}, "cellule J2 : l'état d'avancement de la fiche"),
     ],
@@ -306,8 +306,14 @@ def test_a_number_that_is_not_finite_is_refused_at_its_cell_as_a_number(blank, s
 @pytest.mark.parametrize(
     ("cells", "message"),
     [
-        ({"N2": None, "O2": 9000}, "cellule O2 : la part FIPD (9000) dépasse les dépenses déjà enregistrées (6800)"),
-        ({"N2": 500, "O2": None}, "cellule N2 : les dépenses (500) sont inférieures à la part FIPD déjà enregistrée (2400)"),
+        (
+            {"N2": None, "O2": 9000},
+            "cellule O2 : la part FIPD (9\u202f000 €) dépasse les dépenses déjà enregistrées (6\u202f800 €)",
+        ),
+        (
+            {"N2": 500, "O2": None},
+            "cellule N2 : les dépenses (500 €) sont inférieures à la part FIPD déjà enregistrée (2\u202f400 €)",
+        ),
     ],
 )
 def test_fipd_above_the_recorded_spending_is_refused_at_its_cell(blank, sample_copy, tmp_path, cells, message):
@@ -506,3 +512,178 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(blank, sample_copy, tmp_pat
         rewrite_part(path, part, inflate)
     assert path.stat().st_size < 200 * 1024
     bounded(sample_copy, path, "le classeur est trop volumineux (16,")
+
+
+# What the import says: problems in the order of the cells, amounts and numbers the French way, choices read
+# whatever their case and accents, counts agreed.
+
+
+def test_problems_are_sorted_by_sheet_row_and_column_each_said_once():
+    from stspd.exchange.collection import in_cell_order
+
+    sheets = ["Mode d'emploi", "Zeta", "Alpha, cellule B2"]  # the workbook's order, not the alphabet's
+    said = [
+        "Feuille Alpha, cellule B2, cellule A2 : c",
+        "Feuille Zeta, cellule AA2 : b",
+        "Feuille Zeta, cellule B10 : e",
+        "Feuille Zeta, cellule Z2 : a",
+        "Feuille Zeta, cellule B9 : d",
+        "Feuille Zeta, cellule Z2 : a",
+        "Feuille Mode d'emploi, cellule B3 : année",
+        "Feuille Zeta, après la ligne 9 : f",
+        "Feuille Alpha, cellule B2 : toute la feuille",
+        "le classeur est trop volumineux (40,0 Mo ; au plus 5,0 Mo pour cette collecte) : retirez-en les images",
+        "Feuille Zeta, cellule AA2 : b",
+    ]
+    assert in_cell_order(said, sheets) == [
+        "le classeur est trop volumineux (40,0 Mo ; au plus 5,0 Mo pour cette collecte) : retirez-en les images",
+        "Feuille Mode d'emploi, cellule B3 : année",
+        "Feuille Zeta, cellule Z2 : a",
+        "Feuille Zeta, cellule AA2 : b",
+        "Feuille Zeta, cellule B9 : d",
+        "Feuille Zeta, après la ligne 9 : f",
+        "Feuille Zeta, cellule B10 : e",
+        "Feuille Alpha, cellule B2 : toute la feuille",
+        "Feuille Alpha, cellule B2, cellule A2 : c",
+    ]
+
+
+def problem_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("Feuille ")]
+
+
+def test_the_import_says_its_problems_in_cell_order(sample_copy, tmp_path):
+    """The checks run fiche by fiche, the missing states last: what the coordinator reads follows the workbook."""
+    path = template(sample_copy, tmp_path, 2026, "--par-pilote")
+    book = load_workbook(path)
+    first, second = book.worksheets[1], book.worksheets[2]
+    second["J2"] = "fini"
+    first["K5"] = "Trois séances."  # no state for 1.3.1, said at the end of the reading, at J5
+    first["J2"], first["Q2"], first["N2"], first["O2"] = "en cours", "continuer", 100, 200
+    first["L3"] = "douze"
+    book.save(path)
+    result = run("grid", "import", sample_copy, path)
+    assert result.exit_code == 1, result.output
+    cells = [re.match(r"Feuille (.+), cellule ([A-Z]+\d+) :", line).groups() for line in problem_lines(result.output)]
+    assert cells == [
+        (first.title, "O2"),
+        (first.title, "Q2"),
+        (first.title, "L3"),
+        (first.title, "J5"),
+        (second.title, "J2"),
+    ]
+    assert "5 problèmes dans" in result.output
+
+
+def test_a_refused_state_is_said_once_at_its_cell(blank, sample_copy, tmp_path):
+    result = refused(
+        sample_copy,
+        edited(workbook(blank, tmp_path), J2="realisé"),
+        "Feuille Collecte, cellule J2 : un état de la liste est attendu (non engagée, en cours, réalisée, reportée, "
+        "abandonnée), « realisé » trouvé ; vouliez-vous dire « réalisée » ?",
+        "1 problème dans",
+    )
+    assert problem_lines(result.output) == [next(line for line in result.output.splitlines() if "cellule J2" in line)]
+
+
+def test_a_choice_is_read_whatever_its_case_accents_and_spaces(sample_copy, tmp_path):
+    path = template(sample_copy, tmp_path, 2026)
+    typed = {
+        "1.1.1": ("En cours", "Poursuivre"),
+        "1.1.2": ("EN COURS", "ADAPTER"),
+        "1.1.3": ("realisee", "arreter"),
+        "1.2.1": ("réalisée", "Arrêter"),
+        "1.2.2": ("Realisee", " poursuivre "),
+        "1.3.1": ("Non-Engagée", None),
+        "1.3.2": ("non_engagee", None),
+        "1.4.1": ("  REPORTEE ", None),
+        "1.4.2": ("Abandonnee", None),
+    }
+    edits: dict[tuple[str, str], object] = {(fiche, "État d'avancement"): state for fiche, (state, _) in typed.items()}
+    edits |= {(fiche, "Suite proposée"): step for fiche, (_, step) in typed.items() if step}
+    fill(path, edits)
+    result = run("grid", "import", sample_copy, path)
+    assert result.exit_code == 0, result.output
+    written = yaml.safe_load((sample_copy / "evaluations" / "2026.yaml").read_text(encoding="utf-8"))
+    read = {e["fiche"]: (e["etat"], e.get("suite")) for e in written["fiches"]}
+    assert read == {
+        "1.1.1": ("en_cours", "poursuivre"),
+        "1.1.2": ("en_cours", "adapter"),
+        "1.1.3": ("realisee", "arreter"),
+        "1.2.1": ("realisee", "arreter"),
+        "1.2.2": ("realisee", "poursuivre"),
+        "1.3.1": ("non_engagee", None),
+        "1.3.2": ("non_engagee", None),
+        "1.4.1": ("reportee", None),
+        "1.4.2": ("abandonnee", None),
+    }
+
+
+def test_an_unknown_next_step_is_refused_with_a_suggestion(blank, sample_copy, tmp_path):
+    refused(
+        sample_copy,
+        edited(workbook(blank, tmp_path), J2="en cours", Q2="poursuite"),
+        "cellule Q2 : une suite de la liste est attendue (poursuivre, adapter, arrêter), « poursuite » trouvé ; "
+        "vouliez-vous dire « poursuivre » ?",
+    )
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ({"N2": -15000}, "cellule N2 : un montant positif est attendu, « -15\u202f000 € » trouvé"),
+        ({"N2": "-1 200,5"}, "cellule N2 : un montant positif est attendu, « -1\u202f200,50 € » trouvé"),
+        ({"L2": 2e12}, "cellule L2 : un nombre est attendu, « 2\u202f000\u202f000\u202f000\u202f000 » trouvé"),
+        (
+            {"L2": "douze"},
+            (
+                "cellule L2 : un nombre est attendu, « douze » trouvé : écrivez-le en chiffres, sans unité (12 ou 12,5), "
+                "entre -1\u202f000\u202f000\u202f000\u202f000 et 1\u202f000\u202f000\u202f000\u202f000"
+            ),
+        ),
+        ({"N2": 15000, "O2": 15000.25}, "cellule O2 : la part FIPD (15\u202f000,25 €) dépasse les dépenses (15\u202f000 €)"),
+    ],
+)
+def test_amounts_and_numbers_are_written_the_french_way_in_problems(blank, sample_copy, tmp_path, cells, message):
+    result = refused(sample_copy, edited(workbook(blank, tmp_path), J2="en cours", **cells), f"Feuille Collecte, {message}")
+    assert not re.search(r"\d\.\d|\d{4}", " ".join(problem_lines(result.output)).replace("2026", ""))
+
+
+def test_changes_write_amounts_numbers_and_states_the_french_way(blank, sample_copy, tmp_path):
+    path = edited(workbook(blank, tmp_path), J2="EN COURS", L2=12.5, N2=15000, O2="4 000,5", Q2="Arreter")
+    result = run("grid", "import", sample_copy, path, "--simulation")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:6] == [
+        "fiche 1.1.1 › etat : (vide) → « en cours »",
+        "fiche 1.1.1 › indicateur classes › valeur : (vide) → « 12,5 »",
+        "fiche 1.1.1 › moyens › dont_fipd : (vide) → « 4\u202f000,50 € »",
+        "fiche 1.1.1 › moyens › montant : (vide) → « 15\u202f000 € »",
+        "fiche 1.1.1 › suite : (vide) → « arrêter »",
+        "5 changements ; --simulation : rien n'a été écrit.",
+    ]
+
+
+def test_changes_of_a_recorded_year_show_both_amounts_the_french_way(blank, sample_copy, tmp_path):
+    path = edited(workbook(blank, tmp_path, 2025), N2=12500, L2=24.75)  # recorded: 6800 and 24
+    result = run("grid", "import", sample_copy, path, "--simulation")
+    assert result.exit_code == 0, result.output
+    assert "fiche 1.1.1 › moyens › montant : « 6\u202f800 € » → « 12\u202f500 € »" in result.output
+    assert "fiche 1.1.1 › indicateur classes › valeur : « 24 » → « 24,75 »" in result.output
+    assert "2 changements ; --simulation" in result.output
+
+
+def test_the_counts_the_import_says_are_agreed(blank, sample_copy, tmp_path):
+    one = run("grid", "import", sample_copy, edited(workbook(blank, tmp_path), J2="en cours"))
+    assert one.exit_code == 0 and "1 changement enregistré. Vérifiez" in one.output, one.output
+    (sample_copy / "evaluations" / "2026.yaml").unlink()
+    two = run("grid", "import", sample_copy, edited(workbook(blank, tmp_path), J2="en cours", N2=10))
+    assert two.exit_code == 0 and "2 changements enregistrés. Vérifiez" in two.output, two.output
+    refused(sample_copy, edited(workbook(blank, tmp_path), J2="x"), "\n1 problème dans")
+    refused(sample_copy, edited(workbook(blank, tmp_path), J2="x", J5="y"), "\n2 problèmes dans")
+
+
+def test_a_zip_bomb_of_one_part_is_said_in_the_singular(sample_copy, tmp_path):
+    path = tmp_path / "collecte.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", b" " * (16 * 1024 * 1024))
+    refused(sample_copy, path, "une fois décompressé, en 1 partie ; au plus")

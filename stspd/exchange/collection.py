@@ -10,6 +10,7 @@ import io
 import itertools
 import math
 import re
+import unicodedata
 import warnings
 import zipfile
 from collections.abc import Sequence
@@ -18,6 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final, cast
 
+from stspd import fr
+from stspd.check.suggest import did_you_mean
 from stspd.exchange.grid_files import keep_text
 from stspd.model.types import (
     DocumentModel,
@@ -34,8 +37,6 @@ from stspd.model.vocabulary import ETATS, NEXT_STEPS
 
 INSTRUCTIONS = "Mode d'emploi"
 YEAR_CELL = "B3"
-# The sheet shows the words; the YAML keeps the keys.
-_NEXT_STEP_KEYS = {label: key for key, label in NEXT_STEPS.items()}
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,7 @@ def _validations(sheet, cols: list[InputColumn], end: int, DataValidation, get_c
         letter = get_column_letter([c.key for c in cols].index(key) + 1)
         return f"{letter}2:{letter}{max(end, 2)}"
 
-    lists = {"etat": list(ETATS.values()), "suite": list(_NEXT_STEP_KEYS)}
+    lists = {"etat": list(ETATS.values()), "suite": list(NEXT_STEPS.values())}  # the words; the YAML keeps the keys
     for key, choices in lists.items():
         validation = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
         validation.error, validation.errorTitle, validation.showErrorMessage = (
@@ -297,7 +298,12 @@ class Reading:
     entries: dict[str, EntryUpdate] = field(default_factory=dict)  # fiche id → evaluation entry read
     # (fiche id, indicator id or None for the fiche's own inputs, column key) → « Feuille X, cellule J14 »
     cells: dict[tuple, str] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # in cell order once `read` returns (see in_cell_order)
+    sheets: list[str] = field(default_factory=list)  # the workbook's sheets, in its order
+
+    def ordered(self, problems: list[str]) -> list[str]:
+        """`problems` said at this workbook's cells (« Feuille X, cellule L14 : … ») in cell order, each once."""
+        return in_cell_order(problems, self.sheets)
 
     def place(self, path: tuple, evaluation: Evaluation) -> str | None:
         """The cell where the value at `path` of `evaluation` (the merged year) was typed, if this workbook gave it."""
@@ -337,7 +343,47 @@ def read(path: Path, view: DocumentModel) -> Reading:
         reading.problems.append(str(refusal))
     except Exception:  # noqa: BLE001 - a damaged part met anywhere else (the year's cell…): said, never a traceback
         reading.problems.append(f"{UNREADABLE} : son contenu est endommagé ; {RESAVE}")
+    reading.problems = reading.ordered(reading.problems)
     return reading
+
+
+# « Feuille X », « Feuille X, cellule L14 », « Feuille X, après la ligne 8 »: the place a problem starts with, before
+# « : » (which no sheet title holds).
+_PLACE = re.compile(r"Feuille (?P<sheet>.+?)(?:, cellule (?P<column>[A-Z]+)(?P<row>[0-9]+)|, après la ligne (?P<after>[0-9]+))?")
+
+
+def in_cell_order(problems: list[str], sheets: Sequence[str]) -> list[str]:
+    """`problems` in the order of the places they name: those about the whole workbook first, then sheet by sheet
+    in the workbook's order (`sheets`), row by row, column by column (A, B … Z, AA); the same problem at the same
+    place is said once."""
+    position = {title: index for index, title in enumerate(sheets)}
+
+    def key(problem: str) -> tuple[int, int, int]:
+        place = problem.split(" : ", 1)[0]
+        found = _PLACE.fullmatch(place)
+        if found is None:
+            return (-1, 0, 0)
+        if place.removeprefix("Feuille ") in position:  # a title that looks like « X, cellule B2 » is a title
+            return (position[place.removeprefix("Feuille ")], 0, 0)
+        sheet = position.get(found["sheet"], len(position))
+        if found["column"]:
+            return (sheet, int(found["row"]), _column_number(found["column"]))
+        if found["after"]:
+            return (sheet, int(found["after"]), _AFTER_THE_ROW)
+        return (sheet, 0, 0)
+
+    return list(dict.fromkeys(sorted(problems, key=key)))  # sorted() keeps the order of problems at one place
+
+
+_AFTER_THE_ROW = 16_385  # past the last column, XFD
+
+
+def _column_number(letters: str) -> int:
+    """A = 1, Z = 26, AA = 27."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
 
 
 def _too_big(size: int, bound: int, what: str) -> str:
@@ -362,7 +408,7 @@ def _check_parts(data: bytes, bound: int) -> None:
         raise _Refused(f"{UNREADABLE} : {_NOT_XLSX} ; {RESAVE}") from None
     unpacked = sum(part.file_size for part in parts)  # every part: one named like an image may still be a sheet
     if len(parts) > MAX_PARTS or unpacked > bound:
-        raise _Refused(_too_big(unpacked, bound, f" une fois décompressé, en {len(parts)} parties"))
+        raise _Refused(_too_big(unpacked, bound, f" une fois décompressé, en {fr.counted(len(parts), 'partie')}"))
 
 
 _NOT_XLSX = "ce n'est pas une archive .xlsx (un ancien .xls, un .ods, un fichier renommé ou protégé par mot de passe ?)"
@@ -392,6 +438,7 @@ def _read_workbook(data: bytes, view: DocumentModel, reading: Reading) -> None:
     book = open_book(formulas=True)  # formulas as typed: the value they last computed would hide them
     computed = None  # that value, read only for a sheet that has formulas
     try:
+        reading.sheets = list(book.sheetnames)
         max_rows = 1 + len(lines(view["fiches"])) + EXTRA_ROWS
         oversized = [problem for sheet in book.worksheets if (problem := _extent_problem(sheet, max_rows))]
         if oversized:
@@ -427,8 +474,8 @@ def _extent_problem(sheet, max_rows: int) -> str | None:
     if (sheet.max_row or 0) <= max_rows and (sheet.max_column or 0) <= MAX_COLUMNS:
         return None  # no dimension, or a small one: `_rows` still stops at the bound whatever the file says
     return (
-        f"Feuille {sheet.title} : la feuille s'étend sur {sheet.calculate_dimension()}, au-delà des {max_rows} lignes et "
-        f"{MAX_COLUMNS} colonnes qu'une collecte peut occuper ; {TRIM}"
+        f"Feuille {sheet.title} : la feuille s'étend sur {sheet.calculate_dimension()}, au-delà des "
+        f"{fr.counted(max_rows, 'ligne')} et {fr.counted(MAX_COLUMNS, 'colonne')} qu'une collecte peut occuper ; {TRIM}"
     )
 
 
@@ -476,7 +523,8 @@ def _year(book, period: Period, reading: Reading) -> int | None:
         return None
     if not (float(value).is_integer() and period["debut"] <= value <= period["fin"]):
         reading.problems.append(
-            f"{where} : une année de la stratégie ({period['debut']}-{period['fin']}) est attendue, {_quoted(value)} trouvé ; "
+            f"{where} : une année de la stratégie ({period['debut']}-{period['fin']}) est attendue, "
+            f"{_quoted(_shown(value).replace('.', ','))} trouvé ; "
             "le mode d'emploi ne se modifie pas : repartez du classeur envoyé (stspd grid template)"
         )
         return None
@@ -497,8 +545,9 @@ def _shown(value) -> str:
 
 
 def _quoted(value) -> str:
-    """A cell's content as a message quotes it: on one line, cut after 60 characters (a cell holds up to 32,767)."""
-    text = _shown(value)
+    """A cell's content as a message quotes it: on one line, cut after 60 characters (a cell holds up to 32,767); a
+    number written the French way (« 15 000 », « 12,5 »)."""
+    text = _figure(value) if _finite(value) else _shown(value)
     return f"« {text[:60]}{'…' if len(text) > 60 else ''} »"
 
 
@@ -516,9 +565,28 @@ class _Row:
         return f"Feuille {self.sheet}, cellule {self.letters[key]}{self.number}"
 
 
+def _finite(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _figure(number: float) -> str:
+    """A number as a message writes it: 15 000 ; 12,5 ; every decimal kept (12,345), since it may be what differs."""
+    return fr.number(number, digits=10)
+
+
+def _fold(text: object) -> str:
+    """A choice as typed, compared without case, accents, nor the kind of space: « EN COURS », « Realisee »,
+    « non-engagée », « en_cours » are the words of the list."""
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[\s_\-]+", " ", bare).split())
+
+
 _INVALID = object()
 _TEXT_INPUTS: Final = ("realise", "difficultes", "suite_detail")  # a fiche's texts, as typed
-_STATES = {**{label: key for key, label in ETATS.items()}, **{key: key for key in ETATS}}
+# The choices of a list, by their folded words and keys
+_STATES = {_fold(word): key for key, label in ETATS.items() for word in (key, label)}
+_STEPS = {_fold(word): key for key, label in NEXT_STEPS.items() for word in (key, label)}
 # What a number typed as text may look like once spaces, € and the decimal comma are set aside: ASCII digits only
 # (Python's float() would also take « nan », « inf », « 1e999 », « 1_000 » and digits of other scripts).
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
@@ -541,10 +609,6 @@ def _number(value):
     return int(value) if float(value).is_integer() else value
 
 
-def _figure(number) -> str:
-    return str(number).replace(".", ",")
-
-
 @dataclass
 class _Collector:
     """The sheets' rows gathered into `reading`, each row checked where it stands."""
@@ -554,6 +618,7 @@ class _Collector:
     recorded: dict[str, EvaluationEntry]  # the year's entries already in its evaluation file, by fiche
     reading: Reading
     seen: dict[tuple, str] = field(default_factory=dict)  # (fiche, indicator) → where its row was first read
+    unknown_states: set[str] = field(default_factory=set)  # the fiches whose typed state is not of the list
 
     def sheet(self, title: str, rows: list[tuple]) -> None:
         from openpyxl.utils import get_column_letter
@@ -691,7 +756,7 @@ class _Collector:
     def _number(self, row: _Row, key: str):
         number = _number(row.value(key))
         if number is _INVALID:
-            low, high = (f"{bound:,}".replace(",", "\u202f") for bound in number_range())
+            low, high = (fr.number(bound) for bound in number_range())
             self.problem(
                 row,
                 key,
@@ -703,10 +768,16 @@ class _Collector:
     def _fiche_inputs(self, entry: EntryUpdate, row: _Row) -> None:
         state = row.value("etat")
         if not _blank(state):
-            key = _STATES.get(str(state).strip())
+            key = _STATES.get(_fold(state))
             if key is None:
                 listed = ", ".join(ETATS.values())
-                self.problem(row, "etat", f"un état de la liste est attendu ({listed}), {_quoted(state)} trouvé")
+                self.problem(
+                    row,
+                    "etat",
+                    f"un état de la liste est attendu ({listed}), {_quoted(state)} trouvé"
+                    f"{did_you_mean(_shown(state), ETATS.values())}",
+                )
+                self.unknown_states.add(entry["fiche"])
             else:
                 entry["etat"] = key
         for text in _TEXT_INPUTS:
@@ -714,15 +785,21 @@ class _Collector:
                 entry[text] = str(row.value(text)).strip()
         step = row.value("suite")
         if not _blank(step):
-            if str(step).strip() not in _NEXT_STEP_KEYS:
-                listed = ", ".join(_NEXT_STEP_KEYS)
-                self.problem(row, "suite", f"une suite de la liste est attendue ({listed}), {_quoted(step)} trouvé")
+            key = _STEPS.get(_fold(step))
+            if key is None:
+                listed = ", ".join(NEXT_STEPS.values())
+                self.problem(
+                    row,
+                    "suite",
+                    f"une suite de la liste est attendue ({listed}), {_quoted(step)} trouvé"
+                    f"{did_you_mean(_shown(step), NEXT_STEPS.values())}",
+                )
             else:
-                entry["suite"] = _NEXT_STEP_KEYS[str(step).strip()]
+                entry["suite"] = key
         means = {key: self._number(row, key) for key in ("montant", "dont_fipd")}
         for key, amount in means.items():
             if amount is not _INVALID and amount is not None and amount < 0:
-                self.problem(row, key, f"un montant positif est attendu, {_quoted(row.value(key))} trouvé")
+                self.problem(row, key, f"un montant positif est attendu, « {fr.euros(amount)} » trouvé")
                 means[key] = _INVALID
         if _INVALID in means.values():
             return
@@ -738,7 +815,7 @@ class _Collector:
         means: Spending = {**recorded, **typed}
         if not ("montant" in means and "dont_fipd" in means and means["dont_fipd"] > means["montant"]):
             return
-        fipd, spending = _figure(means["dont_fipd"]), _figure(means["montant"])
+        fipd, spending = fr.euros(means["dont_fipd"]), fr.euros(means["montant"])
         if "dont_fipd" not in typed:
             self.problem(
                 row,
@@ -781,6 +858,8 @@ class _Collector:
     def states_known(self) -> None:
         """Every fiche the workbook speaks of has a state, typed or already recorded (the schema requires one)."""
         for fiche_id, entry in self.reading.entries.items():
+            if fiche_id in self.unknown_states:
+                continue  # its cell already says which state is expected
             if "etat" not in entry and "etat" not in self.recorded.get(fiche_id, {}):
                 where = self.reading.cells[fiche_id, None, "etat"]
                 self.reading.problems.append(f"{where} : l'état d'avancement de la fiche {fiche_id} est attendu")

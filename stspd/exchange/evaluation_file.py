@@ -11,8 +11,10 @@ from typing import Any, Final, cast
 
 import yaml
 
+from stspd import fr
 from stspd.model.strategy import natural_key
 from stspd.model.types import EntryUpdate, Evaluation, EvaluationEntry, IndicatorValue
+from stspd.model.vocabulary import ETATS, NEXT_STEPS
 
 DEFAULT_HEADER = "# yaml-language-server: $schema=../schemas/evaluation.schema.json\n"
 FICHE_KEYS: Final = ("etat", "realise", "difficultes", "suite", "suite_detail")
@@ -56,7 +58,7 @@ def changes(old: Evaluation | None, new: Evaluation) -> list[str]:
     for key in sorted(set(before) | set(after), key=lambda k: (natural_key(k[0]), k[1:])):
         if before.get(key) != after.get(key):
             what = " › ".join(part for part in key if part)
-            lines.append(f"{what} : {_short(before.get(key))} → {_short(after.get(key))}")
+            lines.append(f"{what} : {_short(before.get(key), key)} → {_short(after.get(key), key)}")
     return lines
 
 
@@ -78,12 +80,21 @@ def _flatten(evaluation: Mapping[str, Any]) -> dict[tuple, object]:
     return flat
 
 
-def _short(value: object) -> str:
-    """A value on one line, cut short, and with no control character that could reach the terminal as it is."""
+# The values shown in their words: the YAML keeps the keys (« en_cours »), the coordinator reads « en cours ».
+_WORDS: Final = {"etat": ETATS, "suite": NEXT_STEPS}
+
+
+def _short(value: object, key: tuple = ()) -> str:
+    """A value on one line, cut short, and with no control character that could reach the terminal as it is; an
+    amount in euros (« 15 000 € »), a number the French way (« 12,5 »), a state or next step in its words."""
     from stspd.check.report import visible
 
     if value is None:
         return "(vide)"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"« {fr.euros(value) if key[1:2] == ('moyens',) else fr.number(value, digits=10)} »"
+    if isinstance(value, str) and len(key) > 1:
+        value = _WORDS.get(key[1], {}).get(value, value)
     text = visible(" ".join(str(value).split()))
     return f"« {text[:60]}{'…' if len(text) > 60 else ''} »"
 
