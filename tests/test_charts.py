@@ -10,7 +10,7 @@ import pytest
 from conftest import SAMPLE
 from PIL import Image, ImageDraw, ImageOps
 
-from stspd.commands.valid import valid_project
+from stspd.commands.valid import valid_model
 from stspd.evaluation import bilan as bilan_module
 from stspd.render import charts
 
@@ -19,7 +19,7 @@ DARK = 96  # a pixel darker than this is ink (lines, markers, hatches, text)
 
 @pytest.fixture(scope="module")
 def bilan() -> dict:
-    _, view = valid_project(SAMPLE)
+    _, view = valid_model(SAMPLE)
     return bilan_module.bilan_content(view, 2025)
 
 

@@ -18,7 +18,7 @@ from stspd.check.report import render, report, summary
 from stspd.check.rules import RULES, check_all
 from stspd.check.validation import check_project, examine, validate, validate_project
 from stspd.commands.errors import InvalidProject
-from stspd.commands.valid import valid_project
+from stspd.commands.valid import valid_model
 from stspd.load.project import load_project
 from stspd.problems import Problem, Skipped
 
@@ -261,11 +261,11 @@ def test_a_text_written_is_no_longer_a_warning(project):
 
 def test_warnings_never_block_a_build_errors_always_do(sample_copy):
     edit(sample_copy / "actions" / "2.2.1.yaml", "  Les escroqueries", "  À rédiger. Les escroqueries")
-    _project, model = valid_project(sample_copy)
+    _project, model = valid_model(sample_copy)
     assert model and [p.rule for p in validate(sample_copy).warnings] == ["a-rediger"]
     _break_three_files(sample_copy)
     with pytest.raises(InvalidProject) as raised:
-        valid_project(sample_copy)
+        valid_model(sample_copy)
     assert [p.rule for p in raised.value.problems] == ["schema", "references", "schema"]  # every error, no warning
 
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from stspd import fr
 from stspd.commands.errors import BuildError, Misuse
-from stspd.commands.valid import valid_project
+from stspd.commands.valid import valid_model
+from stspd.model.types import DocumentModel
 from stspd.output import atomic
 from stspd.output.stamp import timestamp
 from stspd.render import templates
@@ -46,7 +48,7 @@ def build_documents(
                 f"{settings.project / name} n'est pas utilisé ; un modèle de la commune se donne avec --modeles DOSSIER "
                 "(le dossier du projet ne contient que des données)"
             )
-    _, view = valid_project(settings.project)
+    _, view = valid_model(settings.project)
     stamp = timestamp(view["strategie"])
     source = _bilan_source(view, settings) if settings.bilan else _strategy_source(view, settings, stamp)
     try:
@@ -56,13 +58,13 @@ def build_documents(
     return atomic.write_all({settings.output / f"{source.stem}.{fmt}": made[fmt] for fmt in settings.formats})
 
 
-def _strategy_source(view: dict, settings: Settings, stamp: datetime.datetime) -> Source:
+def _strategy_source(view: DocumentModel, settings: Settings, stamp: datetime.datetime) -> Source:
     build_date = fr.date(stamp.date()) if "SOURCE_DATE_EPOCH" in os.environ else None
     text = _render_markdown(view, settings, "strategie.md.j2", build_date=build_date)
     return Source(STEM, text, text, {})
 
 
-def _bilan_source(view: dict, settings: Settings) -> Source:
+def _bilan_source(view: DocumentModel, settings: Settings) -> Source:
     """The bilan, its charts embedded (data URIs) for pandoc, and as files beside the Typst source."""
     import base64
 
@@ -75,15 +77,15 @@ def _bilan_source(view: dict, settings: Settings) -> Source:
     year = evaluated[-1] if settings.year is None else settings.year
     if year not in evaluated:
         raise Misuse(f"--annee {year} : aucune évaluation cette année-là (évaluations : {', '.join(map(str, evaluated))})")
-    view = bilan.bilan_content(view, year)
-    images = charts.all_charts(view)
+    content = bilan.bilan_content(view, year)
+    images = charts.all_charts(content)
     inline = {name: "data:image/png;base64," + base64.b64encode(png).decode() for name, png in images.items()}
-    text = _render_markdown(view, settings, "bilan.md.j2", images=inline)
-    typst_text = _render_markdown(view, settings, "bilan.md.j2", images={name: name for name in images})
+    text = _render_markdown(content, settings, "bilan.md.j2", images=inline)
+    typst_text = _render_markdown(content, settings, "bilan.md.j2", images={name: name for name in images})
     return Source(f"bilan-{year}", text, typst_text, images, (*inline.values(), *images))
 
 
-def _render_markdown(view: dict, settings: Settings, template: str, **extra) -> str:
+def _render_markdown(view: Mapping[str, Any], settings: Settings, template: str, **extra) -> str:
     try:
         return templates.render(view, template, overrides=settings.templates, **extra)
     except templates.TemplateFailure as error:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
 
 from stspd.commands.errors import Misuse, Refused
 from stspd.commands.valid import valid_model, year_in_period
@@ -48,7 +47,7 @@ def write_collection(
         raise Misuse(
             f"« {path} » existe (un pilote l'a peut-être déjà rempli) : --force pour le remplacer, ou --sortie AUTRE.xlsx"
         )
-    iso = timestamp(cast(dict[str, Any], view["strategie"])).strftime("%Y-%m-%dT%H:%M:%SZ")  # it takes a dict
+    iso = timestamp(view["strategie"]).strftime("%Y-%m-%dT%H:%M:%SZ")
     write_bytes(path, template(view, year, groups, iso))
     return Collection(path, len(fiches), len(groups))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, cast
 
 from stspd.commands.valid import valid_model, year_in_period
 from stspd.evaluation.grid import rows
@@ -20,7 +19,7 @@ def export_grid(root: Path, year: int, formats: tuple[str, ...], output: Path) -
     _, view = valid_model(root)
     table = rows(view, year_in_period(view, year))
     title = f"Grille d'évaluation {year} · {view['territoire']['nom']}"
-    iso = timestamp(cast(dict[str, Any], view["strategie"])).strftime("%Y-%m-%dT%H:%M:%SZ")  # it takes a dict
+    iso = timestamp(view["strategie"]).strftime("%Y-%m-%dT%H:%M:%SZ")
     makers = {
         "csv": lambda: to_csv(table),
         "xlsx": lambda: to_xlsx(table, title, iso),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, cast
 
 from stspd.check.validation import validate_project
 from stspd.commands.errors import InvalidProject, Misuse
@@ -19,13 +18,6 @@ def valid_model(root: Path) -> tuple[Project, DocumentModel]:
     if problems:
         raise InvalidProject(problems)
     return project, document_model(project)
-
-
-def valid_project(root: Path) -> tuple[Project, dict[str, Any]]:
-    """`valid_model`, the model typed as a plain dict: the same object, for commands/build.py and render/, which
-    take a `dict` until they are given the DocumentModel (a TypedDict is no `dict` to mypy)."""
-    project, model = valid_model(root)
-    return project, cast(dict[str, Any], model)
 
 
 def year_in_period(view: DocumentModel, year: int) -> int:

@@ -6,7 +6,7 @@ Pure functions over the document model; charts are drawn by render/charts.py, th
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypedDict, cast, overload
+from typing import TypedDict
 
 from stspd.evaluation import compute, grid
 from stspd.model.types import Axis, DocumentModel, Evaluation, EvaluationEntry, Fiche
@@ -51,19 +51,13 @@ class BilanContent(DocumentModel):
     grille: grid.Grid
 
 
-# commands/build.py and render/ hold the model as a plain dict until they are given the DocumentModel
-# (commands/valid.py): `years` and `bilan_content` take either, and `bilan_content` gives a dict for a dict.
-def years(view: DocumentModel | dict[str, Any]) -> list[int]:
+def years(view: DocumentModel) -> list[int]:
     return [e["annee"] for e in view["evaluations"]]
 
 
-@overload
-def bilan_content(view: DocumentModel, year: int) -> BilanContent: ...
-@overload
-def bilan_content(view: dict[str, Any], year: int) -> dict[str, Any]: ...
-def bilan_content(view: DocumentModel | dict[str, Any], year: int) -> BilanContent | dict[str, Any]:
+def bilan_content(view: DocumentModel, year: int) -> BilanContent:
     """What the bilan of `year` shows, added to the document model."""
-    return _content(cast(DocumentModel, view), year)
+    return _content(view, year)
 
 
 def _content(view: DocumentModel, year: int) -> BilanContent:

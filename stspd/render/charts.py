@@ -19,6 +19,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from stspd import fr
 from stspd.evaluation import compute
+from stspd.evaluation.bilan import BilanContent
+from stspd.model.types import Fiche, Indicator
 from stspd.resources import data_dir
 
 SCALE = 3  # shapes drawn 3× larger, then reduced: 3 × 3 samples a pixel
@@ -239,7 +241,7 @@ _LABEL, _TICK, _COUNT = 18, 16, 15
 _TICK_LENGTH, _AXIS_WIDTH = 7, 1.7
 
 
-def states_per_axe(bilan: dict) -> bytes:
+def states_per_axe(bilan: BilanContent) -> bytes:
     """Fiches per état, one stacked bar per axe (the first axe on top), a legend below."""
     rows = bilan["synthese_axes"]
     states = bilan["etats_ordre"]
@@ -316,13 +318,15 @@ _TITLE, _SMALL = 16, 14
 _BASELINE_GREY, _TARGET_LINE_GREY = 102, 128
 
 
-def _values(bilan: dict) -> dict[int, dict[tuple[str, str], float | None]]:
+def _values(bilan: BilanContent) -> dict[int, dict[tuple[str, str], float | None]]:
     """Year → (fiche id, indicator id) → value, for the years up to the bilan's."""
     return {e["annee"]: compute.values_of(e) for e in bilan["evaluations"] if e["annee"] <= bilan["annee"]}
 
 
 def trajectories(
-    bilan: dict, indicators: list[tuple[dict, dict]], values: dict[int, dict[tuple[str, str], float | None]] | None = None
+    bilan: BilanContent,
+    indicators: list[tuple[Fiche, Indicator]],
+    values: dict[int, dict[tuple[str, str], float | None]] | None = None,
 ) -> bytes:
     """Each indicator: its values over the years against the baseline and the target. `values`: _values(bilan),
     when the caller has it (made once for all the figures, it is not made again for each: 2,000 indicators a year)."""
@@ -340,7 +344,7 @@ def trajectories(
 
 
 def _trajectory(
-    canvas: _Canvas, left: float, top: float, width: float, fiche: dict, indicator: dict, measured: list[tuple[int, float]]
+    canvas: _Canvas, left: float, top: float, width: float, fiche: Fiche, indicator: Indicator, measured: list[tuple[int, float]]
 ) -> None:
     """One indicator in the cell whose top left corner is (left, top): title, axes, baseline → target, measures."""
     baseline, target = indicator.get("reference"), indicator["cible"]
@@ -404,7 +408,7 @@ def _trajectory(
             canvas.circle(point, 12.5, BLACK)
 
 
-def all_charts(bilan: dict) -> dict[str, bytes]:
+def all_charts(bilan: BilanContent) -> dict[str, bytes]:
     """File name → PNG, in the order the document shows them."""
     charts = {"etats-par-axe.png": states_per_axe(bilan)}
     values = _values(bilan)

@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from stspd.model.types import DocumentModel
 from stspd.output.stamp import BadSetting
 from stspd.render import templates
 from stspd.render.children import ChildError, Children, time_limit
@@ -69,7 +70,7 @@ _FORMAT_FAILURES = (ChildError, OSError, zipfile.BadZipFile, SyntaxError)
 class Formats:
     """Each format as pandoc's conversion and what finishes pandoc's output, run in parallel."""
 
-    def __init__(self, view: dict, source: Source, stamp: datetime.datetime, project: Path, templates: Path | None):
+    def __init__(self, view: DocumentModel, source: Source, stamp: datetime.datetime, project: Path, templates: Path | None):
         self.source = source
         self.stamp = stamp
         self.templates = templates

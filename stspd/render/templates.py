@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import operator
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +81,7 @@ def environment(overrides: Path | None = None) -> SandboxedEnvironment:
 _HEADING_AFTER_TEXT = re.compile(r"\n(?<=[^\n]\n)(#{1,6} )")
 
 
-def render(model: dict, template: str = "strategie.md.j2", overrides: Path | None = None, **extra) -> str:
+def render(model: Mapping[str, Any], template: str = "strategie.md.j2", overrides: Path | None = None, **extra) -> str:
     """The document's Markdown. Raises TemplateFailure when a template (stspd's or a town's) fails."""
     from jinja2 import TemplateSyntaxError
 
