@@ -350,6 +350,7 @@ def init(dossier: Path, territoire: str | None, periode: str | None, kind: str |
     epilog="""
 stspd validate                      (le projet du dossier courant)
 stspd validate valmont --format json
+stspd validate --strict             (avant l'adoption : plus rien à rédiger)
 stspd validate actions/1.1.1.yaml   (le projet de ce fichier, comme pre-commit l'appelle)
 """
 )
@@ -362,22 +363,24 @@ stspd validate actions/1.1.1.yaml   (le projet de ce fichier, comme pre-commit l
     show_default=True,
     help="text pour lire, json pour un outil, github pour des annotations dans une CI GitHub.",
 )
-def validate(chemins: tuple[Path, ...], fmt: str) -> None:
-    """Vérifier un projet : schémas, identifiants, références, années, montants.
+@click.option("--strict", is_flag=True, help="Échouer aussi sur les avertissements (textes « À rédiger », objectif sans fiche…).")
+def validate(chemins: tuple[Path, ...], fmt: str, strict: bool) -> None:
+    """Vérifier un projet : schémas, identifiants, références, années, montants, textes encore à rédiger.
 
     Sans chemin, le projet du dossier courant ; avec des fichiers, le projet de chacun, vérifié en entier (une
-    référence peut venir d'un autre fichier). Code de sortie : 0 valide, 1 données invalides, 2 mauvaise utilisation.
+    référence peut venir d'un autre fichier). Code de sortie : 0 valide (même avec des avertissements, sauf
+    --strict), 1 données invalides, 2 mauvaise utilisation.
     """
-    from stspd.check.report import render, summary
-    from stspd.check.validation import validate_project
+    from stspd.check import validation
+    from stspd.check.report import report
     from stspd.commands.locate import project_of, project_root
 
     roots = list(dict.fromkeys(project_of(path) for path in chemins)) if chemins else [project_root(None)]
     invalid = False
     for root in roots:
-        project, problems = validate_project(root)
-        click.echo(render(problems, fmt, summary(project, problems)), nl=False)
-        invalid = invalid or bool(problems)
+        result = validation.validate(root, strict=strict)
+        click.echo(report(result, fmt), nl=False)
+        invalid = invalid or not result.valid
     sys.exit(EXIT_INVALID if invalid else 0)
 
 

@@ -72,6 +72,7 @@ def environment(overrides: Path | None = None) -> SandboxedEnvironment:
         date_fr=fr.date,
         mois=fr.month,
         pourcent=fr.percent,
+        accord=fr.agreed,
         **filters.FILTERS,
     )
     return env
