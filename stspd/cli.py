@@ -474,7 +474,7 @@ def _build(settings, quiet: bool) -> None:
     """Build, telling a person at a terminal what is done as it is done; a script gets only the files' paths."""
     from stspd.commands.build import build_documents
 
-    talk = not quiet and sys.stderr.isatty()
+    talk = not quiet and _on_terminal()
     start = time.monotonic()
 
     def done(fmt: str) -> None:
@@ -485,6 +485,11 @@ def _build(settings, quiet: bool) -> None:
         click.echo(f"Validation et mise en page de {len(settings.formats)} format(s)…", err=True)
     for path in build_documents(settings, _warn, done):
         click.echo(f"{path}  ({_size(path)})" if talk else path)
+
+
+def _on_terminal() -> bool:
+    """Whether a person reads the command's messages (not a script, a file or a pipe)."""
+    return sys.stderr.isatty()
 
 
 def _size(path: Path) -> str:

@@ -194,3 +194,14 @@ def test_the_shell_completes_pilot_ids():
         check=False,
     )
     assert "pm" in [line.split(",", 1)[1] for line in completed.stdout.splitlines()]
+
+
+def test_on_a_terminal_a_build_says_each_format_then_the_files_and_their_sizes(tmp_path, monkeypatch):
+    monkeypatch.setattr("stspd.cli._on_terminal", lambda: True)
+    result = run("build", SAMPLE, "--format", "md,html", "--sortie", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "Validation et mise en page de 2 format(s)" in result.output
+    assert "  MD   prêt" in result.output and "  HTML prêt" in result.output
+    assert f"{tmp_path / 'strategie.html'}  (" in result.output and " ko)" in result.output
+    quiet = run("build", SAMPLE, "--format", "md", "--sortie", tmp_path, "--silencieux")
+    assert quiet.exit_code == 0 and quiet.output == f"{tmp_path / 'strategie.md'}\n"
