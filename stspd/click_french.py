@@ -58,7 +58,6 @@ _WORDS = {
 _PLURALS = {
     "Got unexpected extra argument ({args})": ("Argument en trop ({args})", "Arguments en trop ({args})"),
     "Option {name!r} requires an argument.": ("L'option {name} attend une valeur.", "L'option {name} attend {nargs} valeurs."),
-    "Did you mean {possibility}?": ("Vouliez-vous dire {possibility} ?", "(Vouliez-vous dire l'une de : {possibilities} ?)"),
     "{value!r} is not {choice}.": ("« {value} » n'est pas {choice}.", "« {value} » n'est pas l'une des valeurs : {choices}."),
     "Takes {nargs} values but 1 was given.": (
         "Attend {nargs} valeurs, 1 seule donnée.",
@@ -80,6 +79,12 @@ def _ngettext(singular: str, plural: str, count: int) -> str:
     return french[0] if count == 1 else french[1]
 
 
+def _possibilities(possibilities: list[str]) -> str:
+    """« vouliez-vous dire « --format » ? », as stspd's own suggestions say it (click quotes with repr)."""
+    quoted = ", ".join(f"«\u00a0{p}\u00a0»" for p in sorted(possibilities))
+    return f"Vouliez-vous dire {quoted}\u00a0?" if len(possibilities) == 1 else f"Vouliez-vous dire l'un de : {quoted}\u00a0?"
+
+
 def _error_hint(parameter: click.Parameter, ctx: click.Context | None) -> str:
     """« --annee » in a message, without the English spelling still accepted (`hidden`) nor straight quotes."""
     names = [name for name in (parameter.opts if isinstance(parameter, click.Option) else [parameter.human_readable_name])]
@@ -94,6 +99,8 @@ def install(hidden: set[str]) -> None:
     _HIDDEN.update(hidden)
     click.Parameter.get_error_hint = _error_hint  # type: ignore[method-assign, assignment]
     from click import core, decorators, exceptions, formatting, parser, termui, types
+
+    exceptions._format_possibilities = _possibilities  # type: ignore[attr-defined]
 
     for module in (core, decorators, exceptions, formatting, parser, termui, types):
         if hasattr(module, "_"):
