@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from stspd import __version__
+from stspd.check.report import count
 from stspd.click_french import install as _french
 
 EXIT_INVALID = 1
@@ -156,7 +157,7 @@ class _Commands(_Examples, click.Group):
         except InvalidProject as error:
             from stspd.check.report import render
 
-            summary = f"{_count(len(error.problems), 'erreur', 'erreurs')} : rien n'a été écrit."
+            summary = f"{count(len(error.problems), 'erreur', 'erreurs')} : rien n'a été écrit."
             click.echo(render(error.problems, "text", summary), nl=False)
             raise _Said from None
         except Refused as error:
@@ -165,7 +166,7 @@ class _Commands(_Examples, click.Group):
             # A sheet's title and a cell's text come from outside: no control character reaches the terminal as it is
             click.echo("\n".join(visible(problem) for problem in error.problems))
             click.echo(
-                f"{_count(len(error.problems), 'problème', 'problèmes')} dans {visible(error.source)} : rien n'a été écrit."
+                f"{count(len(error.problems), 'problème', 'problèmes')} dans {visible(error.source)} : rien n'a été écrit."
             )
             raise _Said from None
         except BuildError as error:
@@ -176,10 +177,6 @@ class _Commands(_Examples, click.Group):
 def _wants_json(arguments: list[str]) -> bool:
     """Whether the command line asks for JSON (`--format json`), even when it holds a mistake."""
     return any(a == "--format=json" or (a == "json" and b == "--format") for b, a in zip(["", *arguments], arguments))
-
-
-def _count(number: int, singular: str, plural: str) -> str:
-    return f"{number} {singular if number < 2 else plural}"
 
 
 # Completion of option values (see the README): what the project allows, read from its strategie.yaml.
@@ -609,8 +606,8 @@ def grid_template(projet: Path | None, year: int, pilot: str | None, per_pilot: 
     root = project_root(projet)
     written = write_collection(root, year, pilot, per_pilot, output, force)
     click.echo(
-        f"{written.path} : {_count(written.fiches, 'fiche', 'fiches')}, "
-        f"{_count(written.sheets, 'feuille', 'feuilles')} à remplir. Au retour : stspd grid import {written.path}"
+        f"{written.path} : {count(written.fiches, 'fiche', 'fiches')}, "
+        f"{count(written.sheets, 'feuille', 'feuilles')} à remplir. Au retour : stspd grid import {written.path}"
     )
 
 
@@ -653,7 +650,7 @@ def grid_import(chemins: tuple[Path, ...], dry_run: bool, force: bool) -> None:
         click.echo(f"Rien à changer : {said}.")
         return
     click.echo("\n".join(imported.changes))
-    changed = _count(len(imported.changes), "changement", "changements")
+    changed = count(len(imported.changes), "changement", "changements")
     if imported.written:
         recorded = "enregistré" if len(imported.changes) == 1 else "enregistrés"
         click.echo(f"{imported.target} : {changed} {recorded}. Vérifiez : stspd validate {root}")

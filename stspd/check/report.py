@@ -111,21 +111,21 @@ def summary(project, problems: list[Problem], strict: bool = False) -> str:
     skipped = getattr(project, "skipped", [])
     if skipped:
         made = "n'a pas pu être faite" if len(skipped) == 1 else "n'ont pas pu être faites"
-        lines.append(f"{_count(len(skipped), 'vérification', 'vérifications')} {made} : {', '.join(map(str, skipped))}.")
+        lines.append(f"{count(len(skipped), 'vérification', 'vérifications')} {made} : {', '.join(map(str, skipped))}.")
     to_write = [p for p in warnings if p.rule == TO_WRITE]
     if to_write:
         left = "reste" if len(to_write) == 1 else "restent"
-        lines.append(f"{_count(len(to_write), 'texte', 'textes')} {left} à rédiger (À rédiger : {_where(project, to_write)}).")
+        lines.append(f"{count(len(to_write), 'texte', 'textes')} {left} à rédiger (À rédiger : {_where(project, to_write)}).")
     failing = errors + warnings if strict else errors
     if failing:
         files = len({p.file for p in problems})
         counted = " et ".join(
-            _count(len(found), *SEVERITY_WORDS[severity]) for severity, found in ((ERROR, errors), (WARNING, warnings)) if found
+            count(len(found), *SEVERITY_WORDS[severity]) for severity, found in ((ERROR, errors), (WARNING, warnings)) if found
         )
         why = " (mode strict : les avertissements comptent comme des erreurs)" if strict and not errors else ""
-        lines.append(f"{counted} dans {_count(files, 'fichier', 'fichiers')} : le projet n'est pas valide{why}.")
+        lines.append(f"{counted} dans {count(files, 'fichier', 'fichiers')} : le projet n'est pas valide{why}.")
     else:
-        noted = f" ; {_count(len(warnings), *SEVERITY_WORDS[WARNING])}" if warnings else ""
+        noted = f" ; {count(len(warnings), *SEVERITY_WORDS[WARNING])}" if warnings else ""
         lines.append(f"Projet valide : {_contents(project)}{noted}.")
     return visible("\n".join(lines), keep="\n")
 
@@ -136,10 +136,10 @@ def _contents(project) -> str:
     axes = [axe for _, axe in items(data.get("axes"))]
     objectives = sum(len(axe["objectifs"]) for axe in axes if isinstance(axe.get("objectifs"), list))
     years = ", ".join(str(mapping(doc.data).get("annee")) for doc in project.evaluations)
-    evaluations = f", {_count(len(project.evaluations), 'évaluation', 'évaluations')} ({years})" if years else ""
+    evaluations = f", {count(len(project.evaluations), 'évaluation', 'évaluations')} ({years})" if years else ""
     return (
-        f"{_count(len(axes), 'axe', 'axes')}, {_count(objectives, 'objectif', 'objectifs')}, "
-        f"{_count(len(project.fiches), 'fiche action', 'fiches actions')}{evaluations}"
+        f"{count(len(axes), 'axe', 'axes')}, {count(objectives, 'objectif', 'objectifs')}, "
+        f"{count(len(project.fiches), 'fiche action', 'fiches actions')}{evaluations}"
     )
 
 
@@ -157,5 +157,6 @@ def _name(project, file: str) -> str:
     return name(Path(file)) if name else file
 
 
-def _count(number: int, singular: str, plural: str) -> str:
+def count(number: int, singular: str, plural: str) -> str:
+    """« 1 erreur », « 2 erreurs » (without Babel: validation does not import it)."""
     return f"{number} {singular if number < 2 else plural}"
