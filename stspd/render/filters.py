@@ -15,8 +15,10 @@ def _esc(value: object) -> str:
 def _dated(value: dict | None, unit: str | None) -> str:
     if not value:
         return fr.MISSING
-    suffix = f" {unit}" if unit else ""
-    return f"{fr.number(value['valeur'])}{_esc(suffix) if suffix else ''} ({value['annee']})"
+    amount = fr.number(value["valeur"])
+    if unit:  # kept on the number's line: a no-break space, narrow before « % » as French typesetting has it
+        amount += ("\u202f" if unit.lstrip().startswith("%") else "\u00a0") + _esc(unit)
+    return f"{amount} ({value['annee']})"
 
 
 def qpv_row(q: dict) -> list[str]:

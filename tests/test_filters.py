@@ -1,0 +1,26 @@
+"""Table cells of the document: a number keeps its unit, on its line."""
+
+from __future__ import annotations
+
+from stspd.render.filters import indicator_row
+
+
+def _indicator(unit: str | None) -> dict:
+    indicator = {"id": "i", "type": "realisation", "libelle": "Séances", "reference": {"valeur": 60, "annee": 2023}}
+    indicator["cible"] = {"valeur": 1000, "annee": 2028}
+    if unit is not None:
+        indicator["unite"] = unit
+    return indicator
+
+
+def test_a_value_and_its_unit_are_kept_together_by_a_no_break_space():
+    row = indicator_row(_indicator("séances"))
+    assert "60\u00a0séances (2023)" in row and "1\u202f000\u00a0séances (2028)" in row
+
+
+def test_a_percentage_takes_a_narrow_no_break_space():
+    assert "60\u202f% (2023)" in indicator_row(_indicator("%"))
+
+
+def test_without_a_unit_the_value_stands_alone():
+    assert "60 (2023)" in indicator_row(_indicator(None))
