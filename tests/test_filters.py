@@ -24,3 +24,12 @@ def test_a_percentage_takes_a_narrow_no_break_space():
 
 def test_without_a_unit_the_value_stands_alone():
     assert "60 (2023)" in indicator_row(_indicator(None))
+
+
+def test_readers_see_a_constat_s_number_never_its_id(tmp_path):
+    from conftest import SAMPLE, run
+
+    assert run("build", SAMPLE, "--format", "md", "--sortie", tmp_path).exit_code == 0
+    text = (tmp_path / "strategie.md").read_text(encoding="utf-8")
+    assert "C-preados" not in text and "C-video" not in text
+    assert "- **Constat 1.1** · " in text and ", constat 1.1)*" in text

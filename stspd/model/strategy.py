@@ -84,15 +84,24 @@ def glossary_used(texts: Iterable[str], entries: dict[str, str]) -> list[tuple[s
     )
 
 
+def _numbered(diagnostic: Diagnostic) -> Diagnostic:
+    """Each constat numbered « theme.constat » (2.1): readers cite a constat by its number, its id is the YAML's."""
+    themes = [
+        {**theme, "constats": [{**c, "numero": f"{i}.{j}"} for j, c in enumerate(theme["constats"], start=1)]}
+        for i, theme in enumerate(diagnostic.get("themes", []), start=1)
+    ]
+    return cast(Diagnostic, {**diagnostic, "themes": themes}) if themes else diagnostic
+
+
 def document_model(project: Project) -> DocumentModel:
     """The document model of a valid project (validation comes first: commands/valid.py)."""
     if project.strategie is None:
         raise ValueError("document_model needs a valid project: its strategie.yaml was not read")
     strategie: Strategy = project.strategie.data
     partners = {p["id"]: p for p in strategie["partenaires"]}
-    diagnostic = merged_diagnostic(project.diagnostics)
-    constats: dict[str, Finding] = {
-        c["id"]: {**c, "theme": t["titre"]} for t in diagnostic.get("themes", []) for c in t["constats"]
+    diagnostic = _numbered(merged_diagnostic(project.diagnostics))
+    constats: dict[str, Finding] = {  # numbered by _numbered: the diagnostic's type does not say it
+        c["id"]: cast(Finding, {**c, "theme": t["titre"]}) for t in diagnostic.get("themes", []) for c in t["constats"]
     }
     qpv = {q["code"]: q for q in strategie["territoire"].get("qpv", [])}
     strategies = catalogue.national_strategies()

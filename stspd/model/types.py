@@ -310,7 +310,13 @@ class FindingData(TypedDict):
     sources: NotRequired[list[str]]
 
 
-class Finding(FindingData):
+class NumberedFinding(FindingData):
+    """A constat with the number readers cite it by (« 2.1 »: theme, then constat), which the model gives."""
+
+    numero: str
+
+
+class Finding(NumberedFinding):
     """A constat with the title of its theme, as a fiche's `constats_detail` holds it."""
 
     theme: str
