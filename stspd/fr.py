@@ -30,7 +30,7 @@ def euros(value: float | None) -> str:
     """12 000 € (cents only where there are some)."""
     if value is None:
         return MISSING
-    pattern = "#,##0 ¤" if float(value).is_integer() else "#,##0.00 ¤"
+    pattern = "#,##0\u00a0¤" if float(value).is_integer() else "#,##0.00\u00a0¤"  # no line break before €
     return format_currency(value, "EUR", format=pattern, currency_digits=False, locale=LOCALE)
 
 
@@ -39,7 +39,7 @@ def percent(value: float | None, signed: bool = False) -> str:
     """A ratio as 12,5 % (+12,5 % when signed)."""
     if value is None:
         return MISSING
-    text = format_percent(value, format="#,##0.# %", locale=LOCALE)
+    text = format_percent(value, format="#,##0.#\u202f%", locale=LOCALE)  # narrow no-break space, as French sets it
     return f"+{text}" if signed and value > 0 else text
 
 
@@ -49,8 +49,8 @@ def date(value: str | datetime.date | None) -> str:
     if value is None:
         return MISSING
     day = value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
-    text = format_date(day, format="d MMMM y", locale=LOCALE)
-    return text.replace("1 ", "1er ", 1) if day.day == 1 else text
+    text = format_date(day, format="d\u00a0MMMM\u00a0y", locale=LOCALE)  # a date is never broken across lines
+    return text.replace("1\u00a0", "1er\u00a0", 1) if day.day == 1 else text
 
 
 @_once
@@ -58,7 +58,7 @@ def month(value: str) -> str:
     """« 2025-09 » → septembre 2025 ; a full date is written as a date."""
     if len(value) > 7:
         return date(value)
-    return format_date(datetime.date.fromisoformat(f"{value}-01"), format="MMMM y", locale=LOCALE)
+    return format_date(datetime.date.fromisoformat(f"{value}-01"), format="MMMM\u00a0y", locale=LOCALE)
 
 
 def evolution(first: float | None, last: float | None) -> float | None:

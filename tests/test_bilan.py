@@ -115,24 +115,6 @@ def test_a_count_is_written_with_its_agreed_noun():
     assert fr.counted(2, "œil", "yeux") == "2 yeux" and fr.counted(1, "œil", "yeux") == "1 œil"
 
 
-@pytest.fixture
-def accord(monkeypatch):
-    """The bilan's environment with the `accord` filter (fr.agreed): as stspd registers it, or added here while it
-    does not yet."""
-    from stspd import fr
-    from stspd.render import templates
-
-    if "accord" not in templates.environment().filters:
-        original = templates.environment
-
-        def environment(*args, **kwargs):
-            env = original(*args, **kwargs)
-            env.filters["accord"] = fr.agreed
-            return env
-
-        monkeypatch.setattr(templates, "environment", environment)
-
-
 def synthesis(content: dict) -> list[str]:
     from stspd.render.templates import render
 
@@ -140,7 +122,7 @@ def synthesis(content: dict) -> list[str]:
     return [line for line in text.splitlines() if line.startswith(("En 20", "Indicateurs :"))]
 
 
-def test_the_bilan_agrees_its_counts_with_their_labels(accord):
+def test_the_bilan_agrees_its_counts_with_their_labels():
     from stspd.commands.valid import valid_model
     from stspd.evaluation.bilan import bilan_content
 

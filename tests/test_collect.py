@@ -116,7 +116,7 @@ def test_existing_year_needs_force_and_merge_keeps_other_values(sample_copy, tmp
         ({"Suite proposée": "continuer"}, "cellule Q2 : une suite de la liste est attendue"),
         (
             {"Dépenses (€)": 100, "dont FIPD (€)": 200, "État d'avancement": "en cours"},
-            "cellule O2 : la part FIPD (200 €) dépasse les dépenses (100 €)",
+            "cellule O2 : la part FIPD (200\u00a0€) dépasse les dépenses (100\u00a0€)",
         ),
         ({"Réalisé en 2026": "Fait."}, "cellule J2 : l'état d'avancement de la fiche"),
     ],
@@ -308,11 +308,11 @@ def test_a_number_that_is_not_finite_is_refused_at_its_cell_as_a_number(blank, s
     [
         (
             {"N2": None, "O2": 9000},
-            "cellule O2 : la part FIPD (9\u202f000 €) dépasse les dépenses déjà enregistrées (6\u202f800 €)",
+            "cellule O2 : la part FIPD (9\u202f000\u00a0€) dépasse les dépenses déjà enregistrées (6\u202f800\u00a0€)",
         ),
         (
             {"N2": 500, "O2": None},
-            "cellule N2 : les dépenses (500 €) sont inférieures à la part FIPD déjà enregistrée (2\u202f400 €)",
+            "cellule N2 : les dépenses (500\u00a0€) sont inférieures à la part FIPD déjà enregistrée (2\u202f400\u00a0€)",
         ),
     ],
 )
@@ -631,8 +631,8 @@ def test_an_unknown_next_step_is_refused_with_a_suggestion(blank, sample_copy, t
 @pytest.mark.parametrize(
     ("cells", "message"),
     [
-        ({"N2": -15000}, "cellule N2 : un montant positif est attendu, « -15\u202f000 € » trouvé"),
-        ({"N2": "-1 200,5"}, "cellule N2 : un montant positif est attendu, « -1\u202f200,50 € » trouvé"),
+        ({"N2": -15000}, "cellule N2 : un montant positif est attendu, « -15\u202f000\u00a0€ » trouvé"),
+        ({"N2": "-1 200,5"}, "cellule N2 : un montant positif est attendu, « -1\u202f200,50\u00a0€ » trouvé"),
         ({"L2": 2e12}, "cellule L2 : un nombre est attendu, « 2\u202f000\u202f000\u202f000\u202f000 » trouvé"),
         (
             {"L2": "douze"},
@@ -641,7 +641,10 @@ def test_an_unknown_next_step_is_refused_with_a_suggestion(blank, sample_copy, t
                 "entre -1\u202f000\u202f000\u202f000\u202f000 et 1\u202f000\u202f000\u202f000\u202f000"
             ),
         ),
-        ({"N2": 15000, "O2": 15000.25}, "cellule O2 : la part FIPD (15\u202f000,25 €) dépasse les dépenses (15\u202f000 €)"),
+        (
+            {"N2": 15000, "O2": 15000.25},
+            "cellule O2 : la part FIPD (15\u202f000,25\u00a0€) dépasse les dépenses (15\u202f000\u00a0€)",
+        ),
     ],
 )
 def test_amounts_and_numbers_are_written_the_french_way_in_problems(blank, sample_copy, tmp_path, cells, message):
@@ -656,8 +659,8 @@ def test_changes_write_amounts_numbers_and_states_the_french_way(blank, sample_c
     assert result.output.splitlines()[:6] == [
         "fiche 1.1.1 › etat : (vide) → « en cours »",
         "fiche 1.1.1 › indicateur classes › valeur : (vide) → « 12,5 »",
-        "fiche 1.1.1 › moyens › dont_fipd : (vide) → « 4\u202f000,50 € »",
-        "fiche 1.1.1 › moyens › montant : (vide) → « 15\u202f000 € »",
+        "fiche 1.1.1 › moyens › dont_fipd : (vide) → « 4\u202f000,50\u00a0€ »",
+        "fiche 1.1.1 › moyens › montant : (vide) → « 15\u202f000\u00a0€ »",
         "fiche 1.1.1 › suite : (vide) → « arrêter »",
         "5 changements ; --simulation : rien n'a été écrit.",
     ]
@@ -667,7 +670,7 @@ def test_changes_of_a_recorded_year_show_both_amounts_the_french_way(blank, samp
     path = edited(workbook(blank, tmp_path, 2025), N2=12500, L2=24.75)  # recorded: 6800 and 24
     result = run("grid", "import", sample_copy, path, "--simulation")
     assert result.exit_code == 0, result.output
-    assert "fiche 1.1.1 › moyens › montant : « 6\u202f800 € » → « 12\u202f500 € »" in result.output
+    assert "fiche 1.1.1 › moyens › montant : « 6\u202f800\u00a0€ » → « 12\u202f500\u00a0€ »" in result.output
     assert "fiche 1.1.1 › indicateur classes › valeur : « 24 » → « 24,75 »" in result.output
     assert "2 changements ; --simulation" in result.output
 

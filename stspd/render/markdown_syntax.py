@@ -13,9 +13,14 @@ import re
 _MARKUP = re.compile(r"([\\`*_\[\]#|<>!$~^@{}&])")
 
 
+# Runs of spaces and line ends become one space; the no-break spaces French typography puts in « 30 000 € »,
+# « 12 % » or « 6 février 2024 » stay (str.split() would take them for spaces and let a line break there).
+_LINE_BREAKS = re.compile(r"[ \t\r\n\v\f]+")
+
+
 def inline(value: object) -> str:
     """Text for an inline place (heading, table cell, list item): one line, every Markdown character escaped."""
-    text = " ".join(str(value).split())
+    text = _LINE_BREAKS.sub(" ", str(value)).strip(" ")
     return _MARKUP.sub(r"\\\1", text)
 
 
