@@ -61,6 +61,11 @@ def month(value: str) -> str:
     return format_date(datetime.date.fromisoformat(f"{value}-01"), format="MMMM\u00a0y", locale=LOCALE)
 
 
+def years(first: int, last: int) -> str:
+    """A span of years as French typesetting writes it: 2024–2028 (en dash, no spaces)."""
+    return f"{first}\u2013{last}"
+
+
 def evolution(first: float | None, last: float | None) -> float | None:
     """Relative change from first to last; unknown when either is missing or first is zero."""
     if first in (None, 0) or last is None:

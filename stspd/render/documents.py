@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from stspd import fr
 from stspd.model.types import DocumentModel
 from stspd.output.stamp import BadSetting
 from stspd.render import templates
@@ -74,7 +75,7 @@ class Formats:
         self.source = source
         self.stamp = stamp
         self.templates = templates
-        self.header = f"{view['territoire']['nom']} · STSPD {view['periode']['debut']}-{view['periode']['fin']}"
+        self.header = f"{view['territoire']['nom']} · STSPD {fr.years(view['periode']['debut'], view['periode']['fin'])}"
         self.iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
         logo = view["strategie"].get("logo")
         self.logo = project / logo if logo else None

@@ -73,6 +73,7 @@ def environment(overrides: Path | None = None) -> SandboxedEnvironment:
         mois=fr.month,
         pourcent=fr.percent,
         accord=fr.agreed,
+        annees=lambda period: fr.years(period["debut"], period["fin"]),
         **filters.FILTERS,
     )
     return env
