@@ -33,3 +33,11 @@ def test_readers_see_a_constat_s_number_never_its_id(tmp_path):
     text = (tmp_path / "strategie.md").read_text(encoding="utf-8")
     assert "C-preados" not in text and "C-video" not in text
     assert "- **Constat 1.1** · " in text and ", constat 1.1)*" in text
+
+
+def test_a_schedule_is_a_span_with_an_en_dash(tmp_path):
+    from conftest import SAMPLE, run
+
+    assert run("build", SAMPLE, "--format", "md", "--sortie", tmp_path).exit_code == 0
+    text = (tmp_path / "strategie.md").read_text(encoding="utf-8")
+    assert "| **Calendrier** | 2024\u20132028 |" in text and "2024-2028 |" not in text

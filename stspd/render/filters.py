@@ -75,7 +75,7 @@ def identity_rows(f: dict) -> list[list[str]]:
         ],
         [
             "**Calendrier**",
-            f"{schedule.get('debut', fr.MISSING)}-{schedule.get('fin', '')}".rstrip("-") if schedule else fr.MISSING,
+            f"{schedule.get('debut', fr.MISSING)}\u2013{schedule.get('fin', '')}".rstrip("\u2013") if schedule else fr.MISSING,
         ],
         [
             "**Budget**",
