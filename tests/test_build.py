@@ -250,3 +250,12 @@ def test_the_logo_is_on_the_cover(docx, built):
     assert cover._p.find(f".//{qn('w:drawing')}") is not None and docx.paragraphs[1].style.name == "Title"
     html = (built / "strategie.html").read_text(encoding="utf-8")
     assert html.index('<img class="logo" src="data:image/png;base64,') < html.index('<h1 class="title">')
+
+
+def test_pdf_keeps_a_caption_and_a_heading_with_what_follows(built):
+    from pypdf import PdfReader
+
+    for number, page in enumerate(PdfReader(built / "strategie.pdf").pages, start=1):
+        lines = [line for line in page.extract_text().splitlines() if line.strip()][:-1]  # the page number last
+        assert lines and not lines[-1].startswith("Tableau"), f"page {number} ends on a caption: {lines[-1]!r}"
+        assert lines[-1] not in ("Indicateurs", "Financements", "Calendrier"), f"page {number} ends on a heading"

@@ -32,7 +32,12 @@ caption { caption-side: bottom; font-style: italic; color: #595959; }
 .nouvelle-page { break-before: page; }
 </style>"""
 # Long tables must break across pages; Typst would keep a table's figure on one page and let it run off.
-TYPST_PREAMBLE = "#show figure: set block(breakable: true)"
+# A caption stays with its table (sticky: it moves with the block after it), as a heading does with what follows.
+TYPST_PREAMBLE = (
+    "#show figure: set block(breakable: true)\n"
+    "#show figure.caption: it => block(sticky: true, it)\n"
+    "#show heading: it => block(sticky: true, it)"
+)
 
 
 class FormatFailure(Exception):
