@@ -18,8 +18,13 @@ function Div(div)
     return { pandoc.RawBlock(raw_format[FORMAT], page_break[FORMAT]), div }
   end
   if div.classes:includes("paysage") then
+    if FORMAT == "typst" then  -- a page rule starts a new page: the table gets pages of its own, turned
+      table.insert(div.content, 1, pandoc.RawBlock("typst", "#set page(flipped: true)"))
+      table.insert(div.content, pandoc.RawBlock("typst", "#set page(flipped: false)"))
+      return div.content
+    end
     if FORMAT ~= "docx" then
-      return div.content  -- elsewhere the page is not turned; Typst refuses page breaks inside a block
+      return div.content  -- elsewhere the page is not turned
     end
     table.insert(div.content, 1, marker("StspdLandscapeStart"))
     table.insert(div.content, marker("StspdLandscapeEnd"))

@@ -259,3 +259,12 @@ def test_pdf_keeps_a_caption_and_a_heading_with_what_follows(built):
         lines = [line for line in page.extract_text().splitlines() if line.strip()][:-1]  # the page number last
         assert lines and not lines[-1].startswith("Tableau"), f"page {number} ends on a caption: {lines[-1]!r}"
         assert lines[-1] not in ("Indicateurs", "Financements", "Calendrier"), f"page {number} ends on a heading"
+
+
+def test_pdf_turns_the_summary_table_s_pages(built):
+    from pypdf import PdfReader
+
+    pages = PdfReader(built / "strategie.pdf").pages
+    turned = [page for page in pages if float(page.mediabox.width) > float(page.mediabox.height)]
+    assert turned and "Tableau de synthèse des fiches actions" in turned[0].extract_text()
+    assert all("Fiche 1.1.1" not in page.extract_text() for page in turned)  # back to portrait after it

@@ -32,11 +32,13 @@ caption { caption-side: bottom; font-style: italic; color: #595959; }
 .nouvelle-page { break-before: page; }
 </style>"""
 # Long tables must break across pages; Typst would keep a table's figure on one page and let it run off.
-# A caption stays with its table (sticky: it moves with the block after it), as a heading does with what follows.
+# A caption stays with its table (sticky: it moves with the block after it), as a heading does with what follows;
+# a table's row is never split across two pages.
 TYPST_PREAMBLE = (
     "#show figure: set block(breakable: true)\n"
     "#show figure.caption: it => block(sticky: true, it)\n"
-    "#show heading: it => block(sticky: true, it)"
+    "#show heading: it => block(sticky: true, it)\n"
+    "#set table.cell(breakable: false)"
 )
 
 
