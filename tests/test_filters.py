@@ -41,3 +41,26 @@ def test_a_schedule_is_a_span_with_an_en_dash(tmp_path):
     assert run("build", SAMPLE, "--format", "md", "--sortie", tmp_path).exit_code == 0
     text = (tmp_path / "strategie.md").read_text(encoding="utf-8")
     assert "| **Calendrier** | 2024\u20132028 |" in text and "2024-2028 |" not in text
+
+
+def test_the_summary_table_says_an_axe_and_an_objective_once_per_group():
+    from stspd.render.filters import summary_rows
+
+    def fiche(axe: str, objective: str, number: str) -> dict:
+        return {
+            "id": number,
+            "titre": f"Fiche {number}",
+            "axe": {"id": axe},
+            "objectif": {"id": objective, "titre": f"Objectif {objective}"},
+            "pilote_detail": {"nom": "Ville"},
+        }
+
+    rows = summary_rows(
+        [fiche("1", "1.1", "1.1.1"), fiche("1", "1.1", "1.1.2"), fiche("1", "1.2", "1.2.1"), fiche("2", "2.1", "2.1.1")]
+    )
+    assert [row[:3] for row in rows] == [
+        ["1", "1.1 Objectif 1.1", "1.1.1"],
+        ["", "", "1.1.2"],
+        ["", "1.2 Objectif 1.2", "1.2.1"],
+        ["2", "2.1 Objectif 2.1", "2.1.1"],
+    ]

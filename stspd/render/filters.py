@@ -25,17 +25,25 @@ def qpv_row(q: dict) -> list[str]:
     return [_esc(q["nom"]), _esc(q["code"]), fr.number(q.get("population"))]
 
 
-def summary_row(f: dict) -> list[str]:
-    schedule = f.get("calendrier") or {}
-    return [
-        _esc(f["axe"]["id"]),
-        f"{_esc(f['objectif']['id'])} {_esc(f['objectif']['titre'])}",
-        _esc(f["id"]),
-        _esc(f["titre"]),
-        _esc(f["pilote_detail"].get("sigle") or f["pilote_detail"]["nom"]),
-        str(schedule.get("debut", fr.MISSING)),
-        str(schedule.get("fin", fr.MISSING)),
-    ]
+def summary_rows(fiches: list[dict]) -> list[list[str]]:
+    """The summary table: a row per fiche, its axe and objective said on the first row of their group only."""
+    rows, previous = [], (None, None)
+    for f in fiches:
+        schedule = f.get("calendrier") or {}
+        group = (f["axe"]["id"], f["objectif"]["id"])
+        rows.append(
+            [
+                _esc(f["axe"]["id"]) if group[0] != previous[0] else "",
+                f"{_esc(f['objectif']['id'])} {_esc(f['objectif']['titre'])}" if group != previous else "",
+                _esc(f["id"]),
+                _esc(f["titre"]),
+                _esc(f["pilote_detail"].get("sigle") or f["pilote_detail"]["nom"]),
+                str(schedule.get("debut", fr.MISSING)),
+                str(schedule.get("fin", fr.MISSING)),
+            ]
+        )
+        previous = group
+    return rows
 
 
 def interview_row(i: dict) -> list[str]:
@@ -173,7 +181,7 @@ def grid_rows(grid) -> list[list[str]]:
 # The filters the templates know, by the name they use.
 FILTERS = {
     "qpv_row": qpv_row,
-    "summary_row": summary_row,
+    "summary_rows": summary_rows,
     "interview_row": interview_row,
     "stat_row": stat_row,
     "survey_row": survey_row,
