@@ -23,8 +23,13 @@ function Div(div)
       table.insert(div.content, pandoc.RawBlock("typst", "#set page(flipped: false)"))
       return div.content
     end
+    if FORMAT == "odt" then  -- paragraphs whose styles turn the page and turn it back (render/odt_finish.py)
+      table.insert(div.content, 1, pandoc.RawBlock("opendocument", '<text:p text:style-name="StspdLandscapeStart"/>'))
+      table.insert(div.content, pandoc.RawBlock("opendocument", '<text:p text:style-name="StspdLandscapeEnd"/>'))
+      return div.content
+    end
     if FORMAT ~= "docx" then
-      return div.content  -- elsewhere the page is not turned
+      return div.content  -- elsewhere (HTML) there are no pages to turn
     end
     table.insert(div.content, 1, marker("StspdLandscapeStart"))
     table.insert(div.content, marker("StspdLandscapeEnd"))

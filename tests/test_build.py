@@ -268,3 +268,19 @@ def test_pdf_turns_the_summary_table_s_pages(built):
     turned = [page for page in pages if float(page.mediabox.width) > float(page.mediabox.height)]
     assert turned and "Tableau de synthèse des fiches actions" in turned[0].extract_text()
     assert all("Fiche 1.1.1" not in page.extract_text() for page in turned)  # back to portrait after it
+
+
+def test_odt_turns_the_summary_table_s_pages_and_back(built):
+    style_ns = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+    fo_ns = "{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}"
+    styles, content = _odt(built, "styles.xml"), _odt(built, "content.xml")
+    masters = {m.get(f"{style_ns}name"): m.get(f"{style_ns}page-layout-name") for m in styles.iter(f"{style_ns}master-page")}
+    layout = next(x for x in styles.iter(f"{style_ns}page-layout") if x.get(f"{style_ns}name") == masters["StspdLandscape"])
+    page = layout.find(f"{style_ns}page-layout-properties")
+    assert (page.get(f"{fo_ns}page-width"), page.get(f"{fo_ns}page-height")) == ("29.700cm", "21cm")
+    turning = {s.get(f"{style_ns}name"): s.get(f"{style_ns}master-page-name") for s in content.iter(f"{style_ns}style")}
+    body = [e for e in content.iter(f"{TEXT_NS}p", f"{TEXT_NS}h")]
+    start = next(i for i, e in enumerate(body) if turning.get(e.get(f"{TEXT_NS}style-name")) == "StspdLandscape")
+    back = next(i for i, e in enumerate(body) if i > start and turning.get(e.get(f"{TEXT_NS}style-name")) == "Standard")
+    assert "".join(body[start + 1].itertext()) == "Tableau de synthèse des fiches actions"
+    assert "".join(body[back].itertext()) == "Fiches actions"  # the page turns back with the next heading

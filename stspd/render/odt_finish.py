@@ -1,8 +1,9 @@
-"""What pandoc's ODT writer leaves undone: the running header's text, and a table of contents that reads
-before LibreOffice refreshes it (Outils › Mettre à jour adds the page numbers)."""
+"""What pandoc's ODT writer leaves undone: the running header's text, a table of contents that reads before
+LibreOffice refreshes it (Outils › Mettre à jour adds the page numbers), and landscape pages for wide tables."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 
 from lxml import etree
@@ -22,8 +23,8 @@ def _t(name: str) -> str:
 def edits(header_text: str) -> dict[str, Callable[[bytes], bytes]]:
     """What to change in which entry of pandoc's ODT (see output/zips.normalise_zip)."""
     return {
-        "styles.xml": lambda styles: _header(styles, header_text),
-        "content.xml": lambda content: _table_borders(_toc(content)),
+        "styles.xml": lambda styles: _landscape_master(_header(styles, header_text)),
+        "content.xml": lambda content: _landscape_paragraphs(_table_borders(_toc(content))),
     }
 
 
@@ -80,3 +81,65 @@ def _toc(content: bytes) -> bytes:
             entry.set(_t("style-name"), f"Contents_20_{level}")
             entry.text = "".join(element.itertext())
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+# stspd.lua puts an empty paragraph of each of these styles around a wide table: the first starts a landscape
+# page, the second returns to the document's own pages. The landscape master is the standard one, turned.
+LANDSCAPE_START, LANDSCAPE_END = "StspdLandscapeStart", "StspdLandscapeEnd"
+LANDSCAPE_MASTER, STANDARD_MASTER = "StspdLandscape", "Standard"
+
+
+def _landscape_master(styles: bytes) -> bytes:
+    root = etree.fromstring(styles)
+    master = next((m for m in root.iter(f"{{{STYLE}}}master-page") if m.get(f"{{{STYLE}}}name") == STANDARD_MASTER), None)
+    layouts = {layout.get(f"{{{STYLE}}}name"): layout for layout in root.iter(f"{{{STYLE}}}page-layout")}
+    layout = layouts.get(master.get(f"{{{STYLE}}}page-layout-name")) if master is not None else None
+    if master is None or layout is None:
+        return styles
+    turned = copy.deepcopy(layout)
+    turned.set(f"{{{STYLE}}}name", LANDSCAPE_MASTER + "Layout")
+    properties = turned.find(f"{{{STYLE}}}page-layout-properties")
+    if properties is not None:
+        width, height = properties.get(f"{{{FO_NS}}}page-width"), properties.get(f"{{{FO_NS}}}page-height")
+        if width and height:
+            properties.set(f"{{{FO_NS}}}page-width", height)
+            properties.set(f"{{{FO_NS}}}page-height", width)
+        properties.set(f"{{{STYLE}}}print-orientation", "landscape")
+    layout.addnext(turned)
+    landscape = copy.deepcopy(master)
+    landscape.set(f"{{{STYLE}}}name", LANDSCAPE_MASTER)
+    landscape.set(f"{{{STYLE}}}page-layout-name", LANDSCAPE_MASTER + "Layout")
+    master.addnext(landscape)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _landscape_paragraphs(content: bytes) -> bytes:
+    root = etree.fromstring(content)
+    markers = [p for p in root.iter(_t("p")) if p.get(_t("style-name")) in (LANDSCAPE_START, LANDSCAPE_END)]
+    if not markers:
+        return content
+    styles = root.find(f"{{{OFFICE}}}automatic-styles")
+    _master_style(styles, LANDSCAPE_START, LANDSCAPE_MASTER, None)
+    for number, marker in enumerate(markers):
+        following = marker.getnext()
+        if marker.get(_t("style-name")) == LANDSCAPE_START or following is None or following.tag not in (_t("p"), _t("h")):
+            continue
+        # The page turns back with the paragraph that follows (a heading that starts a page): an empty paragraph
+        # there would leave a blank page.
+        name = f"{LANDSCAPE_END}{number}"
+        _master_style(styles, name, STANDARD_MASTER, following.get(_t("style-name")))
+        following.set(_t("style-name"), name)
+        marker.getparent().remove(marker)
+    if any(p.get(_t("style-name")) == LANDSCAPE_END for p in root.iter(_t("p"))):
+        _master_style(styles, LANDSCAPE_END, STANDARD_MASTER, None)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _master_style(styles, name: str, master: str, parent: str | None) -> None:
+    """A paragraph style whose paragraphs start a page of `master` (and otherwise look like `parent`'s)."""
+    style = etree.SubElement(styles, f"{{{STYLE}}}style")
+    style.set(f"{{{STYLE}}}name", name)
+    style.set(f"{{{STYLE}}}family", "paragraph")
+    if parent:
+        style.set(f"{{{STYLE}}}parent-style-name", parent)
+    style.set(f"{{{STYLE}}}master-page-name", master)
