@@ -95,13 +95,14 @@ def identity_rows(f: dict) -> list[list[str]]:
         rows.append(["**Moyens humains**", _esc(means["humains"])])
     if means.get("materiels"):
         rows.append(["**Moyens matériels**", _esc(means["materiels"])])
-    for m in f["mesures_detail"]:
-        label = (
-            f"Axe {m['axe']}"
-            + (f", mesure {m['mesure']}" if m["mesure"] else "")
-            + (f" : {m['mesure_titre']}" if m["mesure_titre"] else "")
-        )
-        rows.append(["**Stratégie nationale**", _esc(label)])
+    measures = [
+        f"Axe {m['axe']}"
+        + (f", mesure {m['mesure']}" if m["mesure"] else "")
+        + (f" : {m['mesure_titre']}" if m["mesure_titre"] else "")
+        for m in f["mesures_detail"]
+    ]
+    if measures:  # one row, the measures one after the other: the fiche's page holds no repeated heading
+        rows.append(["**Stratégie nationale**", " ; ".join(_esc(label) for label in measures)])
     return rows
 
 
