@@ -284,3 +284,36 @@ def test_odt_turns_the_summary_table_s_pages_and_back(built):
     back = next(i for i, e in enumerate(body) if i > start and turning.get(e.get(f"{TEXT_NS}style-name")) == "Standard")
     assert "".join(body[start + 1].itertext()) == "Tableau de synthèse des fiches actions"
     assert "".join(body[back].itertext()) == "Fiches actions"  # the page turns back with the next heading
+
+
+def _contrast_on_white(colour: str) -> float:
+    """WCAG's contrast ratio of a #RRGGBB text on white."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 1.05 / (luminance + 0.05)
+
+
+def test_the_running_header_and_footer_are_readable(built):
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(built / "strategie.docx") as z:
+        styles = etree.fromstring(z.read("word/styles.xml"))
+    found = {
+        s.get(f"{w}styleId"): s.find(f"{w}rPr/{w}color").get(f"{w}val")
+        for s in styles.iter(f"{w}style")
+        if s.get(f"{w}styleId") in ("Header", "Footer")
+    }
+    assert len(found) == 2 and all(_contrast_on_white(c) >= 4.5 for c in found.values()), found
+    fo = "{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}"
+    style_ns = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+    odt_styles = _odt(built, "styles.xml")
+    found = {
+        s.get(f"{style_ns}name"): s.find(f"{style_ns}text-properties").get(f"{fo}color")
+        for s in odt_styles.iter(f"{style_ns}style")
+        if s.get(f"{style_ns}name") in ("Header", "Footer")
+    }
+    assert len(found) == 2 and all(_contrast_on_white(c) >= 4.5 for c in found.values()), found
