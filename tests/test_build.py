@@ -317,3 +317,10 @@ def test_the_running_header_and_footer_are_readable(built):
         if s.get(f"{style_ns}name") in ("Header", "Footer")
     }
     assert len(found) == 2 and all(_contrast_on_white(c) >= 4.5 for c in found.values()), found
+
+
+def test_the_logo_has_a_text_for_screen_readers(built):
+    with zipfile.ZipFile(built / "strategie.docx") as z:
+        document = z.read("word/document.xml").decode("utf-8")
+    assert 'descr="Logo de Valmont-sur-Loire"' in document
+    assert 'alt="Logo de Valmont-sur-Loire"' in (built / "strategie.html").read_text(encoding="utf-8")

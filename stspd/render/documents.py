@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import html
 import os
 import sys
 import tempfile
@@ -86,6 +87,7 @@ class Formats:
         self.iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
         logo = view["strategie"].get("logo")
         self.logo = project / logo if logo else None
+        self.logo_text = f"Logo de {view['territoire']['nom']}"
 
     def make(self, formats: tuple[str, ...], done: Callable[[str], None] = lambda fmt: None) -> dict[str, bytes]:
         """Every format's bytes; `done` is told of each format as it is made. Leaving early (an error, Ctrl-C) kills
@@ -151,7 +153,7 @@ class Formats:
         def finish(docx: bytes) -> bytes:
             from stspd.render.docx_finish import postprocess
 
-            return postprocess(docx, self.header, self.logo, self.iso)
+            return postprocess(docx, self.header, self.logo, self.iso, self.logo_text)
 
         return Conversion("docx", "docx", reference_doc=self._file("reference.docx")), finish
 
@@ -173,7 +175,8 @@ class Formats:
 
             kind = "png" if self.logo.suffix.lower() == ".png" else "jpeg"
             data = base64.b64encode(self.logo.read_bytes()).decode()
-            variables["include-before"] = f'<img class="logo" src="data:image/{kind};base64,{data}" alt="Logo" width="120">'
+            alt = html.escape(self.logo_text, quote=True)  # the territory's name is the project's text
+            variables["include-before"] = f'<img class="logo" src="data:image/{kind};base64,{data}" alt="{alt}" width="120">'
         return Conversion("html", "html5", variables=variables), lambda html: html
 
     def _pdf(self) -> tuple[Conversion, Callable[[bytes], bytes]]:

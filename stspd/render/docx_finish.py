@@ -41,14 +41,15 @@ CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types
 _PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
 
 
-def postprocess(docx: bytes, header_text: str, logo: Path | None, iso_timestamp: str) -> bytes:
-    """pandoc's DOCX finished, its dates fixed (see output/zips.normalise_zip)."""
+def postprocess(docx: bytes, header_text: str, logo: Path | None, iso_timestamp: str, logo_text: str = "Logo") -> bytes:
+    """pandoc's DOCX finished, its dates fixed (see output/zips.normalise_zip); `logo_text` is what a screen reader
+    says of the logo."""
     names = zipfile.ZipFile(io.BytesIO(docx)).namelist()
-    return normalise_zip(docx, iso_timestamp, *edits(names, header_text, logo))
+    return normalise_zip(docx, iso_timestamp, *edits(names, header_text, logo, logo_text))
 
 
 def edits(
-    names: list[str], header_text: str, logo: Path | None = None
+    names: list[str], header_text: str, logo: Path | None = None, logo_text: str = "Logo"
 ) -> tuple[dict[str, Callable[[bytes], bytes]], dict[str, bytes]]:
     """What to change in which entry of pandoc's DOCX (whose entries are `names`), and the entries to add."""
     changes: dict[str, Callable[[bytes], bytes]] = {
@@ -64,7 +65,7 @@ def edits(
         added[f"word/{target}"] = image.blob
         changes[RELATIONSHIPS] = lambda xml: _relationship(xml, target)
         changes[CONTENT_TYPES] = lambda xml: _content_type(xml, image.ext, image.content_type)
-        picture = (image, target)
+        picture = (image, target, logo_text)
     changes[DOCUMENT] = lambda xml: _document(xml, picture)
     return changes, added
 
@@ -115,7 +116,7 @@ def _content_type(xml: bytes, extension: str, content_type: str) -> bytes:
     return _serialise(root)
 
 
-def _logo(root, body, image, target: str) -> None:
+def _logo(root, body, image, target: str, text: str) -> None:
     """The town's logo above the title of the cover, 2.5 cm high."""
     title = next((p for p in body.iterchildren(qn("w:p")) if _style_of(p) == "Title"), None)
     if title is None:
@@ -124,7 +125,9 @@ def _logo(root, body, image, target: str) -> None:
     # drawing ids are unique in the document: the next after the highest (python-docx's rule)
     shape_id = max((int(value) for value in root.xpath("//@id") if value.isdigit()), default=0) + 1
     drawing = OxmlElement("w:drawing")
-    drawing.append(CT_Inline.new_pic_inline(shape_id, LOGO_ID, Path(target).name, width, height))
+    inline = CT_Inline.new_pic_inline(shape_id, LOGO_ID, Path(target).name, width, height)
+    inline.find(qn("wp:docPr")).set("descr", text)  # the alternative text Word shows and screen readers say
+    drawing.append(inline)
     run = OxmlElement("w:r")
     run.append(drawing)
     paragraph = OxmlElement("w:p")
