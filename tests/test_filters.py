@@ -74,3 +74,14 @@ def test_a_fiche_s_national_measures_share_one_row(tmp_path):
     fiche = text[text.index("## Fiche 1.1.1") : text.index("## Fiche 1.1.2")]
     assert fiche.count("**Stratégie nationale**") == 1
     assert "Axe 1, mesure 4\u00a0: Réinvestir la prévention primaire" in fiche and "Axe 1, mesure 5\u00a0:" in fiche
+
+
+def test_requested_funding_is_never_added_to_secured_funding(tmp_path):
+    from conftest import SAMPLE, run
+
+    assert run("build", SAMPLE, "--format", "md", "--sortie", tmp_path).exit_code == 0
+    text = (tmp_path / "strategie.md").read_text(encoding="utf-8").replace("\u202f", " ").replace("\u00a0", " ")
+    fiche = text[text.index("## Fiche 1.1.1") : text.index("## Fiche 1.1.2")]
+    assert "| **Budget** | 30 000 € (financements acquis ou prévus : 18 000 € ; demandés : 12 000 €) |" in fiche
+    assert "| **Total acquis ou prévu** | **18 000 €** |  |" in fiche and "| **Total demandé** | **12 000 €** |  |" in fiche
+    assert "**Total**" not in fiche

@@ -130,7 +130,9 @@ def document_model(project: Project) -> DocumentModel:
             "partenaires_detail": [partners[p] for p in data.get("partenaires", [])],
             "constats_detail": [constats[c] for c in data.get("constats", []) if c in constats],
             "qpv_detail": [qpv[q] for q in data.get("qpv", []) if q in qpv],
-            "financement_total": sum(line["montant"] for line in funding),
+            # what is secured (budgeted or granted) and what is only asked for are never added together
+            "financement_acquis": sum(line["montant"] for line in funding if line.get("statut", "prevu") != "demande"),
+            "financement_demande": sum(line["montant"] for line in funding if line.get("statut") == "demande"),
             "mesures_detail": [_measure(strategies, link) for link in data.get("mesures_nationales", [])],
         }
         main_objective["fiches"].append(fiche)

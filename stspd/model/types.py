@@ -396,7 +396,8 @@ class Fiche(FicheData):
     partenaires_detail: list[Partner]
     constats_detail: list[Finding]
     qpv_detail: list[Qpv]
-    financement_total: float
+    financement_acquis: float  # budgeted or granted
+    financement_demande: float  # requested, not yet granted
     mesures_detail: list[NationalMeasure]
 
 

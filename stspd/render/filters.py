@@ -87,7 +87,7 @@ def identity_rows(f: dict) -> list[list[str]]:
         ],
         [
             "**Budget**",
-            fr.euros(budget) + (f" (financements : {fr.euros(f['financement_total'])})" if f.get("financements") else ""),
+            fr.euros(budget) + _funding_note(f, budget),
         ],
     ]
     means = f.get("moyens") or {}
@@ -104,6 +104,15 @@ def identity_rows(f: dict) -> list[list[str]]:
     if measures:  # one row, the measures one after the other: the fiche's page holds no repeated heading
         rows.append(["**Stratégie nationale**", " ; ".join(_esc(label) for label in measures)])
     return rows
+
+
+def _funding_note(f: dict, budget: float | None) -> str:
+    """What the funding says beside the budget, when it says something else: what is secured, what is asked."""
+    secured, asked = f["financement_acquis"], f["financement_demande"]
+    if not f.get("financements") or (secured == budget and not asked):
+        return ""
+    parts = [f"financements acquis ou prévus : {fr.euros(secured)}"] + ([f"demandés : {fr.euros(asked)}"] if asked else [])
+    return f" ({' ; '.join(parts)})"
 
 
 def funding_row(line: dict) -> list[str]:
