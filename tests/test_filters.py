@@ -85,3 +85,11 @@ def test_requested_funding_is_never_added_to_secured_funding(tmp_path):
     assert "| **Budget** | 30 000 € (financements acquis ou prévus : 18 000 € ; demandés : 12 000 €) |" in fiche
     assert "| **Total acquis ou prévu** | **18 000 €** |  |" in fiche and "| **Total demandé** | **12 000 €** |  |" in fiche
     assert "**Total**" not in fiche
+
+
+def test_vocabulary_words_start_their_cells_with_a_capital():
+    from stspd.render.filters import funding_row
+
+    assert indicator_row(_indicator(None))[0] == "Réalisation"
+    assert funding_row({"source": "commune", "montant": 100, "statut": "demande"})[::2] == ["Commune", "Demandé"]
+    assert funding_row({"source": "fipd", "montant": 100})[::2] == ["FIPD", "Prévu"]

@@ -12,6 +12,12 @@ def _esc(value: object) -> str:
     return inline(value) if value not in (None, "") else fr.MISSING
 
 
+def _capital(label: str) -> str:
+    """A table cell starts with a capital: « Commune », « Prévu » (the vocabulary's words are lower case, for
+    running text)."""
+    return label[:1].upper() + label[1:]
+
+
 def _dated(value: dict | None, unit: str | None) -> str:
     if not value:
         return fr.MISSING
@@ -118,13 +124,13 @@ def _funding_note(f: dict, budget: float | None) -> str:
 def funding_row(line: dict) -> list[str]:
     source = FUNDING_SOURCES[line["source"]] + (f" ({line['precision']})" if line.get("precision") else "")
     year = f" ({line['annee']})" if line.get("annee") else ""
-    return [_esc(source + year), fr.euros(line["montant"]), FUNDING_STATUS[line.get("statut", "prevu")]]
+    return [_esc(_capital(source) + year), fr.euros(line["montant"]), _capital(FUNDING_STATUS[line.get("statut", "prevu")])]
 
 
 def indicator_row(i: dict) -> list[str]:
     direction = " (baisse visée)" if i.get("sens") == "baisse" else ""
     return [
-        INDICATOR_TYPES[i["type"]],
+        _capital(INDICATOR_TYPES[i["type"]]),
         _esc(i["libelle"] + direction),
         _dated(i.get("reference"), i.get("unite")),
         _dated(i.get("cible"), i.get("unite")),
