@@ -43,6 +43,9 @@ RULES = (
 )
 
 
+_SHAPE_ERRORS = (KeyError, IndexError, TypeError, AttributeError, ValueError)
+
+
 def check_all(project: Project, index: Index | None = None, *, well_formed: bool = True) -> Iterator[Problem]:
     """Every rule's problems. `well_formed`: every document passed its schema. When one did not, a rule that still
     stumbles on its data is noted as not made, rather than ending the validation in a traceback."""
@@ -51,7 +54,7 @@ def check_all(project: Project, index: Index | None = None, *, well_formed: bool
         found: list[Problem] = []
         try:
             found.extend(rule.check(project, index))
-        except Exception:
+        except _SHAPE_ERRORS:  # what a value of the wrong type or a missing key raises; anything else is a bug
             if well_formed:
                 raise
             index.skip(f"la vérification « {rule.NAME} »", "données mal formées : corrigez d'abord les erreurs de schéma")
