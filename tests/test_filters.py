@@ -93,3 +93,12 @@ def test_vocabulary_words_start_their_cells_with_a_capital():
     assert indicator_row(_indicator(None))[0] == "Réalisation"
     assert funding_row({"source": "commune", "montant": 100, "statut": "demande"})[::2] == ["Commune", "Demandé"]
     assert funding_row({"source": "fipd", "montant": 100})[::2] == ["FIPD", "Prévu"]
+
+
+def test_a_date_typed_in_a_text_stays_on_one_line():
+    from stspd.render.markdown_syntax import typography
+
+    assert (
+        typography("réuni le 6 février 2024 ; le 1er mars 2025")
+        == "réuni le 6\u00a0février\u00a02024\u202f; le 1er\u00a0mars\u00a02025"
+    )

@@ -71,8 +71,16 @@ _SPACE_BEFORE_PUNCTUATION = re.compile(r" (?<=\S )([;?!])")
 _SPACE_AFTER_GUILLEMET = re.compile(r"« ")
 
 
+# A date typed in a text (« le 6 février 2024 »): its three parts on one line. Starts with a digit (see above).
+_TYPED_DATE = re.compile(
+    r"(\d{1,2}|1er) (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) (\d{4})\b"
+)
+
+
 def typography(text: str) -> str:
-    """French spacing made non-breaking where the author typed a space: « a : b ; c ? » keeps its lines together."""
+    """French spacing made non-breaking where the author typed a space: « a : b ; c ? » keeps its lines together,
+    and so does a date."""
+    text = _TYPED_DATE.sub("\\1\u00a0\\2\u00a0\\3", text)
     text = _SPACE_BEFORE_COLON.sub("\u00a0\\1", text)
     text = _SPACE_BEFORE_PUNCTUATION.sub("\u202f\\1", text)
     return _SPACE_AFTER_GUILLEMET.sub("«\u00a0", text)
