@@ -11,7 +11,7 @@ import sys
 import tempfile
 import zipfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,6 +116,13 @@ class Formats:
             # last one to start then ends about when the others do.
             futures = {fmt: pool.submit(self._one, fmt, done) for fmt in sorted(formats, key=_LONGEST_FIRST.index)}
             try:
+                pending = set(futures.values())
+                while pending:
+                    # Waited for a while at a time, never without end: Ctrl-C or SIGTERM may be taken by a worker
+                    # thread, and then only the main thread's next bytecode raises it (a lock held forever would not).
+                    finished, pending = wait(pending, timeout=_SIGNAL_LATENCY, return_when=FIRST_EXCEPTION)
+                    for future in finished:
+                        future.result()  # the first failure ends the build
                 return {fmt: future.result() for fmt, future in futures.items()}
             except BaseException:
                 children.kill_all()  # the others are of no use now; the pool then ends quickly
@@ -219,6 +226,8 @@ class Formats:
 
         return Conversion("pdf", "typst", variables=variables, toc=False), finish  # style.typ places the contents
 
+
+_SIGNAL_LATENCY = 0.2  # seconds between two looks at the signals while the formats are made
 
 _LONGEST_FIRST = ("pdf", "odt", "docx", "html", "md")
 
