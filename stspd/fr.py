@@ -16,13 +16,20 @@ MISSING = "—"
 
 
 @_once
-def number(value: float | None, digits: int = 1) -> str:
-    """1 234,5 ; integers stay integers; a missing value shows as a dash, never as zero."""
+def number(value: float | None, digits: int = 1, fixed: bool = False) -> str:
+    """1 234,5 ; integers stay integers; a missing value shows as a dash, never as zero. `fixed`: exactly `digits`
+    decimals (1 234,50), so that the figures of one row or column show the same precision."""
     if value is None:
         return MISSING
-    if float(value).is_integer():
+    if float(value).is_integer() and not (fixed and digits):
         return format_decimal(int(value), locale=LOCALE)
-    return format_decimal(round(value, digits), format=f"#,##0.{'#' * digits}", locale=LOCALE)
+    decimals = ("0" if fixed else "#") * digits
+    return format_decimal(round(value, digits), format=f"#,##0.{decimals}" if digits else "#,##0", locale=LOCALE)
+
+
+def decimals(values: list[float | None], most: int = 2) -> int:
+    """How many decimals show all of `values` as typed, up to `most`: 0 for counts, 2 for « 0,19 »."""
+    return max((len(f"{round(v, most):.{most}f}".rstrip("0").split(".")[1]) for v in values if v is not None), default=0)
 
 
 @_once
@@ -35,12 +42,15 @@ def euros(value: float | None) -> str:
 
 
 @_once
-def percent(value: float | None, signed: bool = False) -> str:
-    """A ratio as 12,5 % (+12,5 % when signed)."""
+def percent(value: float | None, signed: bool = False, digits: int | None = None) -> str:
+    """A ratio as 12,5 % (+12,5 % when signed); with `digits`, exactly that many decimals (−2,0 % beside +43,1 %)."""
     if value is None:
         return MISSING
-    text = format_percent(value, format="#,##0.#\u202f%", locale=LOCALE)  # narrow no-break space, as French sets it
-    return f"+{text}" if signed and value > 0 else text
+    decimals = "." + "#" if digits is None else ("." + "0" * digits if digits else "")
+    text = format_percent(value, format=f"#,##0{decimals}\u202f%", locale=LOCALE)  # narrow no-break space, as French sets it
+    if signed:  # a change: its sign always shown, a minus sign rather than a hyphen
+        return f"+{text}" if value > 0 else text.replace("-", "\u2212", 1)
+    return text
 
 
 @_once

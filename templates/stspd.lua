@@ -12,6 +12,18 @@ local function marker(name)
   return pandoc.RawBlock("openxml", '<w:p><w:pPr><w:pStyle w:val="' .. name .. '"/></w:pPr></w:p>')
 end
 
+-- A table without a header row (a fiche's identity): Typst's table rules colour the first row as a header; here
+-- that row is data, so the rules are undone around it.
+function Table(tbl)
+  if FORMAT == "typst" and #tbl.head.rows == 0 then
+    return {
+      pandoc.RawBlock("typst", '#[#set table(fill: none)\n#show table.cell.where(y: 0): set text(fill: black, weight: "regular")'),
+      tbl,
+      pandoc.RawBlock("typst", "]"),
+    }
+  end
+end
+
 function Div(div)
   if div.classes:includes("nouvelle-page") and page_break[FORMAT] then
     -- before the div, not in it: Typst allows no page break inside a container

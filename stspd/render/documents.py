@@ -61,7 +61,8 @@ class Source:
 
 # Files a town may adapt. They are code or layout, so they are taken only from the folder the command line names
 # (--modeles), never from the project folder, which receives changes from partners.
-TEMPLATE_FILES = ("stspd.lua", "style.typ", "reference.docx", "reference.odt", "strategie.opendocument")
+COVER_FILE = "couverture.typ"
+TEMPLATE_FILES = ("stspd.lua", "style.typ", COVER_FILE, "reference.docx", "reference.odt", "strategie.opendocument")
 
 
 def find_template_file(name: str, templates: Path | None = None) -> Path:
@@ -169,7 +170,7 @@ class Formats:
             from stspd.output.zips import normalise_zip
             from stspd.render.odt_finish import edits
 
-            return normalise_zip(odt, self.iso, edits(self.header))
+            return normalise_zip(odt, self.iso, *edits(self.header, self.logo, self.logo_text))
 
         return Conversion(
             "odt", "odt", template=self._file("strategie.opendocument"), reference_doc=self._file("reference.odt")
@@ -188,25 +189,22 @@ class Formats:
 
     def _pdf(self) -> tuple[Conversion, Callable[[bytes], bytes]]:
         style = self._file("style.typ").read_text(encoding="utf-8")
-        logo_name = f"logo{self.logo.suffix.lower()}" if self.logo else None
-        # On the first page's background: content here would push the cover to a page of its own.
-        preamble = TYPST_PREAMBLE + (
-            f"\n#set page(background: context if here().page() == 1 {{ place(top + left, dx: 2.2cm, dy: 0.5cm, "
-            f'image("{logo_name}", height: 1.5cm)) }})'
-            if logo_name
-            else ""
-        )
         variables = {
             "papersize": "a4",
-            "margin": {"x": "2.2cm", "y": "2.5cm"},
-            "header-includes": preamble,
+            "margin": {"x": "2.2cm", "y": "2cm"},  # the DOCX and ODT's margins
+            "mainfont": "Carlito",
+            "fontsize": "10pt",
+            "template": COVER_FILE,  # its `conf` lays out the cover page
+            "header-includes": TYPST_PREAMBLE,
             "include-before": style,
         }
+        logo_name = f"logo{self.logo.suffix.lower()}" if self.logo else ""
 
         def finish(typst_source: bytes) -> bytes:
             folder = self.folder / "typst"  # Typst's root: it reads no file outside it
             folder.mkdir()
-            files = {**self.source.files, "document.typ": typst_source}
+            cover = self._file(COVER_FILE).read_bytes()
+            files = {**self.source.files, "document.typ": typst_source, COVER_FILE: cover}
             if self.logo and logo_name:
                 files[logo_name] = self.logo.read_bytes()
             for name, content in files.items():
@@ -220,6 +218,7 @@ class Formats:
                 str(self.folder / "out.pdf"),
                 str(int(self.stamp.timestamp())),
                 self.header,
+                logo_name,
             ]
             self.children.run(command, "Typst (pdf)")
             return (self.folder / "out.pdf").read_bytes()

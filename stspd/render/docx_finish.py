@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import io
-import itertools
 import re
 import zipfile
 from collections.abc import Callable
@@ -26,7 +25,8 @@ from lxml import etree
 from stspd.output.zips import normalise_zip
 from stspd.resources import HEADER_PLACEHOLDER
 
-qn = lru_cache(maxsize=None)(_qn)  # python-docx splits the name on every call: 17,000 calls per build
+qn = lru_cache(maxsize=None)(_qn)
+_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}  # python-docx splits the name on every call: 17,000 calls per build
 
 HEADER_FILL = "1F3864"
 HEADER_TEXT = "FFFFFF"
@@ -83,6 +83,7 @@ def _document(xml: bytes, picture) -> bytes:
     for table in body.iterchildren(qn("w:tbl")):
         _table(table)
     _landscape(body)
+    _bare_cover(body)
     return _serialise(root)
 
 
@@ -145,42 +146,41 @@ def _style_of(paragraph) -> str | None:
 
 
 def _headings(body) -> list[tuple[int, str, str]]:
-    """(level, text, bookmark) of the level-1 and level-2 headings, in order."""
+    """(level, text, bookmark) of the level-1 and level-2 headings, in order. Each gets a bookmark of its own
+    inside its paragraph, named as Word names those of its contents (_Toc…): pandoc's bookmarks span whole sections,
+    and LibreOffice cannot find some of them for a page reference."""
     found = []
-    bookmark = None
-    for element in body.iterchildren():
-        if element.tag == qn("w:bookmarkStart"):
-            bookmark = element.get(qn("w:name"))
-        elif element.tag == qn("w:p"):
-            style = _style_of(element) or ""
-            if style in ("Heading1", "Heading2") and bookmark:
-                text = "".join(t.text or "" for t in element.iter(qn("w:t")))
-                found.append((int(style[-1]), text, bookmark))
-            bookmark = None
+    next_id = max((int(value) for value in body.xpath("//w:bookmarkStart/@w:id", namespaces=_NS)), default=0) + 1
+    for element in body.iterchildren(qn("w:p")):
+        style = _style_of(element) or ""
+        if style in ("Heading1", "Heading2"):
+            name = f"_Toc_stspd_{len(found) + 1}"
+            start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+            start.set(qn("w:id"), str(next_id))
+            start.set(qn("w:name"), name)
+            end.set(qn("w:id"), str(next_id))
+            position = 1 if len(element) and element[0].tag == qn("w:pPr") else 0
+            element.insert(position, start)
+            element.append(end)
+            next_id += 1
+            found.append((int(style[-1]), "".join(t.text or "" for t in element.iter(qn("w:t"))), name))
     return found
 
 
 def _toc(body) -> None:
-    """Start the contents on a new page, and write its entries so that it reads before Word refreshes it."""
+    """Start the contents on a new page and write its entries: a link to each heading and a PAGEREF field for its
+    page. Not inside a TOC field: LibreOffice shows a TOC field's entries as they were written, without numbers,
+    while it computes a PAGEREF field's number as it lays the pages out (Word on opening, as for every field
+    marked to update)."""
     sdt = next((e for e in body.iterchildren(qn("w:sdt")) if e.find(f".//{qn('w:instrText')}") is not None), None)
     if sdt is None:
         return
     sdt.addprevious(_page_break())
     content = sdt.find(qn("w:sdtContent"))
     field_paragraph = next(p for p in content.iterchildren(qn("w:p")) if p.find(f".//{qn('w:instrText')}") is not None)
-    run = field_paragraph.find(qn("w:r"))
-    end = run.find(f"{qn('w:fldChar')}[@{qn('w:fldCharType')}='end']")
-    run.remove(end)
-    entries = [_toc_entry(level, text, anchor) for level, text, anchor in _headings(body)]
-    if not entries:
-        run.append(end)
-        return
-    last_run = OxmlElement("w:r")
-    last_run.append(end)
-    entries[-1].append(last_run)
-    field_paragraph.addnext(entries[0])
-    for previous, entry in itertools.pairwise(entries):
-        previous.addnext(entry)
+    for entry in reversed([_toc_entry(level, text, anchor) for level, text, anchor in _headings(body)]):
+        field_paragraph.addnext(entry)
+    content.remove(field_paragraph)
 
 
 def _toc_entry(level: int, text: str, anchor: str):
@@ -199,7 +199,31 @@ def _toc_entry(level: int, text: str, anchor: str):
     run.append(text_element)
     link.append(run)
     paragraph.append(link)
+    tab = OxmlElement("w:r")
+    tab.append(OxmlElement("w:tab"))
+    paragraph.append(tab)
+    paragraph.extend(_page_reference(anchor))
     return paragraph
+
+
+def _page_reference(anchor: str) -> list:
+    """The runs of a PAGEREF field to `anchor`, its result left empty rather than guessed from another layout."""
+    runs = []
+    for kind, instruction in (("begin", None), (None, f" PAGEREF {anchor} \\h "), ("separate", None), ("end", None)):
+        run = OxmlElement("w:r")
+        if kind:
+            mark = OxmlElement("w:fldChar")
+            mark.set(qn("w:fldCharType"), kind)
+            if kind == "begin":
+                mark.set(qn("w:dirty"), "true")  # Word updates it on opening
+            run.append(mark)
+        else:
+            instruction_element = OxmlElement("w:instrText")
+            instruction_element.set(qn("xml:space"), "preserve")
+            instruction_element.text = instruction
+            run.append(instruction_element)
+        runs.append(run)
+    return runs
 
 
 def _page_break():
@@ -271,6 +295,24 @@ def _landscape(body) -> None:
         if style == LANDSCAPE_END:  # a section's properties describe the section that ends here
             _turn(section)
         properties.append(section)
+
+
+# What follows titlePg in a section's properties (the schema's order).
+_AFTER_TITLE_PAGE = ("w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
+
+
+def _bare_cover(body) -> None:
+    """No running header, footer or page number on the cover: the first section's first page is a title page,
+    which has none of its own."""
+    section = next(body.iter(qn("w:sectPr")), None)
+    if section is None or section.find(qn("w:titlePg")) is not None:
+        return
+    title_page = OxmlElement("w:titlePg")
+    following = next((child for child in section if child.tag in {qn(name) for name in _AFTER_TITLE_PAGE}), None)
+    if following is None:
+        section.append(title_page)
+    else:
+        following.addprevious(title_page)
 
 
 def _turn(section) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from stspd import fr
 from stspd.evaluation.grid import COLUMNS
 from stspd.model.vocabulary import FUNDING_SOURCES, FUNDING_STATUS, INDICATOR_TYPES, NEXT_STEPS, PARTNER_TYPES, STATE_LABELS
-from stspd.render.markdown_syntax import inline
+from stspd.render.markdown_syntax import grid_table, inline
 
 
 def _esc(value: object) -> str:
@@ -43,7 +43,7 @@ def summary_rows(fiches: list[dict]) -> list[list[str]]:
                 f"{_esc(f['objectif']['id'])} {_esc(f['objectif']['titre'])}" if group != previous else "",
                 _esc(f["id"]),
                 _esc(f["titre"]),
-                _esc(f["pilote_detail"].get("sigle") or f["pilote_detail"]["nom"]),
+                _esc(f["pilote_detail"]["nom"]),  # named in full, as in the fiches
                 str(schedule.get("debut", fr.MISSING)),
                 str(schedule.get("fin", fr.MISSING)),
             ]
@@ -57,9 +57,12 @@ def interview_row(i: dict) -> list[str]:
 
 
 def stat_row(row: dict) -> list[str]:
+    """An indicator's figures with the precision the row needs (counts as integers, rates as published), and its
+    evolution with one decimal, the same in every row."""
     values = row["valeurs"]
+    digits = fr.decimals(values)
     change = fr.evolution(values[0] if values else None, values[-1] if values else None)
-    return [_esc(row["indicateur"]), *(fr.number(v) for v in values), fr.percent(change, signed=True)]
+    return [_esc(row["indicateur"]), *(fr.number(v, digits, fixed=True) for v in values), fr.percent(change, signed=True, digits=1)]
 
 
 def survey_row(answer: dict) -> list[str]:
@@ -75,32 +78,23 @@ def body_row(i: dict) -> list[str]:
 
 
 def identity_rows(f: dict) -> list[list[str]]:
+    """The fiche's identity, one row per fact, dense enough that an ordinary fiche holds on one page: the axe and
+    objective together, the funding's detail left to the funding table below."""
     schedule = f.get("calendrier") or {}
-    budget = (f.get("moyens") or {}).get("budget")
+    means = f.get("moyens") or {}
+    objectives = " ; ".join(f"{_esc(o['id'])} · {_esc(o['titre'])}" for o in f["objectifs_detail"])
     rows = [
-        ["**Axe**", f"{_esc(f['axe']['id'])} · {_esc(f['axe']['titre'])}"],
-        ["**Objectif**", " ; ".join(f"{_esc(o['id'])} · {_esc(o['titre'])}" for o in f["objectifs_detail"])],
+        ["**Axe et objectif**", f"{_esc(f['axe']['id'])} · {_esc(f['axe']['titre'])} › {objectives}"],
         ["**Pilote**", _esc(f["pilote_detail"]["nom"])],
         ["**Partenaires**", ", ".join(_esc(p["nom"]) for p in f["partenaires_detail"]) or fr.MISSING],
-        ["**Public cible**", ", ".join(_esc(p) for p in f.get("public", [])) or fr.MISSING],
-        [
-            "**Territoire**",
-            _esc(f.get("territoire")) + "".join(f" ; {_esc(q['nom'])} ({_esc(q['code'])})" for q in f["qpv_detail"]),
-        ],
-        [
-            "**Calendrier**",
-            f"{schedule.get('debut', fr.MISSING)}\u2013{schedule.get('fin', '')}".rstrip("\u2013") if schedule else fr.MISSING,
-        ],
-        [
-            "**Budget**",
-            fr.euros(budget) + _funding_note(f, budget),
-        ],
+        ["**Public cible**", _capital(", ".join(_esc(p) for p in f.get("public", []))) or fr.MISSING],
+        ["**Territoire**", _territory(f)],
+        ["**Calendrier**", _span(schedule.get("debut"), schedule.get("fin"))],
+        ["**Budget**", fr.euros(means.get("budget"))],
     ]
-    means = f.get("moyens") or {}
-    if means.get("humains"):
-        rows.append(["**Moyens humains**", _esc(means["humains"])])
-    if means.get("materiels"):
-        rows.append(["**Moyens matériels**", _esc(means["materiels"])])
+    kinds = [(label, means.get(key)) for label, key in (("humains", "humains"), ("matériels", "materiels"))]
+    if any(text for _, text in kinds):
+        rows.append(["**Moyens**", " ; ".join(_capital(f"{label} : {_esc(text)}") for label, text in kinds if text)])
     measures = [
         f"Axe {m['axe']}"
         + (f", mesure {m['mesure']}" if m["mesure"] else "")
@@ -112,13 +106,23 @@ def identity_rows(f: dict) -> list[list[str]]:
     return rows
 
 
-def _funding_note(f: dict, budget: float | None) -> str:
-    """What the funding says beside the budget, when it says something else: what is secured, what is asked."""
-    secured, asked = f["financement_acquis"], f["financement_demande"]
-    if not f.get("financements") or (secured == budget and not asked):
-        return ""
-    parts = [f"financements acquis ou prévus : {fr.euros(secured)}"] + ([f"demandés : {fr.euros(asked)}"] if asked else [])
-    return f" ({' ; '.join(parts)})"
+def _span(first: int | None, last: int | None) -> str:
+    if first and last:
+        return fr.years(first, last)
+    return f"à partir de {first}" if first else f"jusqu'en {last}" if last else fr.MISSING
+
+
+def _territory(f: dict) -> str:
+    """The fiche's territory and its priority neighbourhoods, each named once: a neighbourhood the territory's text
+    already names is given by its code only."""
+    text = f.get("territoire") or ""
+    named = [q for q in f["qpv_detail"] if q["nom"].casefold() in text.casefold()]
+    others = [q for q in f["qpv_detail"] if q not in named]
+    parts = [_esc(text)] if text else []
+    if named:
+        parts[-1] += " (QPV " + ", ".join(_esc(q["code"]) for q in named) + ")"
+    parts += [f"{_esc(q['nom'])} (QPV {_esc(q['code'])})" for q in others]
+    return _capital(" ; ".join(parts)) or fr.MISSING
 
 
 def funding_row(line: dict) -> list[str]:
@@ -136,6 +140,22 @@ def indicator_row(i: dict) -> list[str]:
         _dated(i.get("cible"), i.get("unite")),
         _esc(i.get("source")),
     ]
+
+
+def signature_table(signatories: list[dict]) -> str:
+    """The signature page: each signatory's role and institution, and the place for the date and the signature."""
+    space = ["Fait à ………………………………………", "le ………………………………………", "", "", ""]
+    return grid_table(["Signataire", "Date et signature"], [45, 55], [[_signatory(s), space] for s in signatories])
+
+
+def _signatory(s: dict) -> list[str]:
+    """The role in bold, then the institution unless the role already names it (« Le Directeur général de Val
+    Habitat » for « Val Habitat, office public de l'habitat »)."""
+    institution = s["institution"]
+    if not s.get("qualite"):
+        return [f"**{_esc(institution)}**"]
+    named = institution.split(",")[0].strip().casefold() in s["qualite"].casefold()
+    return [f"**{_esc(s['qualite'])}**"] + ([] if named else [_esc(institution)])
 
 
 def glossary_row(entry: tuple[str, str]) -> list[str]:

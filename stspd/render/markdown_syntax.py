@@ -7,6 +7,7 @@ emphasis, lists, links, tables) and lose the syntax of everything else (attribut
 
 from __future__ import annotations
 
+import math
 import re
 
 # What could open Markdown syntax in an inline place; apostrophes and dashes stay for smart typography.
@@ -50,14 +51,49 @@ def list_item(value: object) -> str:
     return report_markdown(value).replace("\n", "\n  ")
 
 
-def table(headers: list[str], widths: list[int], rows: list[list[str]], caption: str | None = None) -> str:
-    """A pipe table. `widths` are relative; the separator is long enough that pandoc honours them."""
+def table(
+    headers: list[str], widths: list[int], rows: list[list[str]], caption: str | None = None, right: tuple[int, ...] = ()
+) -> str:
+    """A pipe table. `widths` are relative; the separator is long enough that pandoc honours them. The columns
+    numbered in `right` (from 0) hold figures: aligned right, units under units."""
     total = sum(widths)
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("-" * max(3, w * 100 // total) for w in widths) + "|"]
+    rules = ["-" * max(3, w * 100 // total) + (":" if i in right else "") for i, w in enumerate(widths)]
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(rules) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     if caption:
         lines += ["", f": {caption}"]
     return "\n" + "\n".join(lines) + "\n\n"
+
+
+# What would open a list or a quotation at the start of a paragraph in a grid table's cell, where cells hold blocks.
+_BLOCK_START = re.compile(r"^(\d+)([.)])(?= )|^([-+>])(?= )")
+
+
+def grid_table(headers: list[str], widths: list[int], rows: list[list[list[str]]]) -> str:
+    """A grid table, for cells of several paragraphs (`rows` of cells, a cell a list of one-line paragraphs, each
+    already escaped). Columns are as many characters wide as `widths` asks, scaled so that each line fits its cell:
+    pandoc takes the relative widths from them."""
+    cells = [[[_BLOCK_START.sub(r"\1\\\2\3", line) or "\\ " for line in cell] for cell in row] for row in rows]
+    head = [[header] for header in headers]
+    scale = max(
+        100 / sum(widths),  # at least 100 characters wide: pandoc narrows a grid table narrower than its 72 columns
+        *((len(line) + 2) / width for row in [head, *cells] for cell, width in zip(row, widths, strict=True) for line in cell),
+    )
+    chars = [max(3, math.ceil(width * scale)) for width in widths]
+
+    def rule(mark: str) -> str:
+        return "+" + "+".join(mark * n for n in chars) + "+"
+
+    def lines(row: list[list[str]]) -> list[str]:
+        stacked = [[part for i, line in enumerate(cell) for part in ([""] if i else []) + [line]] for cell in row]
+        height = max(len(cell) for cell in stacked)
+        return [
+            "|" + "|".join(f" {(cell[i] if i < len(cell) else ''):<{n - 2}} " for cell, n in zip(stacked, chars)) + "|"
+            for i in range(height)
+        ]
+
+    out = [rule("-"), *lines(head), rule("="), *(line for row in cells for line in [*lines(row), rule("-")])]
+    return "\n" + "\n".join(out) + "\n\n"
 
 
 def slug(value: object) -> str:
@@ -77,9 +113,23 @@ _TYPED_DATE = re.compile(
 )
 
 
+# A span of years typed with a hyphen (« 2024-2028 »), which French typesetting writes with an en dash. Starts
+# with a digit (see above); a span inside a web address or an identifier is left as typed (see _year_span).
+_YEAR_SPAN = re.compile(r"(1[89]\d\d|2\d\d\d)-(1[89]\d\d|2\d\d\d)(?![\w/-])(?!\.\w)")
+
+
+def _year_span(found: re.Match) -> str:
+    before = found.string[found.start() - 1 : found.start()]
+    first, last = found.group(1), found.group(2)
+    if (before and (before.isalnum() or before in "/.-_=?&#%:")) or last <= first:
+        return found.group(0)
+    return f"{first}\u2013{last}"
+
+
 def typography(text: str) -> str:
     """French spacing made non-breaking where the author typed a space: « a : b ; c ? » keeps its lines together,
-    and so does a date."""
+    and so does a date; a span of years takes an en dash."""
+    text = _YEAR_SPAN.sub(_year_span, text)
     text = _TYPED_DATE.sub("\\1\u00a0\\2\u00a0\\3", text)
     text = _SPACE_BEFORE_COLON.sub("\u00a0\\1", text)
     text = _SPACE_BEFORE_PUNCTUATION.sub("\u202f\\1", text)

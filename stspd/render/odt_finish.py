@@ -1,10 +1,11 @@
-"""What pandoc's ODT writer leaves undone: the running header's text, a table of contents that reads before
-LibreOffice refreshes it (Outils › Mettre à jour adds the page numbers), and landscape pages for wide tables."""
+"""What pandoc's ODT writer leaves undone: the running header's text, a table of contents with page numbers on
+opening, landscape pages for wide tables, and a cover page with the town's logo and no header or footer."""
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from pathlib import Path
 
 from lxml import etree
 
@@ -20,12 +21,85 @@ def _t(name: str) -> str:
     return f"{{{TEXT}}}{name}"
 
 
-def edits(header_text: str) -> dict[str, Callable[[bytes], bytes]]:
-    """What to change in which entry of pandoc's ODT (see output/zips.normalise_zip)."""
-    return {
-        "styles.xml": lambda styles: _landscape_master(_header(styles, header_text)),
-        "content.xml": lambda content: _landscape_paragraphs(_table_borders(_toc(content))),
+XLINK = "http://www.w3.org/1999/xlink"
+DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+SVG = "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+MANIFEST = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
+LOGO_HEIGHT_CM = 2.5
+
+
+def edits(
+    header_text: str, logo: Path | None = None, logo_text: str = "Logo"
+) -> tuple[dict[str, Callable[[bytes], bytes]], dict[str, bytes]]:
+    """What to change in which entry of pandoc's ODT, and the entries to add (see output/zips.normalise_zip)."""
+    changes: dict[str, Callable[[bytes], bytes]] = {
+        "styles.xml": lambda styles: _cover_master(_landscape_master(_header(styles, header_text))),
     }
+    added: dict[str, bytes] = {}
+    picture = None
+    if logo:
+        from docx.image.image import Image
+
+        image = Image.from_blob(logo.read_bytes())
+        target = f"Pictures/stspd-logo.{image.ext}"
+        added[target] = image.blob
+        changes["META-INF/manifest.xml"] = lambda manifest: _manifest(manifest, target, image.content_type)
+        picture = (target, image.px_width / image.px_height, logo_text)
+    changes["content.xml"] = lambda content: _cover(_landscape_paragraphs(_table_borders(_toc(content))), picture)
+    return changes, added
+
+
+COVER_MASTER, COVER_STYLE = "StspdCover", "StspdCoverStart"
+
+
+def _cover_master(styles: bytes) -> bytes:
+    """A master page for the cover: the standard one without its header and footer, followed by the standard."""
+    root = etree.fromstring(styles)
+    master = next((m for m in root.iter(f"{{{STYLE}}}master-page") if m.get(f"{{{STYLE}}}name") == STANDARD_MASTER), None)
+    if master is None:
+        return styles
+    cover = copy.deepcopy(master)
+    cover.set(f"{{{STYLE}}}name", COVER_MASTER)
+    cover.set(f"{{{STYLE}}}next-style-name", STANDARD_MASTER)
+    for child in list(cover):
+        cover.remove(child)  # header, footer and their left-page variants
+    master.addnext(cover)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _cover(content: bytes, picture: tuple[str, float, str] | None) -> bytes:
+    """The document's first paragraph starts a cover page; the logo, if any, in a paragraph of its own above it."""
+    root = etree.fromstring(content)
+    text = root.find(f"{{{OFFICE}}}body/{{{OFFICE}}}text")
+    first = next((child for child in text if child.tag in (_t("p"), _t("h"))), None) if text is not None else None
+    if first is None:
+        return content
+    if picture:
+        target, ratio, description = picture
+        paragraph = etree.Element(_t("p"))
+        frame = etree.SubElement(paragraph, f"{{{DRAW}}}frame")
+        frame.set(f"{{{DRAW}}}name", "Logo")
+        frame.set(_t("anchor-type"), "as-char")
+        frame.set(f"{{{SVG}}}width", f"{LOGO_HEIGHT_CM * ratio:.3f}cm")
+        frame.set(f"{{{SVG}}}height", f"{LOGO_HEIGHT_CM}cm")
+        image = etree.SubElement(frame, f"{{{DRAW}}}image")
+        for name, value in (("href", target), ("type", "simple"), ("show", "embed"), ("actuate", "onLoad")):
+            image.set(f"{{{XLINK}}}{name}", value)
+        etree.SubElement(frame, f"{{{SVG}}}title").text = description  # what a screen reader says of it
+        first.addprevious(paragraph)
+        first = paragraph
+    styles = root.find(f"{{{OFFICE}}}automatic-styles")
+    _master_style(styles, COVER_STYLE, COVER_MASTER, first.get(_t("style-name")))
+    first.set(_t("style-name"), COVER_STYLE)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _manifest(manifest: bytes, target: str, media_type: str) -> bytes:
+    root = etree.fromstring(manifest)
+    entry = etree.SubElement(root, f"{{{MANIFEST}}}file-entry")
+    entry.set(f"{{{MANIFEST}}}full-path", target)
+    entry.set(f"{{{MANIFEST}}}media-type", media_type)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def _header(styles: bytes, text: str) -> bytes:
@@ -80,6 +154,15 @@ def _toc(content: bytes) -> bytes:
             entry = etree.SubElement(body, _t("p"))
             entry.set(_t("style-name"), f"Contents_20_{level}")
             entry.text = "".join(element.itertext())
+            bookmark = element.find(_t("bookmark-start"))
+            if bookmark is not None:
+                # A page reference is a field: LibreOffice sets its number as it lays the pages out, so the
+                # contents show page numbers on opening, without anyone refreshing the index.
+                etree.SubElement(entry, _t("tab"))
+                page = etree.SubElement(entry, _t("bookmark-ref"))
+                page.set(_t("reference-format"), "page")
+                page.set(_t("ref-name"), bookmark.get(_t("name")))
+                page.text = "?"
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 

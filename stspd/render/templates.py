@@ -60,6 +60,7 @@ def environment(overrides: Path | None = None) -> SandboxedEnvironment:
         keep_trailing_newline=True,
     )
     env.globals["table"] = table
+    env.globals["signature_table"] = filters.signature_table
     env.tests["startswith_text"] = lambda value, prefix: str(value).startswith(prefix)
     env.filters.update(
         inline=inline,
