@@ -25,7 +25,22 @@ def edits(header_text: str) -> dict[str, Callable[[bytes], bytes]]:
     return {
         "styles.xml": lambda styles: _landscape_master(_header(styles, header_text)),
         "content.xml": lambda content: _landscape_paragraphs(_table_borders(_toc(content))),
+        "META-INF/manifest.xml": _manifest,
     }
+
+
+MANIFEST = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
+
+
+def _manifest(manifest: bytes) -> bytes:
+    """The XML streams declared `text/xml`, as ODF's packages (and LibreOffice) do: pandoc says `application/xml`,
+    which validators reject."""
+    root = etree.fromstring(manifest)
+    media_type = f"{{{MANIFEST}}}media-type"
+    for entry in root.iter(f"{{{MANIFEST}}}file-entry"):
+        if entry.get(media_type) == "application/xml":
+            entry.set(media_type, "text/xml")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def _header(styles: bytes, text: str) -> bytes:
