@@ -69,7 +69,7 @@ def _table_borders(content: bytes) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-TOC_TITLE_STYLE = "Stspd_Sommaire"
+TOC_TITLE_STYLE, TOC_NAME = "Stspd_Sommaire", "Sommaire"
 
 
 def _toc(content: bytes) -> bytes:
@@ -85,8 +85,11 @@ def _toc(content: bytes) -> bytes:
     style.set(f"{{{STYLE}}}family", "paragraph")
     style.set(f"{{{STYLE}}}parent-style-name", "Contents_20_Heading")
     etree.SubElement(style, f"{{{STYLE}}}paragraph-properties").set(f"{{{FO_NS}}}break-before", "page")
+    # ODF requires a name on the index and on its title (LibreOffice's Navigator lists them by it); pandoc writes none
+    toc.set(_t("name"), TOC_NAME)
     body = etree.SubElement(toc, _t("index-body"))
-    heading = etree.SubElement(etree.SubElement(body, _t("index-title")), _t("p"))
+    index_title = etree.SubElement(body, _t("index-title"), {_t("name"): f"{TOC_NAME}_Head"})
+    heading = etree.SubElement(index_title, _t("p"))
     heading.set(_t("style-name"), TOC_TITLE_STYLE)
     heading.text = title.text if title is not None else ""
     for element in root.iter(_t("h")):
