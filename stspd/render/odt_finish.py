@@ -24,7 +24,7 @@ def edits(header_text: str) -> dict[str, Callable[[bytes], bytes]]:
     """What to change in which entry of pandoc's ODT (see output/zips.normalise_zip)."""
     return {
         "styles.xml": lambda styles: _landscape_master(_header(styles, header_text)),
-        "content.xml": lambda content: _landscape_paragraphs(_table_borders(_toc(content))),
+        "content.xml": lambda content: _frame_positions(_landscape_paragraphs(_table_borders(_toc(content)))),
         "META-INF/manifest.xml": _manifest,
     }
 
@@ -66,6 +66,23 @@ def _table_borders(content: bytes) -> bytes:
             properties.set(f"{{{FO_NS}}}border", "0.5pt solid #bfbfbf")
             if _CELL_STYLES[name]:
                 properties.set(f"{{{FO_NS}}}background-color", _CELL_STYLES[name])
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+SVG = "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+
+
+def _frame_positions(content: bytes) -> bytes:
+    """The images' frames (the bilan's charts) placed at their anchor's origin, where LibreOffice puts them anyway:
+    pandoc gives them no position, and validators warn that a frame needs one."""
+    if b"<draw:frame" not in content:
+        return content
+    root = etree.fromstring(content)
+    for frame in root.iter(f"{{{DRAW}}}frame"):
+        for axis in ("x", "y"):
+            if frame.get(f"{{{SVG}}}{axis}") is None:
+                frame.set(f"{{{SVG}}}{axis}", "0cm")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
