@@ -607,7 +607,9 @@ def build_styles(styles_el) -> None:
 
     # ---- the "Table" style pandoc gives every table
     table = st("Table")
-    _remove(table, "w:semiHidden", "w:tblPr", "w:tblStylePr", "w:pPr", "w:rPr")
+    # pandoc's "Table" is based on a "TableNormal" its reference document does not define (a dangling reference
+    # validators report); "Table" sets every table property itself, so it stands on no base.
+    _remove(table, "w:basedOn", "w:semiHidden", "w:tblPr", "w:tblStylePr", "w:pPr", "w:rPr")
     tbl_ppr = ppr_of(table)
     set_ppr(tbl_ppr, before=0, after=0)
     tbl_pr = _ensure(table, "w:tblPr", STYLE_ORDER)
@@ -974,6 +976,15 @@ def build_odt_styles(xml: bytes) -> bytes:
                 s.set(tp, style_font_name=FONT, style_font_name_complex=FONT)
                 pp = default.find(q("style:paragraph-properties"))
                 s.set(pp, style_tab_stop_distance="1.25cm")
+    # pandoc's content.xml uses text and table-cell styles, families for which ODF wants a default style; they
+    # bring nothing of their own (the text is set by the paragraph default, the cells by pandoc's cell styles)
+    for fam in ("text", "table-cell"):
+        default = etree.Element(q("style:default-style"))
+        default.set(q("style:family"), fam)
+        s.styles.findall(q("style:default-style"))[-1].addnext(default)
+    # pandoc's ODT writer always declares its formula frames (fr1, fr2) with the parent style "Formula", which
+    # LibreOffice's own templates define and pandoc's reference document does not: defined here, as a plain frame.
+    s.style("Formula", "graphic")
 
     # ---- body
     standard = s.style("Standard")

@@ -21,7 +21,7 @@ from typing import Any, Final, cast
 
 from stspd import fr
 from stspd.check.suggest import did_you_mean
-from stspd.exchange.grid_files import keep_text
+from stspd.exchange.grid_files import keep_text, workbook_bytes
 from stspd.model.types import (
     DocumentModel,
     EntryUpdate,
@@ -129,15 +129,12 @@ def sheet_name(name: str, taken: set[str]) -> str:
 
 def template(view: DocumentModel, year: int, groups: list[tuple[str, list[Fiche]]], iso_timestamp: str) -> bytes:
     """The collection workbook: instructions, then one sheet per group of fiches, prefilled with what is known."""
-    import datetime
-
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from stspd.evaluation.compute import values_of
-    from stspd.output.zips import normalise_zip
 
     evaluations = {e["annee"]: e for e in view["evaluations"]}
     current = evaluations.get(year, {"annee": year, "fiches": []})
@@ -186,13 +183,7 @@ def template(view: DocumentModel, year: int, groups: list[tuple[str, list[Fiche]
         sheet.protection.sheet = True
         sheet.protection.formatColumns = False  # widths may still be changed
         sheet.protection.autoFilter = False
-    # Python 3.10's fromisoformat does not read « Z »
-    stamp = datetime.datetime.fromisoformat(iso_timestamp.replace("Z", "+00:00")).replace(tzinfo=None)  # noqa: FURB162
-    workbook.properties.creator = "stspd"
-    workbook.properties.created = workbook.properties.modified = stamp
-    out = io.BytesIO()
-    workbook.save(out)
-    return normalise_zip(out.getvalue(), iso_timestamp)
+    return workbook_bytes(workbook, iso_timestamp)
 
 
 def _values_by_indicator(entry: EvaluationEntry) -> dict[tuple[str, str], IndicatorValue]:

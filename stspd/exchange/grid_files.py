@@ -39,6 +39,53 @@ def keep_text(sheet) -> None:
                 cell.data_type = "s"  # written as an inline string, verbatim
 
 
+# The order the schema gives a font's properties, which Excel writes and validators hold to; openpyxl writes the
+# name first and the colour before the size.
+FONT_ORDER = (
+    "b",
+    "i",
+    "strike",
+    "condense",
+    "extend",
+    "outline",
+    "shadow",
+    "u",
+    "vertAlign",
+    "sz",
+    "color",
+    "name",
+    "family",
+    "charset",
+    "scheme",
+)
+SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _fonts_in_order(styles: bytes) -> bytes:
+    from lxml import etree
+
+    root = etree.fromstring(styles)
+    rank = {f"{{{SPREADSHEET_NS}}}{name}": place for place, name in enumerate(FONT_ORDER)}
+    for font in root.iter(f"{{{SPREADSHEET_NS}}}font"):  # the cells' fonts and the conditional formats' alike
+        font[:] = sorted(font, key=lambda property_: rank[property_.tag])
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def workbook_bytes(workbook, iso_timestamp: str) -> bytes:
+    """The workbook saved, dated `iso_timestamp` inside and out (same input, same bytes), in the schema's order."""
+    import datetime
+
+    from stspd.output.zips import normalise_zip
+
+    # Python 3.10's fromisoformat does not read « Z »
+    stamp = datetime.datetime.fromisoformat(iso_timestamp.replace("Z", "+00:00")).replace(tzinfo=None)  # noqa: FURB162
+    workbook.properties.creator = "stspd"
+    workbook.properties.created = workbook.properties.modified = stamp
+    out = io.BytesIO()
+    workbook.save(out)
+    return normalise_zip(out.getvalue(), iso_timestamp, {"xl/styles.xml": _fonts_in_order})
+
+
 def _text(value, number: bool) -> str:
     if value is None:
         return ""
@@ -58,15 +105,11 @@ def to_csv(grid: Grid) -> bytes:
 
 
 def to_xlsx(grid: Grid, title: str, iso_timestamp: str) -> bytes:
-    import datetime
-
     from openpyxl import Workbook
     from openpyxl.formatting.rule import CellIsRule
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
-
-    from stspd.output.zips import normalise_zip
 
     workbook = Workbook()
     sheet = workbook.active
@@ -110,14 +153,8 @@ def to_xlsx(grid: Grid, title: str, iso_timestamp: str) -> bytes:
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
-    # Python 3.10's fromisoformat does not read « Z »
-    stamp = datetime.datetime.fromisoformat(iso_timestamp.replace("Z", "+00:00")).replace(tzinfo=None)  # noqa: FURB162
     workbook.properties.title = title
-    workbook.properties.creator = "stspd"
-    workbook.properties.created = workbook.properties.modified = stamp
-    out = io.BytesIO()
-    workbook.save(out)
-    return normalise_zip(out.getvalue(), iso_timestamp)
+    return workbook_bytes(workbook, iso_timestamp)
 
 
 def to_docx(grid: Grid, title: str, reference, iso_timestamp: str) -> bytes:

@@ -36,6 +36,7 @@ def edits(
         "styles.xml": lambda styles: _cover_master(_landscape_master(_header(styles, header_text))),
     }
     added: dict[str, bytes] = {}
+    media_types: dict[str, str] = {}
     picture = None
     if logo:
         from docx.image.image import Image
@@ -43,9 +44,12 @@ def edits(
         image = Image.from_blob(logo.read_bytes())
         target = f"Pictures/stspd-logo.{image.ext}"
         added[target] = image.blob
-        changes["META-INF/manifest.xml"] = lambda manifest: _manifest(manifest, target, image.content_type)
+        media_types[target] = image.content_type
         picture = (target, image.px_width / image.px_height, logo_text)
-    changes["content.xml"] = lambda content: _cover(_landscape_paragraphs(_table_borders(_toc(content))), picture)
+    changes["META-INF/manifest.xml"] = lambda manifest: _manifest(manifest, media_types)
+    changes["content.xml"] = lambda content: _cover(
+        _frame_positions(_landscape_paragraphs(_table_borders(_toc(content)))), picture
+    )
     return changes, added
 
 
@@ -94,11 +98,18 @@ def _cover(content: bytes, picture: tuple[str, float, str] | None) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-def _manifest(manifest: bytes, target: str, media_type: str) -> bytes:
+def _manifest(manifest: bytes, added: dict[str, str]) -> bytes:
+    """The XML streams declared `text/xml`, as ODF's packages (and LibreOffice) do: pandoc says `application/xml`,
+    which validators reject. The `added` files declared with their media types."""
     root = etree.fromstring(manifest)
-    entry = etree.SubElement(root, f"{{{MANIFEST}}}file-entry")
-    entry.set(f"{{{MANIFEST}}}full-path", target)
-    entry.set(f"{{{MANIFEST}}}media-type", media_type)
+    media_type = f"{{{MANIFEST}}}media-type"
+    for entry in root.iter(f"{{{MANIFEST}}}file-entry"):
+        if entry.get(media_type) == "application/xml":
+            entry.set(media_type, "text/xml")
+    for path, kind in added.items():
+        entry = etree.SubElement(root, f"{{{MANIFEST}}}file-entry")
+        entry.set(f"{{{MANIFEST}}}full-path", path)
+        entry.set(media_type, kind)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
@@ -128,7 +139,24 @@ def _table_borders(content: bytes) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-TOC_TITLE_STYLE = "Stspd_Sommaire"
+DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+SVG = "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+
+
+def _frame_positions(content: bytes) -> bytes:
+    """The images' frames (the bilan's charts) placed at their anchor's origin, where LibreOffice puts them anyway:
+    pandoc gives them no position, and validators warn that a frame needs one."""
+    if b"<draw:frame" not in content:
+        return content
+    root = etree.fromstring(content)
+    for frame in root.iter(f"{{{DRAW}}}frame"):
+        for axis in ("x", "y"):
+            if frame.get(f"{{{SVG}}}{axis}") is None:
+                frame.set(f"{{{SVG}}}{axis}", "0cm")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+TOC_TITLE_STYLE, TOC_NAME = "Stspd_Sommaire", "Sommaire"
 
 
 def _toc(content: bytes) -> bytes:
@@ -144,8 +172,11 @@ def _toc(content: bytes) -> bytes:
     style.set(f"{{{STYLE}}}family", "paragraph")
     style.set(f"{{{STYLE}}}parent-style-name", "Contents_20_Heading")
     etree.SubElement(style, f"{{{STYLE}}}paragraph-properties").set(f"{{{FO_NS}}}break-before", "page")
+    # ODF requires a name on the index and on its title (LibreOffice's Navigator lists them by it); pandoc writes none
+    toc.set(_t("name"), TOC_NAME)
     body = etree.SubElement(toc, _t("index-body"))
-    heading = etree.SubElement(etree.SubElement(body, _t("index-title")), _t("p"))
+    index_title = etree.SubElement(body, _t("index-title"), {_t("name"): f"{TOC_NAME}_Head"})
+    heading = etree.SubElement(index_title, _t("p"))
     heading.set(_t("style-name"), TOC_TITLE_STYLE)
     heading.text = title.text if title is not None else ""
     for element in root.iter(_t("h")):
