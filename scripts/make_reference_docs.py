@@ -13,7 +13,7 @@ restyled:
 * ODT: zipfile + lxml on ``styles.xml``.
 
 The look is the one of a sober French consultancy report: A4, Calibri
-10.5 pt, dark blue headings, thin grey table borders with a dark blue header
+10 pt (tables 9 pt, as the PDF's Carlito), dark blue headings, thin grey table borders with a dark blue header
 row, a header paragraph holding the single run ``STSPD`` (replaced by the
 renderer with the territory and the period) and a footer "Page X sur Y".
 
@@ -53,6 +53,7 @@ from lxml import etree
 # --------------------------------------------------------------------------
 
 FONT = "Calibri"  # LibreOffice substitutes the metric-compatible Carlito
+BODY_PT, TABLE_PT = 10, 9  # text and table sizes: the PDF's (templates/style.typ)
 BLUE_DARK = "1F3864"  # headings 1-2, title, table header row, links
 BLUE = "2E5597"  # headings 3-4, subtitle, quote bar
 GREY = "595959"  # author, date, captions
@@ -457,16 +458,16 @@ def strip_theme_colors(root) -> None:
 
 def build_styles(styles_el) -> None:
     """Restyle pandoc's default styles.xml (an lxml element)."""
-    # ---- document defaults: Calibri 10.5, French, 1.15 lines, 6 pt after
+    # ---- document defaults: Calibri 10, French, single lines (Calibri's are 1.22 em: the PDF's), 6 pt after
     defaults = styles_el.find(qn("w:docDefaults"))
     rpr_default = _ensure(defaults, "w:rPrDefault", DOCDEFAULTS_ORDER)
     rpr = _ensure(rpr_default, "w:rPr", ["w:rPr"])
-    set_rpr(rpr, font=FONT, size=10.5)
+    set_rpr(rpr, font=FONT, size=BODY_PT)
     _replace(rpr, "w:lang", RPR_ORDER, val="fr-FR", eastAsia="en-US", bidi="ar-SA")
     ppr_default = _ensure(defaults, "w:pPrDefault", DOCDEFAULTS_ORDER)
     ppr = _ensure(ppr_default, "w:pPr", ["w:pPr"])
     _remove(ppr, "w:spacing")
-    set_ppr(ppr, before=0, after=120, line=276)
+    set_ppr(ppr, before=0, after=120, line=240)
 
     strip_theme_fonts(styles_el)
     strip_theme_colors(styles_el)
@@ -481,9 +482,11 @@ def build_styles(styles_el) -> None:
     # sum: 6 pt before and after still gives 6 pt between body paragraphs,
     # and keeps 6 pt between a tight list or a table (no space after) and
     # the text that follows.
-    set_ppr(ppr_of(st("BodyText")), before=120, after=120, jc="left")
+    set_ppr(ppr_of(st("BodyText")), before=100, after=100, jc="left")
+    # The paragraph after a heading: the heading's own space after is enough (as in the PDF).
+    set_ppr(ppr_of(st("FirstParagraph")), before=40, after=100, jc="left")
+    # Tight lists and table cells: Compact has the text's size, the table style gives cells theirs.
     set_ppr(ppr_of(st("Compact")), before=0, after=0)
-    set_rpr(rpr_of(st("Compact")), size=9.5)
 
     # ---- cover page: title, subtitle, author, date
     title = st("Title")
@@ -514,17 +517,17 @@ def build_styles(styles_el) -> None:
     set_ppr(ppr_of(abstract_title), before=720, after=80, line=240, jc="left")
     set_rpr(rpr_of(abstract_title), size=11, bold=True, color=BLUE_DARK)
     set_ppr(ppr_of(st("Abstract")), before=0, after=120, jc="left")
-    set_rpr(rpr_of(st("Abstract")), size=10.5)
+    set_rpr(rpr_of(st("Abstract")), size=9.5)
 
     # ---- headings
     headings = {
         # id: (size, bold, italic, color, before, after, page break, rule)
         "Heading1": (18, True, False, BLUE_DARK, 360, 160, True, True),
-        "Heading2": (14, True, False, BLUE_DARK, 280, 100, False, False),
-        "Heading3": (12, True, False, BLUE, 220, 80, False, False),
+        "Heading2": (14, True, False, BLUE_DARK, 120, 100, False, False),
+        "Heading3": (11.5, True, False, BLUE, 140, 40, False, False),
         "Heading4": (11, True, True, BLUE, 180, 60, False, False),
-        "Heading5": (10.5, True, False, BLUE, 160, 60, False, False),
-        "Heading6": (10.5, False, True, BLUE, 120, 40, False, False),
+        "Heading5": (BODY_PT, True, False, BLUE, 160, 60, False, False),
+        "Heading6": (BODY_PT, False, True, BLUE, 120, 40, False, False),
     }
     for sid, (size, bold, italic, col, before, after, brk, rule) in headings.items():
         h = st(sid)
@@ -543,7 +546,7 @@ def build_styles(styles_el) -> None:
         )
         set_rpr(rpr_of(h), font=FONT, size=size, bold=bold, italic=italic, color=col)
     for n in (7, 8, 9):
-        set_rpr(rpr_of(st(f"Heading{n}")), font=FONT, size=10.5, color=GREY)
+        set_rpr(rpr_of(st(f"Heading{n}")), font=FONT, size=BODY_PT, color=GREY)
 
     # linked character styles mirror their paragraph style's run properties
     for sid in ["Title", "Subtitle"] + [f"Heading{n}" for n in range(1, 10)]:
@@ -611,7 +614,8 @@ def build_styles(styles_el) -> None:
     # validators report); "Table" sets every table property itself, so it stands on no base.
     _remove(table, "w:basedOn", "w:semiHidden", "w:tblPr", "w:tblStylePr", "w:pPr", "w:rPr")
     tbl_ppr = ppr_of(table)
-    set_ppr(tbl_ppr, before=0, after=0)
+    set_ppr(tbl_ppr, before=0, after=0, line=228)  # 0.95 line: the PDF's tables (leading 0.45 em)
+    set_rpr(rpr_of(table), size=TABLE_PT)
     tbl_pr = _ensure(table, "w:tblPr", STYLE_ORDER)
     _replace(tbl_pr, "w:tblInd", TBLPR_ORDER, w=0, type="dxa")
     borders = _replace(tbl_pr, "w:tblBorders", TBLPR_ORDER)
@@ -621,7 +625,7 @@ def build_styles(styles_el) -> None:
             el.set(qn("w:" + k), str(v))
         borders.append(el)
     mar = _replace(tbl_pr, "w:tblCellMar", TBLPR_ORDER)
-    for side, width in (("top", 57), ("left", 85), ("bottom", 57), ("right", 85)):
+    for side, width in (("top", 20), ("left", 85), ("bottom", 20), ("right", 85)):
         el = OxmlElement("w:" + side)
         el.set(qn("w:w"), str(width))
         el.set(qn("w:type"), "dxa")
@@ -959,7 +963,7 @@ def build_odt_styles(xml: bytes) -> bytes:
         face.set(q("style:font-pitch"), "variable")
         decls.insert(0, face)
 
-    # ---- defaults: Calibri 10.5, French
+    # ---- defaults: Calibri 10, French
     for default in s.styles.findall(q("style:default-style")):
         fam = default.get(q("style:family"))
         if fam in ("paragraph", "graphic"):
@@ -968,9 +972,9 @@ def build_odt_styles(xml: bytes) -> bytes:
                 tp,
                 fo_language="fr",
                 fo_country="FR",
-                fo_font_size="10.5pt",
-                style_font_size_asian="10.5pt",
-                style_font_size_complex="10.5pt",
+                fo_font_size=f"{BODY_PT}pt",
+                style_font_size_asian=f"{BODY_PT}pt",
+                style_font_size_complex=f"{BODY_PT}pt",
             )
             if fam == "paragraph":
                 s.set(tp, style_font_name=FONT, style_font_name_complex=FONT)
@@ -991,7 +995,7 @@ def build_odt_styles(xml: bytes) -> bytes:
     s.para(
         standard, fo_line_height="115%", fo_text_align="start", style_justify_single_word="false", fo_orphans="2", fo_widows="2"
     )
-    s.text(standard, font=FONT, size=10.5)
+    s.text(standard, font=FONT, size=BODY_PT)
     body = s.style("Text_20_body")
     # ODF adds the two margins (Word takes the larger one): 3 pt + 3 pt gives
     # 6 pt between body paragraphs, and pandoc's tight-list items (automatic
@@ -1053,7 +1057,7 @@ def build_odt_styles(xml: bytes) -> bytes:
         fo_margin_bottom=pt_to_cm(6),
         fo_text_align="start",
     )
-    s.text(abstract, size=10.5)
+    s.text(abstract, size=9.5)
 
     # ---- headings
     heading = s.style("Heading")
@@ -1062,10 +1066,10 @@ def build_odt_styles(xml: bytes) -> bytes:
     levels = {
         1: (18, False, BLUE_DARK, 18, 8, True),
         2: (14, False, BLUE_DARK, 14, 5, False),
-        3: (12, False, BLUE, 11, 4, False),
+        3: (11.5, False, BLUE, 10, 3, False),
         4: (11, True, BLUE, 9, 3, False),
-        5: (10.5, False, BLUE, 8, 3, False),
-        6: (10.5, True, BLUE, 6, 2, False),
+        5: (BODY_PT, False, BLUE, 8, 3, False),
+        6: (BODY_PT, True, BLUE, 6, 2, False),
     }
     for level, (size, italic, col, before, after, first_level) in levels.items():
         h = s.style(f"Heading_20_{level}", parent="Heading", display=f"Heading {level}", outline=level)
@@ -1142,7 +1146,7 @@ def build_odt_styles(xml: bytes) -> bytes:
         fo_line_height="115%",
         fo_text_align="start",
     )
-    s.text(contents, size=9.5)
+    s.text(contents, size=TABLE_PT)
     table_heading = s.style("Table_20_Heading")
     s.para(
         table_heading,

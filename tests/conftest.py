@@ -30,6 +30,16 @@ def sample_copy(tmp_path: Path) -> Path:
     return Path(shutil.copytree(SAMPLE, tmp_path / "valmont"))
 
 
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The sample built once in every format, for the tests that read the documents back."""
+    from stspd.commands.build import FORMATS, Settings, build_documents
+
+    out = tmp_path_factory.mktemp("dist")
+    build_documents(Settings(SAMPLE, FORMATS, out))
+    return out
+
+
 def edit(path: Path, old: str, new: str) -> None:
     """Replace `old` (which must be there) by `new` in a file."""
     text = path.read_text(encoding="utf-8")

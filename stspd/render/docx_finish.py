@@ -26,12 +26,16 @@ from stspd.output.zips import normalise_zip
 from stspd.resources import HEADER_PLACEHOLDER
 
 qn = lru_cache(maxsize=None)(_qn)
-_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}  # python-docx splits the name on every call: 17,000 calls per build
+_NS = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+}  # python-docx splits the name on every call: 17,000 calls per build
 
 HEADER_FILL = "1F3864"
 HEADER_TEXT = "FFFFFF"
 LANDSCAPE_START, LANDSCAPE_END = "StspdLandscapeStart", "StspdLandscapeEnd"
 DOCUMENT, RELATIONSHIPS, CONTENT_TYPES = "word/document.xml", "word/_rels/document.xml.rels", "[Content_Types].xml"
+NUMBERING = "word/numbering.xml"
+LIST_INDENT = 340  # twips (0.6 cm) per level: the PDF's lists, where pandoc's 1.27 cm would wrap their lines sooner
 _HEADER_PART = re.compile(r"word/header\d*\.xml")
 LOGO_ID = "rIdStspdLogo"
 IMAGE_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
@@ -67,7 +71,18 @@ def edits(
         changes[CONTENT_TYPES] = lambda xml: _content_type(xml, image.ext, image.content_type)
         picture = (image, target, logo_text)
     changes[DOCUMENT] = lambda xml: _document(xml, picture)
+    changes[NUMBERING] = _list_indents
     return changes, added
+
+
+def _list_indents(xml: bytes) -> bytes:
+    root = etree.fromstring(xml, _PARSER)
+    for level in root.iter(qn("w:lvl")):
+        indent = level.find(f"{qn('w:pPr')}/{qn('w:ind')}")
+        if indent is not None and indent.get(qn("w:hanging")):
+            indent.set(qn("w:left"), str(LIST_INDENT * (int(level.get(qn("w:ilvl"))) + 1)))
+            indent.set(qn("w:hanging"), str(LIST_INDENT))
+    return _serialise(root)
 
 
 def _serialise(root) -> bytes:
@@ -82,6 +97,7 @@ def _document(xml: bytes, picture) -> bytes:
     _toc(body)
     for table in body.iterchildren(qn("w:tbl")):
         _table(table)
+    _pages_break_before(body)
     _landscape(body)
     _bare_cover(body)
     return _serialise(root)
@@ -149,7 +165,7 @@ def _headings(body) -> list[tuple[int, str, str]]:
     """(level, text, bookmark) of the level-1 and level-2 headings, in order. Each gets a bookmark of its own
     inside its paragraph, named as Word names those of its contents (_Toc…): pandoc's bookmarks span whole sections,
     and LibreOffice cannot find some of them for a page reference."""
-    found = []
+    found: list[tuple[int, str, str]] = []
     next_id = max((int(value) for value in body.xpath("//w:bookmarkStart/@w:id", namespaces=_NS)), default=0) + 1
     for element in body.iterchildren(qn("w:p")):
         style = _style_of(element) or ""
@@ -224,6 +240,32 @@ def _page_reference(anchor: str) -> list:
             run.append(instruction_element)
         runs.append(run)
     return runs
+
+
+# What may come before pageBreakBefore in a paragraph's properties (the schema's order).
+_BEFORE_PAGE_BREAK = ("w:pStyle", "w:keepNext", "w:keepLines")
+
+
+def _pages_break_before(body) -> None:
+    """A paragraph holding only a page break (stspd.lua's, before each fiche) becomes a property of the paragraph
+    that follows: the break's paragraph would leave an empty line at the top of the new page."""
+    for paragraph in list(body.iterchildren(qn("w:p"))):
+        runs = list(paragraph)
+        if not (len(runs) == 1 and runs[0].tag == qn("w:r") and len(runs[0]) == 1 and runs[0][0].tag == qn("w:br")):
+            continue
+        following = paragraph.getnext()
+        while following is not None and following.tag == qn("w:bookmarkStart"):
+            following = following.getnext()
+        if following is None or following.tag != qn("w:p") or runs[0][0].get(qn("w:type")) != "page":
+            continue
+        properties = following.find(qn("w:pPr"))
+        if properties is None:
+            properties = OxmlElement("w:pPr")
+            following.insert(0, properties)
+        known = [child for child in properties if child.tag in {qn(name) for name in _BEFORE_PAGE_BREAK}]
+        position = properties.index(known[-1]) + 1 if known else 0
+        properties.insert(position, OxmlElement("w:pageBreakBefore"))
+        body.remove(paragraph)
 
 
 def _page_break():

@@ -62,7 +62,11 @@ def stat_row(row: dict) -> list[str]:
     values = row["valeurs"]
     digits = fr.decimals(values)
     change = fr.evolution(values[0] if values else None, values[-1] if values else None)
-    return [_esc(row["indicateur"]), *(fr.number(v, digits, fixed=True) for v in values), fr.percent(change, signed=True, digits=1)]
+    return [
+        _esc(row["indicateur"]),
+        *(fr.number(v, digits, fixed=True) for v in values),
+        fr.percent(change, signed=True, digits=1),
+    ]
 
 
 def survey_row(answer: dict) -> list[str]:

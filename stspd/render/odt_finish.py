@@ -193,7 +193,6 @@ def _toc(content: bytes) -> bytes:
                 page = etree.SubElement(entry, _t("bookmark-ref"))
                 page.set(_t("reference-format"), "page")
                 page.set(_t("ref-name"), bookmark.get(_t("name")))
-                page.text = "?"
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
