@@ -239,3 +239,20 @@ def test_a_browser_prints_it_on_a4_headers_coloured_and_repeated(strategy):
     assert any(rule.get("break-before") == "page" and ".nouvelle-page" in s for s, rule in printed.items())
     phones = [condition for condition, _ in _media_blocks(_stylesheet(text)) if condition and "max-width" in condition]
     assert phones and all(condition.startswith("screen") for condition in phones)  # a printed table stays a table
+
+
+def test_a_towns_stylesheet_replaces_stspds_and_its_filter_keeps_the_pages_markup(sample_copy, tmp_path):
+    """The town's stspd.css (--modeles) is the page's; one left in the project folder is not. Its own stspd.lua
+    does not take away what the stylesheet and the readers rely on: html_page.lua runs after it."""
+    own = tmp_path / "modeles"
+    own.mkdir()
+    (own / "stspd.css").write_text("h1 { color: #6A1B1B; }\n", encoding="utf-8")
+    (own / "stspd.lua").write_text("-- la commune ne change rien\n", encoding="utf-8")
+    (sample_copy / "stspd.css").write_text("body { background: #FF0000; }\n", encoding="utf-8")
+    result = run("build", sample_copy, "--format", "html", "--output", tmp_path / "dist", "--templates", own)
+    assert result.exit_code == 0, result.output
+    assert "stspd.css n'est pas utilisé" in result.output
+    text, page = _parse(tmp_path / "dist" / "strategie.html")
+    assert _rules(_stylesheet(text)) == [("h1", {"color": "#6A1B1B"})]
+    assert any("empilable" in table["classes"] for table in page.tables)
+    assert [tag for tag, _ in page.tags].count("main") == 1
