@@ -124,17 +124,18 @@ def _contrast(a: str, b: str) -> float:
 # The tables
 def test_wide_tables_stack_on_a_phone_each_value_beside_its_column_title(strategy):
     text, page = strategy
-    wide = [t for t in page.tables if len(t["th"]) >= 4]
-    assert len(wide) >= 30  # statistics, synthesis, each fiche's indicators
+    wide = [t for t in page.tables if len(t["th"]) >= 3]
+    assert len(wide) >= 60  # statistics, synthesis, each fiche's funding and indicators
     for table in wide:
         assert "empilable" in table["classes"], table["th"]
         for row in table["rows"]:
             if row:  # the header row holds th only
                 assert [label for label, _ in row] == table["th"]
+    assert [("large" in t["classes"]) for t in wide] == [len(t["th"]) >= 4 for t in wide]
     statistics = next(t for t in wide if t["th"][:2] == ["Indicateur", "2019"])
     assert ("2019", "262") in statistics["rows"][1]
-    narrow = [t for t in page.tables if len(t["th"]) < 4]
-    assert narrow and not any("empilable" in t["classes"] for t in narrow)  # up to three columns, a table fits
+    narrow = [t for t in page.tables if len(t["th"]) < 3]
+    assert narrow and not any("empilable" in t["classes"] for t in narrow)  # two columns fit a phone
     phone = {selector: rule for selector, rule in _rules(_stylesheet(text), "max-width")}
     assert phone["table.empilable, table.empilable > tbody, table.empilable > tbody > tr, table.empilable > caption"] == {
         "display": "block"
@@ -142,12 +143,12 @@ def test_wide_tables_stack_on_a_phone_each_value_beside_its_column_title(strateg
     assert phone["table.empilable td::before"]["content"] == "attr(data-colonne)"
 
 
-def test_a_table_whose_cells_span_columns_is_left_a_table(tmp_path):
-    """A cell under two titles, or none, would be given a title that is not its own: such a table is not stacked."""
+def test_a_table_of_merged_cells_or_of_two_columns_is_left_a_table(tmp_path):
+    """A merged cell would be given a title that is not its own, and two columns fit a phone: neither is stacked."""
     source = tmp_path / "in.md"
     source.write_text(
-        "+---+---+---+---+\n| a | b | c | d |\n+===+===+===+===+\n| 1     | 2 | 3 |\n+---+---+---+---+\n\n"
-        "| a | b | c | d |\n|---|---|---|---|\n| 1 | 2 | 3 | 4 |\n",
+        "+---+---+---+\n| a | b | c |\n+===+===+===+\n| 1     | 2 |\n+---+---+---+\n\n"
+        "| a | b | c |\n|---|---|---|\n| 1 | 2 | 3 |\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
         encoding="utf-8",
     )
     written = subprocess.run(
@@ -157,9 +158,10 @@ def test_a_table_whose_cells_span_columns_is_left_a_table(tmp_path):
         capture_output=True,
         text=True,
     ).stdout
-    spanned, plain = re.findall(r"<table.*?</table>", written, re.DOTALL)
+    spanned, plain, two = re.findall(r"<table.*?</table>", written, re.DOTALL)
     assert 'colspan="2"' in spanned and "empilable" not in spanned and "data-colonne" not in spanned
-    assert '<table class="empilable">' in plain and '<td data-colonne="d">4</td>' in plain
+    assert '<table class="empilable">' in plain and '<td data-colonne="c">3</td>' in plain
+    assert "empilable" not in two and "data-colonne" not in two
 
 
 def test_captions_are_above_their_tables_as_in_the_other_formats(strategy):
@@ -175,7 +177,7 @@ def test_paragraphs_keep_a_reading_measure_while_wide_tables_take_the_screen(str
     rules = dict(_rules(_stylesheet(text)))
     measure = next(rule["max-width"] for selector, rule in rules.items() if selector.startswith("p,"))
     assert float(rules["body"]["max-width"].removesuffix("rem")) > 1.5 * float(measure.removesuffix("rem"))
-    assert rules["table.empilable"]["max-width"] == "none"
+    assert rules["table.large"]["max-width"] == "none"
 
 
 # What every reader gets

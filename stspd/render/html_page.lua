@@ -1,12 +1,15 @@
 -- stspd's own filter for the HTML page, run last, after the town's stspd.lua: the markup the page's stylesheet
 -- (templates/stspd.css) and its readers rely on, whatever filter a town gives.
---   - A table of four columns or more is marked `empilable`, and each of its body cells carries the title of its
+--   - A table of three columns or more is marked `empilable`, and each of its body cells carries the title of its
 --     column (data-colonne): on a phone the stylesheet shows each row as a block, every value beside its title,
---     instead of a table wider than the screen. Up to three columns a table fits a phone as it is.
+--     instead of a table wider than the screen or of columns a word wide. A table of two columns (a question and
+--     its answers, a heading and its text) fits a phone as it is. From four columns the table is also `large`:
+--     on a wide screen it may take the whole width, where a narrower one keeps the text's.
 --   - The document's body is the page's <main>, the landmark that the skip link (documents.py) points to, past the
 --     cover and the contents.
 
-local MIN_COLUMNS = 4
+local MIN_COLUMNS = 3
+local WIDE_COLUMNS = 4
 local MAIN_ID = "contenu-principal" -- the skip link's target: SKIP_LINK in stspd/render/documents.py
 
 local function single(cell)
@@ -53,6 +56,9 @@ function Table(tbl)
     return nil
   end
   tbl.classes:insert("empilable")
+  if #tbl.colspecs >= WIDE_COLUMNS then
+    tbl.classes:insert("large")
+  end
   for _, body in ipairs(tbl.bodies) do
     for _, row in ipairs(body.body) do
       for column, cell in ipairs(row.cells) do
