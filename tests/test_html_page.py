@@ -141,6 +141,9 @@ def test_wide_tables_stack_on_a_phone_each_value_beside_its_column_title(strateg
         "display": "block"
     }
     assert phone["table.empilable td::before"]["content"] == "attr(data-colonne)"
+    # pandoc right-aligns the figures' column in an inline style, which only !important overrides
+    assert '<td style="text-align: right;" data-colonne="2019">262</td>' in text
+    assert phone["table.empilable td"]["text-align"] == "left !important"
 
 
 def test_a_table_of_merged_cells_or_of_two_columns_is_left_a_table(tmp_path):
