@@ -23,15 +23,11 @@ from stspd.render.children import ChildError, Children, time_limit
 from stspd.render.pandoc import Conversion, convert
 from stspd.resources import resource_dir
 
-HTML_STYLE = """<style>
-body { max-width: 52em; font-family: Calibri, Carlito, "Segoe UI", Arial, sans-serif; line-height: 1.45; }
-h1, h2, h3 { color: #1F3864; } h1 { border-bottom: 1px solid #1F3864; }
-table { border-collapse: collapse; width: 100%; display: block; overflow-x: auto; }
-th { background: #1F3864; color: #fff; text-align: left; }
-th, td { border: 1px solid #BFBFBF; padding: .25em .5em; vertical-align: top; }
-caption { caption-side: bottom; font-style: italic; color: #595959; }
-.nouvelle-page { break-before: page; }
-</style>"""
+# The HTML page's first link, for the keyboard: past the cover and the contents to the <main> that html_page.lua
+# makes of the document's body (its id is MAIN_ID there).
+SKIP_LINK = '<a class="evitement" href="#contenu-principal">Aller au contenu</a>'
+HTML_PAGE = Path(__file__).resolve().parent / "html_page.lua"
+
 # Long tables must break across pages; Typst would keep a table's figure on one page and let it run off.
 # A caption stays with its table (sticky: it moves with the block after it), as a heading does with what follows;
 # a table's row is never split across two pages.
@@ -62,7 +58,15 @@ class Source:
 # Files a town may adapt. They are code or layout, so they are taken only from the folder the command line names
 # (--modeles), never from the project folder, which receives changes from partners.
 COVER_FILE = "couverture.typ"
-TEMPLATE_FILES = ("stspd.lua", "style.typ", COVER_FILE, "reference.docx", "reference.odt", "strategie.opendocument")
+TEMPLATE_FILES = (
+    "stspd.lua",
+    "style.typ",
+    COVER_FILE,
+    "stspd.css",
+    "reference.docx",
+    "reference.odt",
+    "strategie.opendocument",
+)
 
 
 def find_template_file(name: str, templates: Path | None = None) -> Path:
@@ -177,15 +181,19 @@ class Formats:
         ), finish
 
     def _html(self) -> tuple[Conversion, Callable[[bytes], bytes]]:
-        variables = {"header-includes": HTML_STYLE}
+        # The page's stylesheet is the town's or stspd's, inline: the page stays one file. Pandoc's own is left out,
+        # which the stylesheet would otherwise have to undo rule by rule.
+        style = self._file("stspd.css").read_text(encoding="utf-8")
+        before = [SKIP_LINK]
         if self.logo:  # a data URI keeps the page one self-contained file
             import base64
 
             kind = "png" if self.logo.suffix.lower() == ".png" else "jpeg"
             data = base64.b64encode(self.logo.read_bytes()).decode()
             alt = html.escape(self.logo_text, quote=True)  # the territory's name is the project's text
-            variables["include-before"] = f'<img class="logo" src="data:image/{kind};base64,{data}" alt="{alt}" width="120">'
-        return Conversion("html", "html5", variables=variables), lambda html: html
+            before.append(f'<img class="logo" src="data:image/{kind};base64,{data}" alt="{alt}" width="120">')
+        variables = {"header-includes": f"<style>\n{style}</style>", "document-css": False, "include-before": before}
+        return Conversion("html", "html5", variables=variables, filters=(HTML_PAGE,)), lambda html: html
 
     def _pdf(self) -> tuple[Conversion, Callable[[bytes], bytes]]:
         style = self._file("style.typ").read_text(encoding="utf-8")

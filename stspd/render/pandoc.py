@@ -1,7 +1,8 @@
 """pandoc (the binary that pypandoc-binary ships), run once per format in its sandbox.
 
 The Markdown is read with only the extensions stspd's templates need; the text guard (text_guard.lua) runs
-first, then the filter of the `--modeles` folder or stspd's own. The document's metadata come from a file
+first, then the filter of the `--modeles` folder or stspd's own, then those the format's layout needs (the HTML
+page's, html_page.lua). The document's metadata come from a file
 (the template's front matter), never from the text: a `---` block in a description stays text.
 """
 
@@ -51,6 +52,7 @@ class Conversion:
     reference_doc: Path | None = None
     variables: dict = field(default_factory=dict)
     toc: bool = True
+    filters: tuple[Path, ...] = ()  # stspd's own, run after the town's: what stspd's layout of the format needs
 
 
 def pandoc_path() -> str:
@@ -77,7 +79,7 @@ def convert(
         "standalone": True,
         "sandbox": True,  # the writers read no file but those named here (DOCX and ODT would embed an image's)
         "metadata-files": [str(metadata)],
-        "filters": [{"type": "lua", "path": str(GUARD)}, {"type": "lua", "path": str(lua_filter)}],
+        "filters": [{"type": "lua", "path": str(path)} for path in (GUARD, lua_filter, *conversion.filters)],
         "table-of-contents": conversion.toc,
         "toc-depth": 2,
         "variables": conversion.variables,
