@@ -22,7 +22,7 @@ from stspd.render.pandoc import READER, pandoc_path
 
 CADRE = [
     "Le cadre légal",
-    "La stratégie nationale de prévention de la délinquance 2020-2024",
+    "La stratégie nationale de prévention de la délinquance 2020\u20132024",  # typography: an en dash
     "Le plan départemental de prévention de la délinquance du Loiret",
     "Le contrat de ville",
 ]
