@@ -63,3 +63,15 @@ def readable_references(owner: Any, key: str) -> bool:
     """Whether `owner[key]` is there and is one id or a list of ids: what it names is then all known."""
     value = mapping(owner).get(key)
     return isinstance(value, str) or isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def texts(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Every text under `value`, with its path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from texts(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from texts(item, path + (index,))

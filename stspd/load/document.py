@@ -109,6 +109,24 @@ class Document:
                 return 1, 1
             path = path[:-1]
 
+    def text_mark(self, path: Path_, line: int = 0) -> tuple[int, int]:
+        """Where the text at `path` begins: below a block scalar's « | » or « > », on the line of the value otherwise.
+        Its line `line` (from 0) is found only in a literal block (« | »), which keeps the lines of the file."""
+        node = self.node(path)
+        style = getattr(node, "style", None)
+        if node is None or style not in ("|", ">"):
+            return self.mark(path)
+        lines = self.text.splitlines()
+        first = node.start_mark.line + 2  # a block's text starts on the line after its « | » or « > »
+        if style == "|" and 0 < line and first + line <= len(lines):
+            content = lines[first + line - 1]
+            return first + line, len(content) - len(content.lstrip()) + 1
+        for number in range(first, min(node.end_mark.line + 1, len(lines)) + 1):
+            content = lines[number - 1]
+            if content.strip():
+                return number, len(content) - len(content.lstrip()) + 1
+        return self.mark(path)
+
     def problem(self, path: Path_, rule: str, message: str, *, key: bool = False) -> Problem:
         line, column = self.mark(path, key=key)
         return Problem(self.display, line, column, rule, message, source_line(self.text, line))

@@ -170,13 +170,19 @@ def partner_row(p: dict) -> list[str]:
     return [_esc(p["nom"]), _esc(p.get("sigle")), PARTNER_TYPES[p["type"]]]
 
 
-def alignment_row(a: dict) -> list[str]:
-    measure = (
-        (f"Mesure {a['mesure']}" + (f" : {a['mesure_titre']}" if a["mesure_titre"] else ""))
-        if a["mesure"]
-        else "Axe dans son ensemble"
-    )
-    return [_esc(f"{a['axe']}. {a['axe_titre']}"), _esc(measure), ", ".join(_esc(e) for e in a["elements"])]
+def alignment_groups(rows: list[dict]) -> list[dict]:
+    """The annex on the national strategy, one group per national axe: its heading (the strategy named when the
+    document follows several), then a row per measure with the local axes, objectives and fiches that serve it."""
+    several = len({row["strategie_id"] for row in rows}) > 1
+    groups: dict[tuple[str, int], dict] = {}
+    for a in rows:  # sorted by strategy, axe and measure (model/strategy.py)
+        heading = (f"{a['strategie']} · " if several else "") + f"Axe national {a['axe']} · {a['axe_titre']}"
+        group = groups.setdefault((a["strategie_id"], a["axe"]), {"titre": _esc(heading), "lignes": []})
+        measure = f"Mesure {a['mesure']}" + (f" : {a['mesure_titre']}" if a["mesure_titre"] else "") if a["mesure"] else None
+        # « Fiche 4.3.1 » on one line: a narrow cell would otherwise leave the number alone on the next
+        elements = ", ".join(_esc(e).replace(" ", "\u00a0") for e in a["elements"])
+        group["lignes"].append([_esc(measure or "L'axe dans son ensemble"), elements])
+    return list(groups.values())
 
 
 def etat_libelle(state: str) -> str:
@@ -232,7 +238,7 @@ FILTERS = {
     "indicator_row": indicator_row,
     "glossary_row": glossary_row,
     "partner_row": partner_row,
-    "alignment_row": alignment_row,
+    "alignment_groups": alignment_groups,
     "etat_libelle": etat_libelle,
     "synthesis_row": synthesis_row,
     "suite": suite,

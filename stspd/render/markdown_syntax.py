@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
 # What could open Markdown syntax in an inline place; apostrophes and dashes stay for smart typography.
 _MARKUP = re.compile(r"([\\`*_\[\]#|<>!$~^@{}&])")
@@ -41,9 +42,91 @@ def _escaped(found: re.Match) -> str:
     return text + "\\" if not text or text.isspace() else "\\" + text  # a fence's indent stays before the escape
 
 
-def block(value: object) -> str:
-    """A user's Markdown paragraph(s), ended by a blank line so that what follows starts afresh."""
-    return report_markdown(value) + "\n\n"
+# The deepest heading level the documents use: their own headings go down to 3 (a fiche's « Description »), a
+# sub-heading a town writes in a text one level below that at most.
+DEEPEST_HEADING = 4
+
+
+def block(value: object, level: int = DEEPEST_HEADING - 1) -> str:
+    """A user's Markdown paragraph(s), ended by a blank line so that what follows starts afresh. The text stands under
+    a heading of `level`: its own headings go below it (see `headings_under`)."""
+    return headings_under(report_markdown(value), level) + "\n\n"
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading in a user's text, as pandoc reads it: lines `first` to `last` (two for an underlined one)."""
+
+    first: int
+    last: int
+    level: int
+    container: str  # what opens the line before the heading: a quote's « > », a list item's « - » or indent
+    title: str
+
+
+# What may open a line before a heading: quotes, list markers, indentation (pandoc reads « - # Titre » as a heading
+# inside a list item).
+_CONTAINER = r"(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))*[ \t]*"
+_CONTAINER_START = re.compile(_CONTAINER)
+_ATX = re.compile(rf"({_CONTAINER})(#{{1,6}})(?:[ \t]+(.*))?")
+_UNDERLINE = re.compile(r"[ \t>]*(=+|-+)[ \t]*")  # under a line after a blank one: « = » level 1, « - » level 2
+_OPENS_CONTAINER = re.compile(r"[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])")
+_FENCE = re.compile(r"[ \t>]*(`{3,}|~{3,})")
+
+
+def headings(text: str) -> list[Heading]:
+    """The headings of a user's text: « # Titre » to « ###### Titre », and a line underlined with « === » or « --- »
+    that starts a paragraph; none inside a fenced code block. A « # » line right after text is one too: the
+    rendering puts a blank line before it (templates.render)."""
+    lines = text.split("\n")
+    found: list[Heading] = []
+    fence = ""
+    for number, line in enumerate(lines):
+        opened = _FENCE.match(line)
+        if fence:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if opened:
+            fence = opened.group(1)
+            continue
+        atx = _ATX.fullmatch(line)
+        underline = _UNDERLINE.fullmatch(line) if number else None
+        if atx:
+            found.append(Heading(number, number, len(atx.group(2)), atx.group(1), (atx.group(3) or "").strip()))
+        elif underline and _starts_paragraph(lines, number - 1):
+            above = lines[number - 1]
+            container = _container(above)
+            level = 1 if underline.group(1)[0] == "=" else 2
+            found.append(Heading(number - 1, number, level, container, above[len(container) :].strip()))
+    return found
+
+
+def _container(line: str) -> str:
+    opening = _CONTAINER_START.match(line)
+    return opening.group() if opening else ""
+
+
+def _starts_paragraph(lines: list[str], number: int) -> bool:
+    """Whether the line can be the text of an underlined heading: a line of its own, first of its block."""
+    line = lines[number]
+    if not line.strip() or _ATX.fullmatch(line) or _UNDERLINE.fullmatch(line):
+        return False
+    return number == 0 or not lines[number - 1].strip() or _OPENS_CONTAINER.match(line) is not None
+
+
+def headings_under(text: str, level: int) -> str:
+    """A user's text with its headings under a heading of `level`: the levels it uses, in their order, become
+    `level` + 1, + 2…, down to DEEPEST_HEADING; an underlined heading is written with « # »."""
+    found = headings(text)
+    if not found:
+        return text
+    ranks = {written: rank for rank, written in enumerate(sorted({h.level for h in found}), start=level + 1)}
+    lines = text.split("\n")
+    for heading in reversed(found):  # from the end: an underline removed leaves the lines above where they were
+        marks = "#" * min(ranks[heading.level], DEEPEST_HEADING)
+        lines[heading.first : heading.last + 1] = [f"{heading.container}{marks} {heading.title}".rstrip()]
+    return "\n".join(lines)
 
 
 def list_item(value: object) -> str:

@@ -7,7 +7,9 @@
 --   - links: only http, https and mailto targets (and the document's own #anchors); no attributes;
 --   - images: only those stspd put there, named by the SHA-1 of their source in the metadata `stspd-images`;
 --   - attributes: none, but the classes the templates use on their own blocks and the image sizes they set;
---   - raw code and citations: their text.
+--   - raw code and citations: their text;
+--   - in Typst, a text that starts a table cell, a caption or a link's text with a list or heading marker
+--     (« 1. », « - », « + », « / », « = ») keeps it as text.
 
 local KEPT_CLASSES = { fiche = true, ["nouvelle-page"] = true, paysage = true }
 local IMAGE_SIZES = { "width", "height" }
@@ -28,7 +30,54 @@ local function image_attributes(attr)
   return pandoc.Attr("", {}, kept)
 end
 
-return {
+-- Typst reads a list or heading marker at the start of every content block ([…]), and pandoc's Typst writer escapes
+-- one only at the start of a paragraph: a cell « 1. Les jeunes… » became a numbered list (its last word dropping to a
+-- line of its own), a cell « = … » a heading. A backslash before the first character keeps it as text.
+local function typst_escape_start(inlines)
+  local first = inlines[1]
+  if first and first.t == "Str" and (first.text:match("^%d+%.") or first.text:match("^[-+=/]")) then
+    inlines:insert(1, pandoc.RawInline("typst", "\\"))
+  end
+  return inlines
+end
+
+local function typst_escape_blocks(blocks)
+  local first = blocks[1]
+  if first and (first.t == "Plain" or first.t == "Para") then
+    typst_escape_start(first.content)
+  end
+end
+
+local function typst_escape_rows(rows)
+  for _, row in ipairs(rows) do
+    for _, cell in ipairs(row.cells) do
+      typst_escape_blocks(cell.contents)
+    end
+  end
+end
+
+local typst_text = {
+  Table = function(tbl)
+    typst_escape_rows(tbl.head.rows)
+    for _, body in ipairs(tbl.bodies) do
+      typst_escape_rows(body.head)
+      typst_escape_rows(body.body)
+    end
+    typst_escape_rows(tbl.foot.rows)
+    typst_escape_blocks(tbl.caption.long)
+    return tbl
+  end,
+  Figure = function(figure)
+    typst_escape_blocks(figure.caption.long)
+    return figure
+  end,
+  Link = function(link)
+    typst_escape_start(link.content)
+    return link
+  end,
+}
+
+local filters = {
   {
     Meta = function(meta)
       for _, hash in ipairs(meta["stspd-images"] or {}) do
@@ -102,3 +151,8 @@ return {
     end,
   },
 }
+
+if FORMAT == "typst" then  -- after the guard: the raw Typst it adds is stspd's, not the text's
+  table.insert(filters, typst_text)
+end
+return filters
