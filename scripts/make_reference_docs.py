@@ -523,8 +523,8 @@ def build_styles(styles_el) -> None:
     headings = {
         # id: (size, bold, italic, color, before, after, page break, rule)
         "Heading1": (18, True, False, BLUE_DARK, 360, 160, True, True),
-        "Heading2": (14, True, False, BLUE_DARK, 60, 100, False, False),
-        "Heading3": (11.5, True, False, BLUE, 140, 40, False, False),
+        "Heading2": (14, True, False, BLUE_DARK, 0, 100, False, False),
+        "Heading3": (11.5, True, False, BLUE, 120, 30, False, False),
         "Heading4": (11, True, True, BLUE, 180, 60, False, False),
         "Heading5": (BODY_PT, True, False, BLUE, 160, 60, False, False),
         "Heading6": (BODY_PT, False, True, BLUE, 120, 40, False, False),
