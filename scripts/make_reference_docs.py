@@ -993,7 +993,7 @@ def build_odt_styles(xml: bytes) -> bytes:
     # ---- body
     standard = s.style("Standard")
     s.para(
-        standard, fo_line_height="115%", fo_text_align="start", style_justify_single_word="false", fo_orphans="2", fo_widows="2"
+        standard, fo_line_height="97%", fo_text_align="start", style_justify_single_word="false", fo_orphans="2", fo_widows="2"
     )
     s.text(standard, font=FONT, size=BODY_PT)
     body = s.style("Text_20_body")
@@ -1065,8 +1065,8 @@ def build_odt_styles(xml: bytes) -> bytes:
     s.text(heading, font=FONT, bold=True, color_=BLUE_DARK)
     levels = {
         1: (18, False, BLUE_DARK, 18, 8, True),
-        2: (14, False, BLUE_DARK, 14, 5, False),
-        3: (11.5, False, BLUE, 10, 3, False),
+        2: (14, False, BLUE_DARK, 0, 5, False),  # as in the DOCX: a fiche's heading at the top of its page
+        3: (11.5, False, BLUE, 6, 1.5, False),
         4: (11, True, BLUE, 9, 3, False),
         5: (BODY_PT, False, BLUE, 8, 3, False),
         6: (BODY_PT, True, BLUE, 6, 2, False),
@@ -1141,9 +1141,9 @@ def build_odt_styles(xml: bytes) -> bytes:
         contents,
         fo_margin_left="0.15cm",
         fo_margin_right="0.15cm",
-        fo_margin_top="0.1cm",
-        fo_margin_bottom="0.1cm",
-        fo_line_height="115%",
+        fo_margin_top="0.03cm",
+        fo_margin_bottom="0.03cm",
+        fo_line_height="95%",
         fo_text_align="start",
     )
     s.text(contents, size=TABLE_PT)
@@ -1151,8 +1151,8 @@ def build_odt_styles(xml: bytes) -> bytes:
     s.para(
         table_heading,
         fo_background_color=color(BLUE_DARK),
-        fo_padding_top="0.1cm",
-        fo_padding_bottom="0.1cm",
+        fo_padding_top="0.05cm",
+        fo_padding_bottom="0.05cm",
         fo_padding_left="0.15cm",
         fo_padding_right="0.15cm",
         fo_margin_left="0cm",

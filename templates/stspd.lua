@@ -3,9 +3,10 @@
 
 local page_break = {
   docx = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>',
+  odt = '<text:p text:style-name="StspdPageBreak"/>',  -- becomes the next heading's break (render/odt_finish.py)
   typst = '#pagebreak(weak: true)',
 }
-local raw_format = { docx = "openxml", typst = "typst" }
+local raw_format = { docx = "openxml", odt = "opendocument", typst = "typst" }
 
 -- The docx post-processing turns these empty paragraphs into section breaks (see stspd/render/docx_finish.py).
 local function marker(name)

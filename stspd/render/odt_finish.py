@@ -48,7 +48,7 @@ def edits(
         picture = (target, image.px_width / image.px_height, logo_text)
     changes["META-INF/manifest.xml"] = lambda manifest: _manifest(manifest, media_types)
     changes["content.xml"] = lambda content: _cover(
-        _frame_positions(_landscape_paragraphs(_table_borders(_toc(content)))), picture
+        _frame_positions(_landscape_paragraphs(_page_breaks(_table_borders(_toc(content))))), picture
     )
     return changes, added
 
@@ -245,6 +245,36 @@ def _landscape_paragraphs(content: bytes) -> bytes:
         marker.getparent().remove(marker)
     if any(p.get(_t("style-name")) == LANDSCAPE_END for p in root.iter(_t("p"))):
         _master_style(styles, LANDSCAPE_END, STANDARD_MASTER, None)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+PAGE_BREAK = "StspdPageBreak"
+
+
+def _page_breaks(content: bytes) -> bytes:
+    """stspd.lua's empty paragraph before each fiche becomes a page break before the heading that follows it (an
+    empty paragraph at the top of the new page would push the fiche down a line)."""
+    root = etree.fromstring(content)
+    markers = [p for p in root.iter(_t("p")) if p.get(_t("style-name")) == PAGE_BREAK]
+    if not markers:
+        return content
+    styles = root.find(f"{{{OFFICE}}}automatic-styles")
+    made: set[str] = set()
+    for marker in markers:
+        following = marker.getnext()
+        if following is not None and following.tag in (_t("p"), _t("h")):
+            parent = following.get(_t("style-name")) or ""
+            name = f"{PAGE_BREAK}_{parent}"
+            if name not in made:
+                style = etree.SubElement(styles, f"{{{STYLE}}}style")
+                style.set(f"{{{STYLE}}}name", name)
+                style.set(f"{{{STYLE}}}family", "paragraph")
+                if parent:
+                    style.set(f"{{{STYLE}}}parent-style-name", parent)
+                etree.SubElement(style, f"{{{STYLE}}}paragraph-properties").set(f"{{{FO_NS}}}break-before", "page")
+                made.add(name)
+            following.set(_t("style-name"), name)
+        marker.getparent().remove(marker)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
