@@ -532,6 +532,84 @@ class _DefaultCommandGroup(_Commands):
 
 
 @main.group(
+    subcommand_metavar="COMMANDE [ARGUMENTS]...",
+    epilog="""
+stspd diagnostic import-ssmsi donnee-comm.csv.gz --commune 45234
+""",
+)
+def diagnostic() -> None:
+    """Le diagnostic à partir des données publiques."""
+
+
+@diagnostic.command(
+    "import-ssmsi",
+    epilog="""
+stspd diagnostic import-ssmsi donnee-comm-data.gouv-2025.csv.gz --commune 45234
+stspd diagnostic import-ssmsi valmont base-communale.csv.gz --commune 45234 --departement base-departementale.csv
+stspd diagnostic import-ssmsi base-communale.csv.gz --commune 45001 --commune 45002 --commune 45234
+stspd diagnostic import-ssmsi base-communale-2026.csv.gz --commune 45234 --simulation
+""",
+)
+@click.argument("chemins", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="[PROJET] FICHIER")
+@click.option(
+    "--commune",
+    "communes",
+    multiple=True,
+    required=True,
+    metavar="CODE",
+    help="Code INSEE de la commune ; répétez l'option pour les communes d'un EPCI (leurs chiffres sont additionnés).",
+)
+@click.option(
+    "--departement",
+    "--department",
+    "department_file",
+    cls=_Option,
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FICHIER",
+    help="La base départementale du SSMSI : les taux du département, en regard de ceux de la commune.",
+)
+@click.option(
+    "--simulation", "--dry-run", "dry_run", cls=_Option, is_flag=True, help="Montrer ce qui changerait, sans rien écrire."
+)
+@click.option("--force", is_flag=True, help="Mettre à jour diagnostic/ssmsi.yaml s'il existe (ses commentaires sont gardés).")
+def diagnostic_import_ssmsi(
+    chemins: tuple[Path, ...], communes: tuple[str, ...], department_file: Path | None, dry_run: bool, force: bool
+) -> None:
+    """Écrire dans diagnostic/ssmsi.yaml la délinquance enregistrée de la commune, lue dans FICHIER.
+
+    FICHIER est la base statistique communale du SSMSI (data.gouv.fr), telle que téléchargée : .csv ou .csv.gz,
+    l'édition actuelle ou une plus ancienne. Un chiffre non diffusé (secret statistique) est noté « secret », jamais
+    remplacé par la moyenne départementale que le fichier donne à sa place.
+    """
+    from stspd.commands.diagnostic import import_ssmsi
+    from stspd.commands.locate import project_root
+
+    if len(chemins) > 2:
+        raise Misuse(f"un projet et un fichier au plus sont attendus ({len(chemins)} chemins donnés)")
+    projet, fichier = (None, chemins[0]) if len(chemins) == 1 else chemins
+    for path in (fichier, department_file):
+        if path is not None and not path.is_file():
+            raise Misuse(f"le fichier « {path} » n'existe pas" if not path.exists() else f"« {path} » n'est pas un fichier")
+    root = project_root(projet)
+    imported = import_ssmsi(root, fichier, list(communes), department_file, dry_run, force)
+    if not imported.changes:
+        click.echo(f"Rien à changer : {imported.target} dit déjà ce que le fichier contient.")
+        return
+    click.echo("\n".join(imported.changes))
+    changed = count(len(imported.changes), "changement", "changements")
+    if imported.written and not imported.existed:
+        click.echo(f"{imported.target} écrit. Vérifiez : stspd validate {root}")
+    elif imported.written:
+        click.echo(
+            f"{imported.target} : {changed} enregistré{'s' if len(imported.changes) > 1 else ''}. Vérifiez : stspd validate {root}"
+        )
+    elif dry_run:
+        click.echo(f"{changed} ; --simulation : rien n'a été écrit.")
+    else:
+        raise Misuse(f"{imported.target} existe : ajoutez --force pour le mettre à jour (--simulation pour voir les changements)")
+
+
+@main.group(
     cls=_DefaultCommandGroup,
     subcommand_metavar="COMMANDE [ARGUMENTS]...",
     epilog="""

@@ -329,9 +329,21 @@ class Theme(TypedDict):
     constats: list[FindingData]
 
 
+Figure = float | str | None  # a number; "secret": withheld (statistical secrecy); None: missing
+
+
 class StatisticLine(TypedDict):
     indicateur: str
-    valeurs: list[float | None]  # one per year of its table; None: missing
+    valeurs: list[Figure]  # one per year of its table
+    unite: NotRequired[str]  # what the row counts: victimes, infractions…
+    taux: NotRequired[list[Figure]]  # per 1,000 inhabitants (dwellings when base_taux is logements)
+    base_taux: NotRequired[str]
+    commentaire: NotRequired[str]
+
+
+class Comparison(TypedDict):
+    territoire: str
+    lignes: list[dict]  # {indicateur, taux}
 
 
 class Statistic(TypedDict):
@@ -342,6 +354,10 @@ class Statistic(TypedDict):
     annees: list[int]
     lignes: list[StatisticLine]
     commentaire: NotRequired[str]
+    populations: NotRequired[list[int | None]]
+    logements: NotRequired[list[int | None]]
+    comparaison: NotRequired[Comparison]
+    origine: NotRequired[dict]
 
 
 class SurveyAnswer(TypedDict):

@@ -56,17 +56,40 @@ def interview_row(i: dict) -> list[str]:
     return [_esc(i["institution"]), fr.number(i["nombre"])]
 
 
-def stat_row(row: dict) -> list[str]:
-    """An indicator's figures with the precision the row needs (counts as integers, rates as published), and its
-    evolution with one decimal, the same in every row."""
-    values = row["valeurs"]
-    digits = fr.decimals(values)
-    change = fr.evolution(values[0] if values else None, values[-1] if values else None)
-    return [
-        _esc(row["indicateur"]),
-        *(fr.number(v, digits, fixed=True) for v in values),
-        fr.percent(change, signed=True, digits=1),
-    ]
+SECRET_MARK = "n.d."  # a figure withheld for statistical secrecy, said apart from a missing one (« — »)
+
+
+def _figures(values: list) -> list[str]:
+    """A row's figures with the precision it needs (counts as integers, rates as published)."""
+    digits = fr.decimals([v for v in values if not isinstance(v, str)])
+    return [SECRET_MARK if isinstance(v, str) else fr.number(v, digits, fixed=True) for v in values]
+
+
+def _change(values: list) -> str:
+    first, last = (values[0], values[-1]) if values else (None, None)
+    if isinstance(first, str) or isinstance(last, str):
+        return fr.MISSING  # from or to a withheld figure: not computed (the table's note says why)
+    return fr.percent(fr.evolution(first, last), signed=True, digits=1)
+
+
+def stat_row(row: dict, units: bool = False) -> list[str]:
+    """An indicator's figures, its unit of count when the table has a column for it, and its evolution with one
+    decimal, the same in every row."""
+    unit = [_esc(row.get("unite", "")) if row.get("unite") else ""] if units else []
+    return [_esc(row["indicateur"]), *unit, *_figures(row["valeurs"]), _change(row["valeurs"])]
+
+
+def rate_row(row: dict, comparison: dict | None = None) -> list[str]:
+    """An indicator's rates per 1,000, and the comparison territory's rate of the last year when there is one."""
+    label = _esc(row["indicateur"]) + (" (pour 1 000 logements)" if row.get("base_taux") == "logements" else "")
+    rates = row.get("taux") or []
+    other = {r["indicateur"]: r["taux"] for r in (comparison or {}).get("lignes", [])}
+    compared = [_figures([(other.get(row["indicateur"]) or [None])[-1]])[0]] if comparison else []
+    return [label, *_figures(rates), *compared]
+
+
+def has_secret(table: dict) -> bool:
+    return any(isinstance(v, str) for row in table["lignes"] for v in [*row["valeurs"], *row.get("taux", [])])
 
 
 def survey_row(answer: dict) -> list[str]:
@@ -230,6 +253,8 @@ FILTERS = {
     "summary_rows": summary_rows,
     "interview_row": interview_row,
     "stat_row": stat_row,
+    "rate_row": rate_row,
+    "has_secret": has_secret,
     "survey_row": survey_row,
     "scheme_row": scheme_row,
     "body_row": body_row,

@@ -18,11 +18,17 @@ def check(project: Project, index: Index) -> Iterator[Problem]:
             years = table.get("annees")
             if not isinstance(years, list):
                 continue
+            lists: list[tuple[tuple[str | int, ...], object]] = [
+                (("statistiques", i, key), table.get(key)) for key in ("populations", "logements")
+            ]
             for j, row in items(table.get("lignes")):
-                values = row.get("valeurs")
+                lists += [(("statistiques", i, "lignes", j, key), row.get(key)) for key in ("valeurs", "taux")]
+            for j, row in items(mapping(table.get("comparaison")).get("lignes")):
+                lists.append((("statistiques", i, "comparaison", "lignes", j, "taux"), row.get("taux")))
+            for path, values in lists:
                 if isinstance(values, list) and len(values) != len(years):
                     message = (
-                        f"valeurs : {len(values)} valeurs pour {len(years)} années ({', '.join(map(str, years))}) ; "
+                        f"{path[-1]} : {len(values)} valeurs pour {len(years)} années ({', '.join(map(str, years))}) ; "
                         "mettez ~ pour une année sans donnée"
                     )
-                    yield doc.problem(("statistiques", i, "lignes", j, "valeurs"), NAME, message)
+                    yield doc.problem(path, NAME, message)

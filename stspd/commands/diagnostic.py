@@ -1,0 +1,204 @@
+"""`stspd diagnostic import-ssmsi`: the recorded delinquency of the SSMSI's open data written into the project, as
+diagnostic/ssmsi.yaml (a part of the diagnostic that stspd owns: a new import replaces its figures and keeps what the
+town wrote in it, the rows' and the table's comments)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from stspd import fr
+from stspd.commands.errors import Misuse, Refused
+from stspd.exchange import ssmsi
+from stspd.output.atomic import write_bytes
+
+TARGET = Path("diagnostic") / "ssmsi.yaml"
+HEADER = """\
+# Délinquance enregistrée par la police et la gendarmerie nationales (SSMSI), écrite par
+# « stspd diagnostic import-ssmsi ». Un nouvel import en remplace les chiffres ; les commentaires
+# (« commentaire: » d'une ligne ou du tableau) sont conservés. « secret » : chiffre non diffusé (secret statistique).
+"""
+
+
+@dataclass(frozen=True)
+class Imported:
+    target: Path
+    changes: list[str]
+    existed: bool
+    written: bool
+    places: list[str]
+
+
+def import_ssmsi(
+    root: Path, source: Path, codes: list[str], department_file: Path | None, dry_run: bool, force: bool
+) -> Imported:
+    """Read `source` for the communes `codes` (an EPCI's: summed), and the département's rates from `department_file`."""
+    codes = [code.strip().upper() for code in codes]
+    bad = [code for code in codes if not re.fullmatch(r"\d[0-9AB]\d{3}", code)]
+    if bad:
+        raise Misuse(f"code commune « {bad[0]} » : 5 caractères attendus, le code INSEE de la commune (ex. 45234, 2A004)")
+    extract = _read(source, set(codes))
+    missing = [code for code in codes if code not in extract.found]
+    if missing:
+        raise Refused(str(source), [f"aucune ligne pour {', '.join(missing)} : vérifiez le code INSEE de la commune"])
+    comparison = None
+    if department_file is not None:
+        department = codes[0][:3] if codes[0].startswith("97") else codes[0][:2]
+        other = _read(department_file, {department})
+        if department not in other.found:
+            raise Refused(str(department_file), [f"aucune ligne pour le département {department}"])
+        comparison = (department, other)
+    target = root / TARGET
+    old = _old(target)
+    table = _table(root, source, codes, extract, comparison, old)
+    changes = _changes(old, table)
+    existed = target.exists()
+    written = bool(changes) and not dry_run and (force or not existed)
+    if written:
+        write_bytes(target, (HEADER + _yaml({"statistiques": [table]})).encode("utf-8"))
+    return Imported(target, changes, existed, written, codes)
+
+
+def _read(path: Path, codes: set[str]) -> ssmsi.Extract:
+    try:
+        return ssmsi.read(ssmsi.stream(path), codes)
+    except ssmsi.SsmsiError as error:
+        raise Refused(str(path), [str(error)]) from None
+    except (OSError, EOFError, UnicodeDecodeError) as error:  # gzip cut short, not UTF-8, unreadable
+        raise Refused(str(path), [f"fichier illisible ({error})"]) from None
+
+
+def _old(target: Path) -> dict:
+    """The table an earlier import wrote, or an empty one."""
+    if not target.is_file():
+        return {}
+    try:
+        tables = (yaml.safe_load(target.read_text(encoding="utf-8")) or {}).get("statistiques") or [{}]
+    except yaml.YAMLError as error:
+        raise Refused(str(target), [f"YAML illisible ({error}) : corrigez-le ou supprimez-le avant l'import"]) from None
+    return tables[0] if isinstance(tables[0], dict) else {}
+
+
+def _table(root: Path, source: Path, codes: list[str], extract: ssmsi.Extract, comparison, old: dict) -> dict:
+    years, places = extract.years, len(codes)
+    kept = {row.get("indicateur"): row.get("commentaire") for row in old.get("lignes") or [] if isinstance(row, dict)}
+    rows = []
+    for series in extract.series.values():
+        row: dict = {"indicateur": series.indicator, "unite": series.unit}
+        row["valeurs"] = [series.count(year, places) for year in years]
+        row["taux"] = [series.rate(year, places) for year in years]
+        if series.indicator == ssmsi.DWELLINGS:
+            row["base_taux"] = "logements"
+        if kept.get(series.indicator):
+            row["commentaire"] = kept[series.indicator]
+        rows.append(row)
+    inhabitants = next((s for s in extract.series.values() if s.indicator != ssmsi.DWELLINGS), None)
+    dwellings = extract.series.get(ssmsi.DWELLINGS)
+    place = _territory(root) if places == 1 else f"{_territory(root)} ({places} communes)"
+    table: dict = {
+        "id": "ssmsi-import",
+        "titre": f"Délinquance enregistrée par la police et la gendarmerie nationales à {place}",
+        "source": f"SSMSI, base statistique communale de la délinquance enregistrée, {_edition(extract)}",
+        "unite": "nombre, dans l'unité de compte de chaque indicateur",
+        "annees": years,
+        "populations": [_whole(inhabitants.base(y, places)) if inhabitants else None for y in years],
+        "logements": [_whole(dwellings.base(y, places)) if dwellings else None for y in years],
+        "origine": {"fichier": source.name, "edition": _edition(extract), "codes": codes},
+        "lignes": rows,
+    }
+    if comparison:
+        department, other = comparison
+        table["comparaison"] = {
+            "territoire": f"département {department}",
+            "lignes": [{"indicateur": s.indicator, "taux": [s.rate(y, 1) for y in years]} for s in other.series.values()],
+        }
+    if old.get("commentaire"):
+        table["commentaire"] = old["commentaire"]
+    return table
+
+
+def _edition(extract: ssmsi.Extract) -> str:
+    return f"séries {extract.years[0]}-{extract.years[-1]}" if extract.years else "sans données"
+
+
+def _whole(value: float | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _territory(root: Path) -> str:
+    try:
+        strategy = yaml.safe_load((root / "strategie.yaml").read_text(encoding="utf-8")) or {}
+        return str((strategy.get("territoire") or {}).get("nom") or "la commune")
+    except (OSError, yaml.YAMLError):
+        return "la commune"
+
+
+def _changes(old: dict, new: dict) -> list[str]:
+    """What the import changes, in words: each figure that differs, each indicator or year that appears."""
+    if not old:
+        return [
+            f"{len(new['lignes'])} indicateurs sur {len(new['annees'])} années ({fr.years(new['annees'][0], new['annees'][-1])})"
+        ]
+    before = {
+        (row.get("indicateur"), year): value
+        for row in old.get("lignes") or []
+        if isinstance(row, dict)
+        for year, value in zip(old.get("annees") or [], row.get("valeurs") or [], strict=False)
+    }
+    changes = []
+    for row in new["lignes"]:
+        for year, value in zip(new["annees"], row["valeurs"], strict=True):
+            previous = before.get((row["indicateur"], year), "absent")
+            if previous != value:
+                changes.append(f"{row['indicateur']}, {year} : {_said(previous)} → {_said(value)}")
+    if old.get("comparaison") and not new.get("comparaison"):
+        changes.append(f"comparaison avec le {old['comparaison'].get('territoire')} retirée (redonnez --departement FICHIER)")
+    kept = {row["indicateur"] for row in new["lignes"]}
+    changes += [f"{name} : absent du fichier, retiré" for name in dict.fromkeys(k for k, _ in before) if name not in kept]
+    if not changes and _yaml(old) != _yaml(new):
+        changes.append("mêmes nombres ; taux, populations ou source mis à jour")
+    return changes
+
+
+def _said(value: object) -> str:
+    if value == "absent":
+        return "absent"
+    if value is None:
+        return fr.MISSING
+    return "secret" if value == ssmsi.SECRET else fr.number(value, 2)  # type: ignore[arg-type]
+
+
+def _yaml(data: object, indent: int = 0) -> str:
+    """Block YAML with lists of figures on one line: stable, readable, diffable by line in git."""
+    pad = " " * indent
+    if isinstance(data, dict):
+        lines = []
+        for key, value in data.items():
+            if isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value):
+                lines.append(f"{pad}{key}: [{', '.join(_scalar(v) for v in value)}]\n")
+            elif isinstance(value, (dict, list)):
+                lines.append(f"{pad}{key}:\n{_yaml(value, indent + 2)}")
+            else:
+                lines.append(f"{pad}{key}: {_scalar(value)}\n")
+        return "".join(lines)
+    if isinstance(data, list):
+        out = []
+        for item in data:
+            body = _yaml(item, indent + 2)
+            out.append(f"{pad}- {body[indent + 2 :]}")
+        return "".join(out)
+    return f"{pad}{_scalar(data)}\n"
+
+
+def _scalar(value: object) -> str:
+    if value is None:
+        return "~"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a YAML string

@@ -1,0 +1,162 @@
+"""The SSMSI import: both commune layouts, the département file, BOM and gzip, withheld figures, zeros, dwellings'
+rates, an EPCI, a re-import; and withheld figures printed apart from missing ones in every format."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import SAMPLE, run
+
+from stspd.exchange import ssmsi
+
+DATA = Path(__file__).resolve().parent / "data" / "ssmsi"
+CURRENT, OLDER, DEPARTMENTS = (
+    DATA / n for n in ("base-communale-2025.csv", "base-communale-2024.csv", "base-departementale-2025.csv")
+)
+
+
+def _project(tmp_path: Path) -> Path:
+    root = Path(shutil.copytree(SAMPLE, tmp_path / "valmont"))
+    (root / "diagnostic" / "ssmsi.yaml").unlink()  # the sample's own import, made again by the tests
+    return root
+
+
+def _table(root: Path) -> dict:
+    return yaml.safe_load((root / "diagnostic" / "ssmsi.yaml").read_text(encoding="utf-8"))["statistiques"][0]
+
+
+def _row(table: dict, indicator: str) -> dict:
+    return next(row for row in table["lignes"] if row["indicateur"] == indicator)
+
+
+def test_a_commune_is_kept_with_its_withheld_figures_secret_and_its_rates(tmp_path):
+    root = _project(tmp_path)
+    result = run("diagnostic", "import-ssmsi", root, CURRENT, "--commune", "45999")
+    assert result.exit_code == 0, result.output
+    assert "15 indicateurs sur 5 années (2019–2023)" in result.output and "écrit" in result.output
+    table = _table(root)
+    assert table["annees"] == [2019, 2020, 2021, 2022, 2023] and table["origine"]["codes"] == ["45999"]
+    assert table["populations"][2] == 60412 and table["logements"][0] == 31200
+    arms = _row(table, "Vols avec armes")
+    assert arms["valeurs"] == [11, 8, 9, "secret", "secret"] and arms["taux"][3:] == ["secret", "secret"]
+    burglaries = _row(table, "Cambriolages de logement")
+    assert burglaries["base_taux"] == "logements" and burglaries["taux"][0] == round(264 * 1000 / 31200, 2)
+    assert _row(table, "Violences sexuelles")["unite"] == "Victime"
+    assert _row(table, "Usage de stupéfiants (AFD)")["valeurs"][:2] == [None, None]  # not yet published: missing
+    assert [row["indicateur"] for row in table["lignes"]][:3] == list(ssmsi.ORDER[:3])
+    assert run("validate", root).exit_code == 0
+
+
+def test_the_older_layout_gzip_and_a_bom_read_the_same_figures(tmp_path):
+    root = _project(tmp_path)
+    packed = tmp_path / "base.csv.gz"
+    packed.write_bytes(gzip.compress(b"\xef\xbb\xbf" + OLDER.read_bytes()))
+    assert run("diagnostic", "import-ssmsi", root, packed, "--commune", "45999").exit_code == 0
+    older = _table(root)
+    assert older["annees"] == [2019, 2020, 2021, 2022, 2023]  # « 19 » read as 2019
+    assert _row(older, "Vols avec armes")["valeurs"] == [11, 8, 9, "secret", "secret"]
+    assert "Usage de stupéfiants (AFD)" not in [row["indicateur"] for row in older["lignes"]]
+
+
+def test_an_epci_sums_its_communes_and_a_withheld_part_withholds_the_sum(tmp_path):
+    root = _project(tmp_path)
+    result = run("diagnostic", "import-ssmsi", root, CURRENT, "--commune", "45999", "--commune", "45001", "--commune", "45002")
+    assert result.exit_code == 0, result.output
+    table = _table(root)
+    arms = _row(table, "Vols avec armes")
+    assert arms["valeurs"][2:] == ["secret", "secret", "secret"]  # 45002 withheld from 2021: never its département mean
+    assert table["populations"][0] == 60120 + 4120 + 2210
+    assert "(3 communes)" in table["titre"]
+
+
+def test_a_published_zero_stays_zero():
+    extract = ssmsi.read(ssmsi.stream(CURRENT), {"45001"})
+    series = extract.series["Trafic de stupéfiants"]
+    assert series.count(2021, 1) == 0 and series.rate(2021, 1) == 0
+
+
+def test_the_department_s_rates_are_set_beside(tmp_path):
+    root = _project(tmp_path)
+    assert run("diagnostic", "import-ssmsi", root, CURRENT, "--commune", "45999", "--departement", DEPARTMENTS).exit_code == 0
+    comparison = _table(root)["comparaison"]
+    assert comparison["territoire"] == "département 45" and len(comparison["lignes"]) == 15
+    assert all(isinstance(rate, float) for row in comparison["lignes"] for rate in row["taux"])
+
+
+def test_a_re_import_shows_what_changes_needs_force_and_keeps_the_town_s_comments(tmp_path):
+    root = _project(tmp_path)
+    assert run("diagnostic", "import-ssmsi", root, CURRENT, "--commune", "45999").exit_code == 0
+    target = root / "diagnostic" / "ssmsi.yaml"
+    text = target.read_text(encoding="utf-8").replace(
+        "        valeurs: [57, 63, 76, 89, 97]\n", '        valeurs: [57, 63, 76, 89, 90]\n        commentaire: "Série revue"\n'
+    )
+    target.write_text(text + '    commentaire: "Notre lecture du tableau"\n', encoding="utf-8")
+    before = target.read_bytes()
+    dry = run("diagnostic", "import-ssmsi", root, CURRENT, "--commune", "45999", "--simulation")
+    assert dry.exit_code == 0 and "Violences sexuelles, 2023 : 90 → 97" in dry.output and "rien n'a été écrit" in dry.output
+    refused = run("diagnostic", "import-ssmsi", root, CURRENT, "--commune", "45999")
+    assert refused.exit_code == 2 and "--force" in refused.output and target.read_bytes() == before
+    assert run("diagnostic", "import-ssmsi", root, CURRENT, "--commune", "45999", "--force").exit_code == 0
+    table = _table(root)
+    assert _row(table, "Violences sexuelles")["valeurs"][-1] == 97
+    assert (
+        _row(table, "Violences sexuelles")["commentaire"] == "Série revue" and table["commentaire"] == "Notre lecture du tableau"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b'"a";"b"\n"1";"2"\n', "n'est pas celui d'un fichier du SSMSI"),
+        (CURRENT.read_bytes().replace(b'"45999";"2021"', b'"45999";"deux"', 1), "ligne"),
+        (gzip.compress(CURRENT.read_bytes())[:300], "illisible"),
+    ],
+)
+def test_a_file_that_is_not_the_ssmsi_s_is_refused_in_french(tmp_path, content, said):
+    root = _project(tmp_path)
+    bad = tmp_path / "base.csv"
+    bad.write_bytes(content)
+    result = run("diagnostic", "import-ssmsi", root, bad, "--commune", "45999")
+    assert result.exit_code == 1 and said in result.output and "Traceback" not in result.output
+    assert not (root / "diagnostic" / "ssmsi.yaml").exists()
+
+
+def test_a_commune_absent_or_a_malformed_code_is_said(tmp_path):
+    root = _project(tmp_path)
+    absent = run("diagnostic", "import-ssmsi", root, CURRENT, "--commune", "12345")
+    assert absent.exit_code == 1 and "aucune ligne pour 12345" in absent.output
+    malformed = run("diagnostic", "import-ssmsi", root, CURRENT, "--commune", "4599")
+    assert malformed.exit_code == 2 and "code INSEE" in malformed.output
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("ssmsi")
+    assert run("build", SAMPLE, "--format", "docx,odt,html,pdf,md", "--sortie", out).exit_code == 0
+    return out
+
+
+def test_withheld_figures_are_printed_apart_from_missing_ones_in_every_format(rendered):
+    import zipfile
+
+    from docx import Document
+    from pypdf import PdfReader
+
+    document = Document(str(rendered / "strategie.docx"))
+    table = next(t for t in document.tables if t.rows[0].cells[1].text == "Unité de compte")
+    arms = next(row for row in table.rows if row.cells[0].text == "Vols avec armes")
+    assert [c.text for c in arms.cells[2:]] == ["11", "8", "9", "n.d.", "n.d.", "—"]
+    texts = {
+        "odt": zipfile.ZipFile(rendered / "strategie.odt").read("content.xml").decode(),
+        "html": (rendered / "strategie.html").read_text(encoding="utf-8"),
+        "md": (rendered / "strategie.md").read_text(encoding="utf-8"),
+        "pdf": " ".join(page.extract_text() for page in PdfReader(rendered / "strategie.pdf").pages),
+        "docx": "\n".join(p.text for p in document.paragraphs),
+    }
+    for kind, text in texts.items():
+        assert "n.d." in text and "secret statistique" in text, kind
+        assert "3,6" not in text.split("Taux pour 1")[0][-3000:], kind  # the département's mean never shown
