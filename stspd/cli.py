@@ -425,6 +425,7 @@ DOCUMENT_FORMATS = ("docx", "odt", "pdf", "html", "md")
 stspd build                          (strategie.docx dans dist/)
 stspd build valmont --format docx,pdf,html --sortie publication
 stspd build --format pdf --modeles modeles-commune
+stspd build --format docx,pdf --verifier   (les documents versionnés sont-ils à jour ?)
 """
 )
 @PROJECT
@@ -432,16 +433,36 @@ stspd build --format pdf --modeles modeles-commune
 @_output_option("strategie.docx, strategie.pdf…")
 @TEMPLATES
 @QUIET
-def build(projet: Path | None, formats: tuple[str, ...], output: Path, templates_dir: Path | None, quiet: bool) -> None:
+@click.option(
+    "--verifier",
+    "--check",
+    "check",
+    cls=_Option,
+    is_flag=True,
+    help="Ne rien écrire : dire quels documents du dossier de sortie ne sont plus à jour (code 1 s'il y en a).",
+)
+def build(
+    projet: Path | None, formats: tuple[str, ...], output: Path, templates_dir: Path | None, quiet: bool, check: bool
+) -> None:
     """Produire le document de la stratégie (DOCX, ODT, PDF, HTML, Markdown).
 
     Les données sont d'abord validées : s'il y a une erreur, rien n'est écrit. Un fichier existant n'est
     remplacé que par un document complet.
     """
-    from stspd.commands.build import Settings
+    from stspd.commands.build import Settings, stale_documents
     from stspd.commands.locate import project_root
 
-    _build(Settings(project_root(projet), _formats(formats, DOCUMENT_FORMATS), output, templates_dir), quiet)
+    settings = Settings(project_root(projet), _formats(formats, DOCUMENT_FORMATS), output, templates_dir)
+    if not check:
+        _build(settings, quiet)
+        return
+    stale = stale_documents(settings, _warn)
+    for path, why in stale:
+        click.echo(f"{path} : {why}")
+    if stale:
+        click.echo(f"À refaire : stspd build {settings.project} --format {','.join(settings.formats)} --sortie {output}")
+        raise SystemExit(1)
+    click.echo(f"{count(len(settings.formats), 'document', 'documents')} à jour dans {output}.")
 
 
 @main.command(

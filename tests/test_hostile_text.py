@@ -51,7 +51,7 @@ def _strings(data, path=()):
     elif isinstance(data, list):
         for index, value in enumerate(data):
             yield from _strings(value, (*path, index))
-    elif isinstance(data, str):
+    elif isinstance(data, str) and data != "secret":  # a withheld figure's mark is a value, not a text
         yield path
 
 
@@ -94,9 +94,12 @@ def hostile(tmp_path_factory) -> Path:
         problems = validate_project(root)[1]
         if not problems:
             break
+        lines: dict[Path, dict[int, tuple]] = {}  # each file composed once a round, not once per problem
         for problem in problems:
             path = root / Path(problem.file).relative_to(root) if Path(problem.file).is_absolute() else Path(problem.file)
-            leaf = _lines_of(path.read_text(encoding="utf-8")).get(problem.line)
+            if path not in lines:
+                lines[path] = _lines_of(path.read_text(encoding="utf-8"))
+            leaf = lines[path].get(problem.line)
             if (path, leaf) in payloads:
                 payloads[(path, leaf)] = LINE if payloads[(path, leaf)] == BLOCK else None
     assert not problems, problems

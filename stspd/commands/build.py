@@ -42,6 +42,25 @@ def build_documents(
 ) -> list[Path]:
     """Write the requested formats into the output folder; returns the files written. `warn` is told of template
     files left in the project folder, which are not used there; `done`, of each format once it is made."""
+    return atomic.write_all(make_documents(settings, warn, done))
+
+
+def stale_documents(settings: Settings, warn: Callable[[str], None] = print) -> list[tuple[Path, str]]:
+    """The outputs that are not what the project makes now, each with why (« absent », « périmé »); nothing is
+    written. Outputs are the same bytes for the same input, so the comparison is exact."""
+    stale = []
+    for path, content in make_documents(settings, warn).items():
+        if not path.is_file():
+            stale.append((path, "absent"))
+        elif path.read_bytes() != content:
+            stale.append((path, "périmé"))
+    return stale
+
+
+def make_documents(
+    settings: Settings, warn: Callable[[str], None] = print, done: Callable[[str], None] = lambda fmt: None
+) -> dict[Path, bytes]:
+    """The requested formats, by the path each goes to in the output folder."""
     for name in TEMPLATE_FILES:
         if (settings.project / name).exists():
             warn(
@@ -55,7 +74,7 @@ def build_documents(
         made = Formats(view, source, stamp, settings.project, settings.templates).make(settings.formats, done)
     except FormatFailure as error:
         raise BuildError(str(error)) from None
-    return atomic.write_all({settings.output / f"{source.stem}.{fmt}": made[fmt] for fmt in settings.formats})
+    return {settings.output / f"{source.stem}.{fmt}": made[fmt] for fmt in settings.formats}
 
 
 def _strategy_source(view: DocumentModel, settings: Settings, stamp: datetime.datetime) -> Source:

@@ -1,0 +1,35 @@
+"""A town's repository: `build --verifier` says which committed documents are stale, the pre-commit hooks run
+commands that exist."""
+
+from __future__ import annotations
+
+import shlex
+
+import yaml
+from conftest import REPO, edit, run
+
+
+def test_build_check_names_absent_and_stale_documents_and_writes_nothing(sample_copy, tmp_path):
+    out = tmp_path / "dist"
+    assert run("build", sample_copy, "--format", "docx,md", "--sortie", out).exit_code == 0
+    fresh = run("build", sample_copy, "--format", "docx,md", "--sortie", out, "--verifier")
+    assert fresh.exit_code == 0 and "2 documents à jour" in fresh.output
+    edit(sample_copy / "strategie.yaml", "titre: ", "titre: Nouvelle ")
+    (out / "strategie.docx").unlink()
+    markdown = (out / "strategie.md").read_bytes()
+    stale = run("build", sample_copy, "--format", "docx,md", "--sortie", out, "--check")
+    assert stale.exit_code == 1
+    assert f"{out / 'strategie.docx'} : absent" in stale.output and f"{out / 'strategie.md'} : périmé" in stale.output
+    assert not (out / "strategie.docx").exists() and (out / "strategie.md").read_bytes() == markdown
+
+
+def test_the_pre_commit_hooks_run_real_commands(sample_copy, monkeypatch):
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert {hook["id"] for hook in hooks} == {"stspd-validate", "stspd-build-check"}
+    monkeypatch.chdir(sample_copy)
+    for hook in hooks:
+        program, *arguments = shlex.split(hook["entry"])
+        assert program == "stspd" and hook["pass_filenames"] is False
+        result = run(*arguments)
+        assert result.exit_code in (0, 1), result.output  # 1: dist/ not built yet, said as such
+        assert "Erreur d'utilisation" not in result.output
