@@ -555,6 +555,51 @@ class _DefaultCommandGroup(_Commands):
 @main.group(
     subcommand_metavar="COMMANDE [ARGUMENTS]...",
     epilog="""
+stspd export json > strategie.json
+""",
+)
+def export() -> None:
+    """Le projet pour d'autres outils."""
+
+
+@export.command(
+    "json",
+    epilog="""
+stspd export json > strategie.json
+stspd export json valmont --sortie publication/strategie.json
+""",
+)
+@PROJECT
+@click.option(
+    "--sortie",
+    "--output",
+    "output",
+    cls=_Option,
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FICHIER",
+    help="Écrire le JSON dans FICHIER (par défaut : sur la sortie standard).",
+)
+@click.option("--force", is_flag=True, help="Remplacer FICHIER s'il existe.")
+def export_json(projet: Path | None, output: Path | None, force: bool) -> None:
+    """Tout le projet validé en un document JSON (schéma : stspd schema export), pour un portail de données
+    ouvertes ou un tableau de bord. Chaque partie a la forme du fichier YAML dont elle vient."""
+    from stspd.commands.export import export_json as exported
+    from stspd.commands.locate import project_root
+    from stspd.output.atomic import write_bytes
+
+    content = exported(project_root(projet))
+    if output is None:
+        click.echo(content.decode("utf-8"), nl=False)
+        return
+    if output.exists() and not force:
+        raise Misuse(f"{output} existe : ajoutez --force pour le remplacer")
+    write_bytes(output, content)
+    click.echo(output)
+
+
+@main.group(
+    subcommand_metavar="COMMANDE [ARGUMENTS]...",
+    epilog="""
 stspd diagnostic import-ssmsi donnee-comm.csv.gz --commune 45234
 """,
 )

@@ -283,6 +283,6 @@ def _known_keys() -> frozenset[str]:
             for value in node:
                 walk(value)
 
-    for name in schemas.names():
+    for name in (*schemas.KINDS, schemas.SHARED):  # the fields a project's files may hold
         walk(schemas.load(name))
     return frozenset(found)

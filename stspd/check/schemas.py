@@ -17,6 +17,7 @@ from stspd.resources import resource_dir
 # The kinds of file in a project, each with its schema's name.
 KINDS = ("strategie", "diagnostic", "fiche", "evaluation")
 SHARED = "commun"
+EXPORT = "export"  # the shape of `stspd export json`: not a kind of file in a project
 
 
 def schema_path(name: str) -> Path:
@@ -24,7 +25,7 @@ def schema_path(name: str) -> Path:
 
 
 def names() -> list[str]:
-    return [*KINDS, SHARED]
+    return [*KINDS, SHARED, EXPORT]
 
 
 @cache
