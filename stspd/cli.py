@@ -552,6 +552,24 @@ class _DefaultCommandGroup(_Commands):
         return super().parse_args(ctx, args)
 
 
+@main.command(epilog="stspd doctor")
+def doctor() -> None:
+    """Dire ce dont chaque format a besoin, ce que cette machine a, et ce qu'un manque empêche.
+
+    Code 1 quand il manque de quoi produire un document.
+    """
+    from stspd.commands.doctor import checks
+
+    found = checks()
+    for check in found:
+        if check.found:
+            click.echo(f"ok        {check.what} : {check.found} — {check.serves}")
+        else:
+            click.echo(f"absent    {check.what} — {check.serves} ; sans : {check.without}")
+    if any(check.needed and not check.found for check in found):
+        raise SystemExit(1)  # a document cannot be made here
+
+
 @main.group(
     subcommand_metavar="COMMANDE [ARGUMENTS]...",
     epilog="""
