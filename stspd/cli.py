@@ -154,24 +154,25 @@ class _Commands(_Examples, click.Group):
                 click.echo(json.dumps({"valide": None, "erreur_d_utilisation": str(error)}, ensure_ascii=False))
                 raise _SaidMisuse from None
             raise Misuse(str(error)) from None
-        except InvalidProject as error:
-            from stspd.check.report import render
+        except (InvalidProject, Refused, BuildError) as error:
+            _say(error)
+            raise _Said from None
 
-            summary = f"{count(len(error.problems), 'erreur', 'erreurs')} : rien n'a été écrit."
-            click.echo(render(error.problems, "text", summary), nl=False)
-            raise _Said from None
-        except Refused as error:
-            from stspd.check.report import visible
 
-            # A sheet's title and a cell's text come from outside: no control character reaches the terminal as it is
-            click.echo("\n".join(visible(problem) for problem in error.problems))
-            click.echo(
-                f"{count(len(error.problems), 'problème', 'problèmes')} dans {visible(error.source)} : rien n'a été écrit."
-            )
-            raise _Said from None
-        except BuildError as error:
-            click.echo(f"Erreur : {error} ; rien n'a été écrit.", err=True)
-            raise _Said from None
+def _say(error: Exception) -> None:
+    """A command's failure on its data or its documents, said in French with every problem and its place."""
+    from stspd.check.report import render, visible
+    from stspd.commands.errors import InvalidProject, Refused
+
+    if isinstance(error, InvalidProject):
+        summary = f"{count(len(error.problems), 'erreur', 'erreurs')} : rien n'a été écrit."
+        click.echo(render(error.problems, "text", summary), nl=False)
+    elif isinstance(error, Refused):
+        # A sheet's title and a cell's text come from outside: no control character reaches the terminal as it is
+        click.echo("\n".join(visible(problem) for problem in error.problems))
+        click.echo(f"{count(len(error.problems), 'problème', 'problèmes')} dans {visible(error.source)} : rien n'a été écrit.")
+    else:
+        click.echo(f"Erreur : {error} ; rien n'a été écrit.", err=True)
 
 
 def _wants_json(arguments: list[str]) -> bool:
@@ -426,6 +427,7 @@ stspd build                          (strategie.docx dans dist/)
 stspd build valmont --format docx,pdf,html --sortie publication
 stspd build --format pdf --modeles modeles-commune
 stspd build --format docx,pdf --verifier   (les documents versionnés sont-ils à jour ?)
+stspd build --format pdf --surveiller      (refait le PDF à chaque enregistrement)
 """
 )
 @PROJECT
@@ -441,8 +443,22 @@ stspd build --format docx,pdf --verifier   (les documents versionnés sont-ils �
     is_flag=True,
     help="Ne rien écrire : dire quels documents du dossier de sortie ne sont plus à jour (code 1 s'il y en a).",
 )
+@click.option(
+    "--surveiller",
+    "--watch",
+    "watch",
+    cls=_Option,
+    is_flag=True,
+    help="Refaire les documents à chaque enregistrement d'un fichier du projet, en disant les erreurs (Ctrl-C pour finir).",
+)
 def build(
-    projet: Path | None, formats: tuple[str, ...], output: Path, templates_dir: Path | None, quiet: bool, check: bool
+    projet: Path | None,
+    formats: tuple[str, ...],
+    output: Path,
+    templates_dir: Path | None,
+    quiet: bool,
+    check: bool,
+    watch: bool,
 ) -> None:
     """Produire le document de la stratégie (DOCX, ODT, PDF, HTML, Markdown).
 
@@ -453,6 +469,9 @@ def build(
     from stspd.commands.locate import project_root
 
     settings = Settings(project_root(projet), _formats(formats, DOCUMENT_FORMATS), output, templates_dir)
+    if watch:
+        _watch(settings, quiet)
+        return
     if not check:
         _build(settings, quiet)
         return
@@ -503,6 +522,24 @@ def _build(settings, quiet: bool) -> None:
         click.echo(f"Validation et mise en page de {len(settings.formats)} format(s)…", err=True)
     for path in build_documents(settings, _warn, done):
         click.echo(f"{path}  ({_size(path)})" if talk else path)
+
+
+def _watch(settings, quiet: bool) -> None:
+    """Build, then build again at each change of the project's files; a failure is said, and the watch goes on."""
+    from stspd.commands.errors import BuildError, InvalidProject, Refused
+    from stspd.commands.watch import changes
+
+    def attempt() -> None:
+        try:
+            _build(settings, quiet)
+        except (InvalidProject, Refused, BuildError) as error:
+            _say(error)
+
+    attempt()
+    click.echo("En attente de changements (Ctrl-C pour finir)…", err=True)
+    for changed in changes(settings.project, settings.output.resolve()):
+        click.echo(f"Changé : {', '.join(changed)}", err=True)
+        attempt()
 
 
 def _on_terminal() -> bool:
