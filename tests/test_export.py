@@ -16,7 +16,7 @@ def test_the_export_holds_every_file_and_its_schema_validates_it():
     assert not list(schemas.validator("export").iter_errors(document))
     assert len(document["fiches"]) == len(list((SAMPLE / "actions").glob("*.yaml")))
     assert [e["annee"] for e in document["evaluations"]] == [2024, 2025]
-    assert len(document["diagnostic"]) == 2  # diagnostic.yaml and diagnostic/ssmsi.yaml
+    assert len(document["diagnostic"]) == 3  # diagnostic.yaml, then diagnostic/ssmsi.yaml and statistiques-locales.yaml
     assert document["strategie"]["adoption"]["date"] == "2024-03-14"  # a date stays its text
     assert run("export", "json", SAMPLE).output == result.output  # same project, same bytes
 

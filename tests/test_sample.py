@@ -22,7 +22,9 @@ def test_the_sample_has_the_size_of_a_real_strategy():
     assert len(strategie["axes"]) >= 4 and sum(len(a["objectifs"]) for a in strategie["axes"]) >= 10
     assert len(list((SAMPLE / "actions").glob("*.yaml"))) >= 24
     assert len(diagnostic["themes"]) >= 6 and diagnostic["enquete_resultats"]
-    assert any(len(table["annees"]) >= 5 for table in diagnostic["statistiques"])
+    imported = _load("diagnostic/ssmsi.yaml")["statistiques"][0]  # stspd diagnostic import-ssmsi's
+    assert len(imported["annees"]) >= 5 and any("secret" in row["valeurs"] for row in imported["lignes"])
+    assert len(_load("diagnostic/statistiques-locales.yaml")["statistiques"]) >= 2
     assert len(list((SAMPLE / "evaluations").glob("*.yaml"))) == 2
 
 

@@ -17,6 +17,7 @@ from stspd.exchange import ssmsi
 from stspd.output.atomic import write_bytes
 
 TARGET = Path("diagnostic") / "ssmsi.yaml"
+MODELINE = "# yaml-language-server: $schema=../schemas/diagnostic.schema.json\n"  # where `stspd init` puts the schemas
 HEADER = """\
 # Délinquance enregistrée par la police et la gendarmerie nationales (SSMSI), écrite par
 # « stspd diagnostic import-ssmsi ». Un nouvel import en remplace les chiffres ; les commentaires
@@ -59,8 +60,17 @@ def import_ssmsi(
     existed = target.exists()
     written = bool(changes) and not dry_run and (force or not existed)
     if written:
-        write_bytes(target, (HEADER + _yaml({"statistiques": [table]})).encode("utf-8"))
+        write_bytes(target, (_modeline(target) + HEADER + _yaml({"statistiques": [table]})).encode("utf-8"))
     return Imported(target, changes, existed, written, codes)
+
+
+def _modeline(target: Path) -> str:
+    """The previous file's schema line (the town may have pointed it elsewhere), else the one `init` writes."""
+    if target.is_file():
+        first = target.read_text(encoding="utf-8").partition("\n")[0]
+        if first.startswith("# yaml-language-server:"):
+            return first + "\n"
+    return MODELINE
 
 
 def _read(path: Path, codes: set[str]) -> ssmsi.Extract:
