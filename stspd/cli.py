@@ -589,6 +589,43 @@ class _DefaultCommandGroup(_Commands):
         return super().parse_args(ctx, args)
 
 
+@main.command(
+    "new-period",
+    epilog="""
+stspd new-period valmont-2029 --depuis valmont --periode 2029-2034
+""",
+)
+@click.argument("nouveau", type=click.Path(path_type=Path, file_okay=False), metavar="NOUVEAU")
+@click.option(
+    "--depuis",
+    "--from",
+    "source",
+    cls=_Option,
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    metavar="PROJET",
+    help="La stratégie qui s'achève (lue seulement).",
+)
+@click.option("--periode", "--period", "periode", cls=_Option, required=True, metavar="AAAA-AAAA", help="La nouvelle période.")
+def new_period(nouveau: Path, source: Path, periode: str) -> None:
+    """Commencer la stratégie suivante dans NOUVEAU, à partir de la précédente et de son dernier bilan.
+
+    Les fiches que le dernier bilan dit de poursuivre ou d'adapter sont reprises, avec la dernière valeur mesurée de
+    chaque indicateur pour nouvelle référence ; celles à arrêter, abandonnées ou réalisées sont laissées.
+    """
+    from stspd.commands.locate import project_root
+    from stspd.commands.new_period import new_period as start
+
+    made = start(nouveau, project_root(source), periode)
+    for fate in made.fates:
+        click.echo(f"{fate.fiche} : {'reprise' if fate.carried else 'laissée'} ({fate.why})")
+    carried = sum(fate.carried for fate in made.fates)
+    click.echo(
+        f"{nouveau} : {count(carried, 'fiche reprise', 'fiches reprises')} sur {len(made.fates)}. "
+        f"Les textes « À rédiger » sont à écrire : stspd validate {nouveau}"
+    )
+
+
 @main.command(epilog="stspd doctor")
 def doctor() -> None:
     """Dire ce dont chaque format a besoin, ce que cette machine a, et ce qu'un manque empêche.

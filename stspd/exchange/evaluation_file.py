@@ -9,12 +9,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final, cast
 
-import yaml
-
 from stspd import fr
 from stspd.model.strategy import natural_key
 from stspd.model.types import EntryUpdate, Evaluation, EvaluationEntry, IndicatorValue
 from stspd.model.vocabulary import ETATS, NEXT_STEPS
+from stspd.output.yaml_text import block_yaml
 
 DEFAULT_HEADER = "# yaml-language-server: $schema=../schemas/evaluation.schema.json\n"
 FICHE_KEYS: Final = ("etat", "realise", "difficultes", "suite", "suite_detail")
@@ -99,18 +98,6 @@ def _short(value: object, key: tuple = ()) -> str:
     return f"« {text[:60]}{'…' if len(text) > 60 else ''} »"
 
 
-class _Dumper(yaml.SafeDumper):
-    """Multi-line texts as literal blocks, as people write them."""
-
-
-def _text(dumper: yaml.SafeDumper, value: str):
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _text)
-
-
 def dump(evaluation: Evaluation, previous_text: str | None) -> str:
     """The YAML of `evaluation`, under the comment lines that headed the previous file (or the schema line)."""
     header = ""
@@ -119,7 +106,7 @@ def dump(evaluation: Evaluation, previous_text: str | None) -> str:
             if not line.startswith("#"):
                 break
             header += line
-    body = yaml.dump(evaluation, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110)
+    body = block_yaml(evaluation)
     return (header or DEFAULT_HEADER) + body
 
 
