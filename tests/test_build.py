@@ -30,6 +30,7 @@ SECTIONS = [
     "Orientations stratégiques",
     "Fiches actions",
     "Suivi et évaluation",
+    "Révisions de la stratégie",
     "Signatures",
     "Annexes",
 ]

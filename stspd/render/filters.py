@@ -169,6 +169,24 @@ def indicator_row(i: dict) -> list[str]:
     ]
 
 
+def revision_row(revision: dict) -> list[str]:
+    """A revision in the document's history: its date, who decided, what, and what it changed."""
+    changes = []
+    if revision.get("prolongation"):
+        extension = revision["prolongation"]
+        changes.append(f"période prolongée de {extension['de']} à {extension['a']}")
+    for key, label in (("fiches_ajoutees", "ajoutée"), ("fiches_abandonnees", "abandonnée")):
+        fiches = revision.get(key) or []
+        if fiches:
+            changes.append(f"{fr.agreed('fiche ' + label, len(fiches))} : {', '.join(_esc(f) for f in fiches)}")
+    for merge in revision.get("fusions") or []:
+        changes.append(f"fiches {', '.join(_esc(f) for f in merge['fiches'])} réunies en {_esc(merge['en'])}")
+    decided = _esc(revision["instance"]) + (
+        f" (délibération {_esc(revision['deliberation'])})" if revision.get("deliberation") else ""
+    )
+    return [fr.date(revision["date"]), decided, _esc(revision["objet"]), _capital(" ; ".join(changes)) or fr.MISSING]
+
+
 def signature_table(signatories: list[dict]) -> str:
     """The signature page: each signatory's role and institution, and the place for the date and the signature."""
     space = ["Fait à ………………………………………", "le ………………………………………", "", "", ""]
@@ -254,6 +272,7 @@ FILTERS = {
     "interview_row": interview_row,
     "stat_row": stat_row,
     "rate_row": rate_row,
+    "revision_row": revision_row,
     "has_secret": has_secret,
     "survey_row": survey_row,
     "scheme_row": scheme_row,

@@ -22,6 +22,7 @@ from stspd.check.rules import (
     period,
     placeholders,
     references,
+    revisions,
     table_shape,
     unique_ids,
 )
@@ -33,6 +34,7 @@ RULES = (
     references,
     national_measures,
     period,
+    revisions,
     evaluation_files,
     funding,
     table_shape,
