@@ -399,7 +399,8 @@ stspd schema --sortie schemas
     help="Écrire tous les schémas dans DOSSIER (pour l'éditeur) au lieu d'en afficher un.",
 )
 def schema(nom: str | None, output: Path | None) -> None:
-    """Afficher le schéma JSON NOM (strategie, diagnostic, fiche, evaluation, commun), ou les lister."""
+    """Afficher le schéma JSON NOM (strategie, diagnostic, fiche, evaluation, referentiel, correspondance, commun), ou les
+    lister."""
     from stspd.check import schemas
     from stspd.check.suggest import did_you_mean
     from stspd.commands.init import write_schemas
@@ -410,7 +411,7 @@ def schema(nom: str | None, output: Path | None) -> None:
         return
     if nom is None:
         for name in schemas.names():
-            click.echo(f"{name:<12} {schemas.load(name)['title']}")
+            click.echo(f"{name:<15} {schemas.load(name)['title']}")
         return
     if nom not in schemas.names():
         raise Misuse(f"schéma inconnu « {nom} »{did_you_mean(nom, schemas.names())} ; schémas : {', '.join(schemas.names())}")
