@@ -101,7 +101,7 @@ def test_measure_of_another_axe(project):
 def test_unknown_national_strategy_and_axe(project):
     edit(
         project / "strategie.yaml",
-        "        # mesures_nationales: [{strategie: snpd-2020-2024, axe: 1, mesure: 4}]",
+        "        # mesures_nationales: [{strategie: snpd-2025-2030, axe: 1}]",
         "        mesures_nationales: [{strategie: snpd-2020-2042, axe: 1}, {strategie: snpd-2020-2024, axe: 7}]",
     )
     messages = sorted(p.message for p in problems_of(project))

@@ -185,7 +185,9 @@ def _alignment(frames: dict[str, catalogue.Frame], axes: list[Axis], fiches: lis
     def add(link: NationalMeasureLink, label: str) -> None:
         measure = _measure(frames, link)
         key = (link["strategie"], link["axe"], link.get("mesure") or 0)
-        rows.setdefault(key, {**measure, "elements": []})["elements"].append(label)
+        elements = rows.setdefault(key, {**measure, "elements": []})["elements"]
+        if label not in elements:  # a fiche naming one link twice (two old measures moved to one axe) is one answer
+            elements.append(label)
 
     for axe in axes:
         for link in axe.get("mesures_nationales", []):
