@@ -400,7 +400,8 @@ stspd schema --sortie schemas
     help="Écrire tous les schémas dans DOSSIER (pour l'éditeur) au lieu d'en afficher un.",
 )
 def schema(nom: str | None, output: Path | None) -> None:
-    """Afficher le schéma JSON NOM (strategie, diagnostic, fiche, evaluation, commun), ou les lister."""
+    """Afficher le schéma JSON NOM (strategie, diagnostic, fiche, evaluation, referentiel, correspondance, commun), ou les
+    lister."""
     from stspd.check import schemas
     from stspd.check.suggest import did_you_mean
     from stspd.commands.init import write_schemas
@@ -411,7 +412,7 @@ def schema(nom: str | None, output: Path | None) -> None:
         return
     if nom is None:
         for name in schemas.names():
-            click.echo(f"{name:<12} {schemas.load(name)['title']}")
+            click.echo(f"{name:<15} {schemas.load(name)['title']}")
         return
     if nom not in schemas.names():
         raise Misuse(f"schéma inconnu « {nom} »{did_you_mean(nom, schemas.names())} ; schémas : {', '.join(schemas.names())}")
@@ -582,9 +583,10 @@ class _DefaultCommandGroup(_Commands):
     """`stspd grid PROJET …` runs `stspd grid export PROJET …`; the named sub-commands stay available."""
 
     default = "export"
+    when_alone = False  # `stspd GROUP` alone runs the default too (else it shows the group's help)
 
     def parse_args(self, ctx, args):
-        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+        if (args or self.when_alone) and (not args or args[0] not in self.commands and args[0] not in ("-h", "--help")):
             args = [self.default, *args]
         return super().parse_args(ctx, args)
 
@@ -894,3 +896,107 @@ def grid_import(chemins: tuple[Path, ...], dry_run: bool, force: bool) -> None:
         click.echo(f"{changed} ; --simulation : rien n'a été écrit.")
     else:
         raise Misuse(f"{imported.target} existe : ajoutez --force pour le mettre à jour (--simulation pour voir les changements)")
+
+
+class _FramesGroup(_DefaultCommandGroup):
+    """`stspd referentiels [PROJET]` lists the frames; `stspd referentiels migrer …` moves the links."""
+
+    default = "liste"
+    when_alone = True
+
+
+@main.group(
+    cls=_FramesGroup,
+    subcommand_metavar="COMMANDE [ARGUMENTS]...",
+    epilog="""
+stspd referentiels                   (ceux du projet courant, ou ceux livrés avec stspd)
+stspd referentiels valmont --format json
+stspd referentiels migrer valmont --correspondance snpd-2020-vers-2025.yaml --simulation
+""",
+)
+def referentiels() -> None:
+    """Les référentiels : stratégies nationales livrées avec stspd, plans et priorités que le projet ajoute.
+
+    « stspd referentiels PROJET » est le raccourci de « stspd referentiels liste PROJET ». Un projet ajoute les
+    siens dans son dossier referentiels/ (un fichier .yaml par référentiel, schéma referentiel) ; les fiches et les
+    axes y renvoient par mesures_nationales.
+    """
+
+
+@referentiels.command(
+    "liste",
+    epilog="""
+stspd referentiels liste
+stspd referentiels liste valmont --format json
+""",
+)
+@click.argument("projet", required=False, type=click.Path(path_type=Path, file_okay=False), metavar="[PROJET]")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text pour lire, json pour un outil.",
+)
+def referentiels_liste(projet: Path | None, fmt: str) -> None:
+    """Lister les référentiels que le projet peut citer, avec leurs axes et leurs mesures.
+
+    Sans PROJET, ceux du projet du dossier courant ; hors d'un projet, ceux livrés avec stspd.
+    """
+    from stspd.check.report import render
+    from stspd.commands.frames import frame_json, frame_lines, list_frames
+    from stspd.commands.locate import enclosing_project
+
+    listing = list_frames(projet or enclosing_project(Path.cwd()))
+    if fmt == "json":
+        found = {"referentiels": [frame_json(f) for f in listing.frames], "problemes": [p.as_dict() for p in listing.problems]}
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    click.echo("\n\n".join("\n".join(frame_lines(frame)) for frame in listing.frames))
+    if listing.problems:
+        summary = f"{count(len(listing.problems), 'erreur', 'erreurs')} : ces référentiels du projet ne sont pas listés."
+        click.echo("\n" + render(listing.problems, "text", summary), nl=False)
+
+
+@referentiels.command(
+    "migrer",
+    epilog="""
+stspd referentiels migrer valmont --correspondance snpd-2020-vers-2025.yaml --simulation
+stspd referentiels migrer valmont --correspondance snpd-2020-vers-2025.yaml
+""",
+)
+@click.argument("projet", required=False, type=click.Path(path_type=Path, file_okay=False), metavar="[PROJET]")
+@click.option(
+    "--correspondance",
+    "mapping",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FICHIER",
+    help="Le fichier YAML qui donne, pour chaque axe ou mesure de l'ancien référentiel, ceux du nouveau.",
+)
+@click.option(
+    "--simulation", "--dry-run", "dry_run", cls=_Option, is_flag=True, help="Montrer ce qui changerait, sans rien écrire."
+)
+def referentiels_migrer(projet: Path | None, mapping: Path, dry_run: bool) -> None:
+    """Réécrire les liens des fiches et des axes d'un référentiel vers un autre, selon une correspondance.
+
+    Seules les valeurs des liens changent dans les fichiers : commentaires et mise en page restent. Les liens sans
+    correspondance restent tels quels et sont signalés.
+    """
+    from stspd.commands.frames import migrate
+    from stspd.commands.locate import project_root
+
+    if not mapping.is_file():
+        raise Misuse(f"le fichier de correspondance « {mapping} » n'existe pas")
+    root = project_root(projet)
+    done = migrate(root, mapping, dry_run)
+    click.echo("\n".join(done.rewritten + done.unmapped) or "Aucun lien vers l'ancien référentiel.")
+    rewritten = count(len(done.rewritten), "lien réécrit", "liens réécrits")
+    left = count(len(done.unmapped), "lien sans correspondance", "liens sans correspondance")
+    if dry_run:
+        click.echo(f"{rewritten}, {left} ; --simulation : rien n'a été écrit.")
+    else:
+        click.echo(
+            f"{rewritten} dans {count(len(done.written), 'fichier', 'fichiers')}, {left}. Vérifiez : stspd validate {root}"
+        )

@@ -66,13 +66,13 @@ def test_the_summary_table_says_an_axe_and_an_objective_once_per_group():
     ]
 
 
-def test_a_fiche_s_national_measures_share_one_row(tmp_path):
+def test_a_fiche_s_measures_of_one_frame_share_one_row_named_after_it(tmp_path):
     from conftest import SAMPLE, run
 
     assert run("build", SAMPLE, "--format", "md", "--sortie", tmp_path).exit_code == 0
     text = (tmp_path / "strategie.md").read_text(encoding="utf-8")
     fiche = text[text.index("## Fiche 1.1.1") : text.index("## Fiche 1.1.2")]
-    assert fiche.count("**Stratégie nationale**") == 1
+    assert fiche.count("**SNPD 2020–2024**") == 1 and fiche.count("SNPD") == 1
     assert "Axe 1, mesure 4\u00a0: Réinvestir la prévention primaire" in fiche and "Axe 1, mesure 5\u00a0:" in fiche
 
 

@@ -240,7 +240,7 @@ def test_the_bounds_are_the_schemas():
 # --- The files written: .gitignore, evaluations/ kept in git -------------------------------------------------
 
 
-def test_init_writes_a_gitignore_and_keeps_evaluations(tmp_path):
+def test_init_writes_a_gitignore_and_keeps_evaluations_and_frames(tmp_path):
     root = tmp_path / "p"
     written = create_project(root, territoire="Valmont", periode="2025-2030", kind="commune")
     assert {p.relative_to(root).as_posix() for p in written} == {
@@ -249,8 +249,12 @@ def test_init_writes_a_gitignore_and_keeps_evaluations(tmp_path):
         "actions/1.1.1.yaml",
         ".gitignore",
         "evaluations/.gitkeep",
+        "referentiels/.gitkeep",
         *(f"schemas/{name}.schema.json" for name in schemas.names()),
     }
+    assert "schemas/referentiel.schema.json" in {p.relative_to(root).as_posix() for p in written}
+    # the frame a strategy written from now on follows, where the file shows how to point to one
+    assert "# mesures_nationales: [{strategie: snpd-2025-2030, axe: 1}]" in (root / "strategie.yaml").read_text(encoding="utf-8")
     lines = (root / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert "dist/" in lines and "collecte-*.xlsx" in lines
 

@@ -15,12 +15,12 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from stspd.commands.build import Settings, build_documents
-from stspd.load.catalogue import national_strategies
+from stspd.load.catalogue import shipped_frames
 from stspd.render.filters import alignment_groups
 from stspd.render.pandoc import GUARD, READER, pandoc_path
 
-NATIONAL = national_strategies()["snpd-2020-2024"]
-AXES = [NATIONAL["axes"][n]["titre"] for n in sorted(NATIONAL["axes"])]
+NATIONAL = shipped_frames()["snpd-2020-2024"]
+AXES = [NATIONAL.axes[n] for n in sorted(NATIONAL.axes)]
 
 
 def _plain(text: str) -> str:
@@ -32,10 +32,11 @@ def _words(element) -> str:
     return _plain("".join(t.text or "" for t in element.iter(qn("w:t"))))
 
 
-def _row(strategy: str, axe: int, measure: int | None, elements: list[str]) -> dict:
+def _row(axe: int, measure: int | None, elements: list[str]) -> dict:
     return {
-        "strategie": f"Stratégie {strategy}",
-        "strategie_id": strategy,
+        "strategie": "Stratégie a",
+        "strategie_id": "a",
+        "strategie_court": "A",
         "axe": axe,
         "axe_titre": f"Titre {axe}",
         "mesure": measure,
@@ -44,15 +45,14 @@ def _row(strategy: str, axe: int, measure: int | None, elements: list[str]) -> d
     }
 
 
-def test_the_rows_are_grouped_by_national_axe():
-    groups = alignment_groups([_row("a", 1, None, ["Axe 1"]), _row("a", 1, 3, ["Fiche 1.1.1"]), _row("a", 2, 1, ["Axe 2"])])
+def test_the_rows_are_grouped_by_axe_named_after_the_frames_kind():
+    rows = [_row(1, None, ["Axe 1"]), _row(1, 3, ["Fiche 1.1.1"]), _row(2, 1, ["Axe 2"])]
+    groups = alignment_groups({"type": "national", "lignes": rows})
     assert [g["titre"] for g in groups] == ["Axe national 1 · Titre 1", "Axe national 2 · Titre 2"]
     assert groups[0]["lignes"] == [["L'axe dans son ensemble", "Axe\u00a01"], ["Mesure 3 : Mesure titre 3", "Fiche\u00a01.1.1"]]
-
-
-def test_with_several_national_strategies_each_group_names_its_own():
-    groups = alignment_groups([_row("a", 1, None, ["Axe 1"]), _row("b", 1, None, ["Axe 2"])])
-    assert [g["titre"] for g in groups] == ["Stratégie a · Axe national 1 · Titre 1", "Stratégie b · Axe national 1 · Titre 1"]
+    assert [g["titre"] for g in alignment_groups({"type": "departemental", "lignes": rows[:1]})] == [
+        "Axe départemental 1 · Titre 1"
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,8 @@ import zlib
 
 from conftest import edit, only_problem, problems_of
 
+from stspd.check.validation import validate
+
 FICHE = "actions/1.1.1.yaml"
 
 
@@ -99,12 +101,12 @@ def test_measure_of_another_axe(project):
 def test_unknown_national_strategy_and_axe(project):
     edit(
         project / "strategie.yaml",
-        "        # mesures_nationales: [{strategie: snpd-2020-2024, axe: 1, mesure: 4}]",
-        "        mesures_nationales: [{strategie: snpd-2021, axe: 1}, {strategie: snpd-2020-2024, axe: 7}]",
+        "        # mesures_nationales: [{strategie: snpd-2025-2030, axe: 1}]",
+        "        mesures_nationales: [{strategie: snpd-2020-2042, axe: 1}, {strategie: snpd-2020-2024, axe: 7}]",
     )
     messages = sorted(p.message for p in problems_of(project))
     assert len(messages) == 2
-    assert "pas d'axe 7" in messages[0] and "inconnue « snpd-2021 » ; vouliez-vous dire « snpd-2020-2024 »" in messages[1]
+    assert "pas d'axe 7" in messages[0] and "inconnu « snpd-2020-2042 » ; vouliez-vous dire « snpd-2020-2024 »" in messages[1]
 
 
 def test_measure_beyond_the_catalogue(project):
@@ -112,13 +114,23 @@ def test_measure_beyond_the_catalogue(project):
     assert "compte 40 mesures" in only_problem(project, "mesures-nationales").message
 
 
-def test_known_and_untitled_measures_resolve(project):
+def test_a_measure_whose_title_is_not_known_is_a_warning(project):
     edit(
         project / FICHE,
         "pilote: ville",
-        "pilote: ville\nmesures_nationales: [{strategie: snpd-2020-2024, axe: 1, mesure: 4}, {strategie: snpd-2020-2024, axe: 3, mesure: 25}]",
+        "pilote: ville\nmesures_nationales: [{strategie: snpd-2020-2024, axe: 1, mesure: 14}, {strategie: snpd-2020-2024, axe: 3, mesure: 25}]",
     )
-    assert problems_of(project) == []
+    result = validate(project)
+    assert result.errors == []
+    [warning] = [p for p in result.warnings if p.rule == "mesures-nationales"]
+    assert warning.line == 13 and warning.column > 60
+    assert "le titre de la mesure 25 du référentiel « snpd-2020-2024 » n'est pas connu" in warning.message
+
+
+def test_a_frame_whose_measures_are_all_listed_knows_no_other(project):
+    edit(project / FICHE, "pilote: ville", "pilote: ville\nmesures_nationales: [{strategie: snpd-2025-2030, axe: 2, mesure: 3}]")
+    p = only_problem(project, "mesures-nationales")
+    assert p.message == "le référentiel « snpd-2025-2030 » ne liste aucune mesure : pas de mesure 3"
 
 
 # periode

@@ -15,8 +15,10 @@ from pathlib import Path
 from stspd.resources import resource_dir
 
 # The kinds of file in a project, each with its schema's name.
-KINDS = ("strategie", "diagnostic", "fiche", "evaluation")
+KINDS = ("strategie", "diagnostic", "fiche", "evaluation", "referentiel")
 SHARED = "commun"
+# A file read by a command, not part of the project: the mapping from one frame to another (stspd referentiels migrer).
+MAPPING = "correspondance"
 EXPORT = "export"  # the shape of `stspd export json`: not a kind of file in a project
 
 
@@ -25,7 +27,7 @@ def schema_path(name: str) -> Path:
 
 
 def names() -> list[str]:
-    return [*KINDS, SHARED, EXPORT]
+    return [*KINDS, MAPPING, SHARED, EXPORT]
 
 
 @cache

@@ -65,6 +65,7 @@ def examine(project: Project, *, strict: bool = False) -> Validation:
     documents += [("diagnostic", d) for d in project.diagnostics]
     documents += [("fiche", d) for d in project.fiches]
     documents += [("evaluation", d) for d in project.evaluations]
+    documents += [("referentiel", d) for d in project.referentiels]
     well_formed = True
     for kind, document in documents:
         found = list(schema.check(document, kind, project.root))

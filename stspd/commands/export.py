@@ -25,6 +25,7 @@ def export_json(root: Path) -> bytes:
         "diagnostic": [doc.data for doc in project.diagnostics],
         "fiches": sorted((doc.data for doc in project.fiches), key=lambda fiche: _number(fiche["id"])),
         "evaluations": sorted((doc.data for doc in project.evaluations), key=lambda evaluation: evaluation["annee"]),
+        "referentiels": sorted((doc.data for doc in project.referentiels), key=lambda frame: frame["id"]),
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 

@@ -27,9 +27,10 @@ _FILES = {
     "fiche.yaml.j2": "actions/1.1.1.yaml",
     "gitignore.j2": ".gitignore",
 }
-# evaluations/ is empty until the first yearly bilan: git keeps no empty folder, so it gets a hidden file (which
-# stspd never reads).
-_KEEP = "evaluations/.gitkeep"
+# evaluations/ is empty until the first yearly bilan, referentiels/ until the town adds a frame (its plan
+# départemental, the published national text): git keeps no empty folder, so each gets a hidden file (which stspd
+# never reads).
+_KEEP = ("evaluations/.gitkeep", "referentiels/.gitkeep")
 
 _PERIOD = re.compile(r"\s*([0-9]{4})\s*[-–/]\s*([0-9]{4})\s*")
 # Control characters (tab and line feed included: a name holds one line), invisible format characters (bidirectional
@@ -69,7 +70,7 @@ def create_project(folder: Path, *, territoire: str, periode: str, kind: str = "
         "folder": _in_comment(str(folder)),
     }
     files = {folder / target: env.get_template(template).render(context).encode("utf-8") for template, target in _FILES.items()}
-    files[folder / _KEEP] = b""
+    files.update({folder / keep: b"" for keep in _KEEP})
     files.update(_schema_files(folder / "schemas"))
     return write_all(files)
 

@@ -26,14 +26,25 @@ MAX_YAML_BYTES = 10_000_000  # a fiche is 5 kB, the sample's diagnostic 60 kB: 1
 RULE = "projet"
 # The folders whose every YAML file is read: what one of their files is, what they hold, how a file is named,
 # and the kind of document it is read as.
-FOLDERS = {"diagnostic": "une partie du diagnostic", "actions": "une fiche action", "evaluations": "une évaluation"}
-_HOLDS = {"diagnostic": "les parties du diagnostic", "actions": "les fiches actions", "evaluations": "les évaluations"}
+FOLDERS = {
+    "diagnostic": "une partie du diagnostic",
+    "actions": "une fiche action",
+    "evaluations": "une évaluation",
+    "referentiels": "un référentiel",
+}
+_HOLDS = {
+    "diagnostic": "les parties du diagnostic",
+    "actions": "les fiches actions",
+    "evaluations": "les évaluations",
+    "referentiels": "les référentiels",
+}
 _NAMED = {
     "diagnostic": "un fichier .yaml par partie, ex. « statistiques.yaml »",
     "actions": "une fiche par fichier, nommé par son numéro, ex. « 2.2.1.yaml »",
     "evaluations": "un fichier par année évaluée, nommé par l'année, ex. « 2025.yaml »",
+    "referentiels": "un fichier par référentiel, nommé par son identifiant, ex. « pdpd-loire-2024-2027.yaml »",
 }
-_KINDS = {"diagnostic": "diagnostic", "actions": "fiche", "evaluations": "evaluation"}
+_KINDS = {"diagnostic": "diagnostic", "actions": "fiche", "evaluations": "evaluation", "referentiels": "referentiel"}
 # A file name that says what the file is: a fiche's number, an evaluated year
 _EXPECTED = {"actions": re.compile(r"\d+(\.\d+)+"), "evaluations": re.compile(r"\d{4}")}
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -72,6 +83,7 @@ class Project:
     diagnostics: list[Document] = field(default_factory=list)
     fiches: list[Document] = field(default_factory=list)
     evaluations: list[Document] = field(default_factory=list)
+    referentiels: list[Document] = field(default_factory=list)  # the frames the project adds to the shipped ones
     problems: list[Problem] = field(default_factory=list)
     failed_kinds: set[str] = field(default_factory=set)  # kinds with a file left out: their ids are not all known
     # kind → the files of that kind left out, and why (« actions/2.1.1.yaml illisible »): what the checks that need
@@ -373,6 +385,7 @@ def load_project(root: Path) -> Project:
     project.diagnostics = _read_all(project, diagnostic_files, "diagnostic")
     project.fiches = _read_all(project, _entries(project, root / "actions"), "fiche")
     project.evaluations = _read_all(project, _entries(project, root / "evaluations"), "evaluation")
+    project.referentiels = _read_all(project, _entries(project, root / "referentiels"), "referentiel")
     return project
 
 

@@ -1,7 +1,7 @@
 """The strategy as the documents need it: axes → objectives → fiches, names resolved, diagnostic merged.
 
-Pure functions over a validated project, which read only the shipped reference data (glossary, national
-strategies); no formatting (templates format).
+Pure functions over a validated project, which read only the shipped reference data (glossary, frames) beside
+the project's; no formatting (templates format).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from stspd.model.types import (
     Fiche,
     FicheData,
     Finding,
+    FrameAlignment,
     NationalMeasure,
     NationalMeasureLink,
     Objective,
@@ -104,7 +105,7 @@ def document_model(project: Project) -> DocumentModel:
         c["id"]: cast(Finding, {**c, "theme": t["titre"]}) for t in diagnostic.get("themes", []) for c in t["constats"]
     }
     qpv = {q["code"]: q for q in strategie["territoire"].get("qpv", [])}
-    strategies = catalogue.national_strategies()
+    frames = catalogue.frames(project)
 
     axes: list[Axis] = []
     objectives: dict[str, Objective] = {}
@@ -133,7 +134,7 @@ def document_model(project: Project) -> DocumentModel:
             # what is secured (budgeted or granted) and what is only asked for are never added together
             "financement_acquis": sum(line["montant"] for line in funding if line.get("statut", "prevu") != "demande"),
             "financement_demande": sum(line["montant"] for line in funding if line.get("statut") == "demande"),
-            "mesures_detail": [_measure(strategies, link) for link in data.get("mesures_nationales", [])],
+            "mesures_detail": [_measure(frames, link) for link in data.get("mesures_nationales", [])],
         }
         main_objective["fiches"].append(fiche)
         main_objective["axe"]["fiches"].append(fiche)
@@ -153,7 +154,7 @@ def document_model(project: Project) -> DocumentModel:
         "axes": axes,
         "fiches": fiches,
         "evaluations": evaluations,
-        "alignement": _alignment(strategies, axes, fiches),
+        "alignement": _alignment(frames, axes, fiches),
         "glossaire": glossary_used(texts, glossary),
         "instances_publiques": [i for i in strategie.get("gouvernance", {}).get("instances", []) if not i.get("confidentielle")],
         "instances_confidentielles": [
@@ -162,28 +163,31 @@ def document_model(project: Project) -> DocumentModel:
     }
 
 
-def _measure(strategies: dict[str, dict], link: NationalMeasureLink) -> NationalMeasure:
-    strategy = strategies[link["strategie"]]
-    axe = strategy["axes"][link["axe"]]
+def _measure(frames: dict[str, catalogue.Frame], link: NationalMeasureLink) -> NationalMeasure:
+    frame = frames[link["strategie"]]
     measure = link.get("mesure")
     return {
-        "strategie": strategy["titre"],
-        "strategie_id": strategy["id"],
+        "strategie": frame.titre,
+        "strategie_id": frame.id,
+        "strategie_court": frame.titre_court,
         "axe": link["axe"],
-        "axe_titre": axe["titre"],
+        "axe_titre": frame.axes[link["axe"]],
         "mesure": measure,
-        "mesure_titre": catalogue.measure_title(strategy, link["axe"], measure) if measure else None,
+        "mesure_titre": frame.measure_title(measure) if measure else None,
     }
 
 
-def _alignment(strategies: dict[str, dict], axes: list[Axis], fiches: list[Fiche]) -> list[AlignmentRow]:
-    """National axes and measures, each with the local objectives and fiches that answer it."""
+def _alignment(frames: dict[str, catalogue.Frame], axes: list[Axis], fiches: list[Fiche]) -> list[FrameAlignment]:
+    """Each frame the strategy points to (in the catalogue's order: the nation's first), its axes and measures each
+    with the local axes, objectives and fiches that answer it, and its axes that nothing answers."""
     rows: dict[tuple[str, int, int], AlignmentRow] = {}
 
     def add(link: NationalMeasureLink, label: str) -> None:
-        measure = _measure(strategies, link)
+        measure = _measure(frames, link)
         key = (link["strategie"], link["axe"], link.get("mesure") or 0)
-        rows.setdefault(key, {**measure, "elements": []})["elements"].append(label)
+        elements = rows.setdefault(key, {**measure, "elements": []})["elements"]
+        if label not in elements:  # a fiche naming one link twice (two old measures moved to one axe) is one answer
+            elements.append(label)
 
     for axe in axes:
         for link in axe.get("mesures_nationales", []):
@@ -194,4 +198,22 @@ def _alignment(strategies: dict[str, dict], axes: list[Axis], fiches: list[Fiche
     for fiche in fiches:
         for link in fiche.get("mesures_nationales", []):
             add(link, f"Fiche {fiche['id']}")
-    return [rows[key] for key in sorted(rows)]
+    found: list[FrameAlignment] = []
+    for frame in frames.values():
+        lines = [rows[key] for key in sorted(rows) if key[0] == frame.id]
+        if not lines:
+            continue
+        covered = {line["axe"] for line in lines}
+        found.append(
+            {
+                "id": frame.id,
+                "titre": frame.titre,
+                "type": frame.type,
+                "statut": frame.statut,
+                "source": frame.source,
+                "lignes": lines,
+                "axes_non_couverts": [{"numero": n, "titre": t} for n, t in sorted(frame.axes.items()) if n not in covered],
+                "nombre_axes": len(frame.axes),
+            }
+        )
+    return found

@@ -25,10 +25,11 @@ class NationalMeasureLink(TypedDict):
 
 
 class NationalMeasure(TypedDict):
-    """A link as the documents show it: titles resolved from the catalogue."""
+    """A link as the documents show it: titles resolved from its frame."""
 
-    strategie: str  # the national strategy's title
+    strategie: str  # the frame's title
     strategie_id: str
+    strategie_court: str  # its short title, as a fiche's identity table names it
     axe: int
     axe_titre: str
     mesure: int | None
@@ -36,9 +37,27 @@ class NationalMeasure(TypedDict):
 
 
 class AlignmentRow(NationalMeasure):
-    """A national axe or measure, with the local axes, objectives and fiches that answer it."""
+    """An axe or a measure of a frame, with the local axes, objectives and fiches that answer it."""
 
     elements: list[str]  # « Axe 1 », « Objectif 1.2 », « Fiche 1.2.3 »
+
+
+class FrameAxis(TypedDict):
+    numero: int
+    titre: str
+
+
+class FrameAlignment(TypedDict):
+    """A frame the strategy points to, what answers it, and its axes nothing answers."""
+
+    id: str
+    titre: str
+    type: str  # national, departemental, fipd, autre
+    statut: str  # publie, provisoire
+    source: str
+    lignes: list[AlignmentRow]  # by axe, then measure (the axe as a whole first)
+    axes_non_couverts: list[FrameAxis]
+    nombre_axes: int
 
 
 # strategie.yaml (strategie.schema.json)
@@ -429,7 +448,7 @@ class DocumentModel(TypedDict):
     axes: list[Axis]
     fiches: list[Fiche]  # in natural order of their ids
     evaluations: list[Evaluation]  # by year
-    alignement: list[AlignmentRow]
+    alignement: list[FrameAlignment]
     glossaire: list[tuple[str, str]]  # (acronym, meaning) used in the texts, alphabetical
     instances_publiques: list[Body]
     instances_confidentielles: list[Body]

@@ -122,14 +122,13 @@ def identity_rows(f: dict) -> list[list[str]]:
     kinds = [(label, means.get(key)) for label, key in (("humains", "humains"), ("matériels", "materiels"))]
     if any(text for _, text in kinds):
         rows.append(["**Moyens**", " ; ".join(_capital(f"{label} : {_esc(text)}") for label, text in kinds if text)])
-    measures = [
-        f"Axe {m['axe']}"
-        + (f", mesure {m['mesure']}" if m["mesure"] else "")
-        + (f" : {m['mesure_titre']}" if m["mesure_titre"] else "")
-        for m in f["mesures_detail"]
-    ]
-    if measures:  # one row, the measures one after the other: the fiche's page holds no repeated heading
-        rows.append(["**Stratégie nationale**", " ; ".join(_esc(label) for label in measures)])
+    by_frame: dict[str, list[str]] = {}
+    for m in f["mesures_detail"]:
+        label = f"Axe {m['axe']}" + (f", mesure {m['mesure']}" if m["mesure"] else "")
+        by_frame.setdefault(m["strategie_court"], []).append(label + (f" : {m['mesure_titre']}" if m["mesure_titre"] else ""))
+    # a row per frame, named by its short title, its measures one after the other: the fiche's page holds no
+    # repeated heading
+    rows += [[f"**{_esc(frame)}**", " ; ".join(_esc(label) for label in labels)] for frame, labels in by_frame.items()]
     return rows
 
 
@@ -211,19 +210,39 @@ def partner_row(p: dict) -> list[str]:
     return [_esc(p["nom"]), _esc(p.get("sigle")), PARTNER_TYPES[p["type"]]]
 
 
-def alignment_groups(rows: list[dict]) -> list[dict]:
-    """The annex on the national strategy, one group per national axe: its heading (the strategy named when the
-    document follows several), then a row per measure with the local axes, objectives and fiches that serve it."""
-    several = len({row["strategie_id"] for row in rows}) > 1
-    groups: dict[tuple[str, int], dict] = {}
-    for a in rows:  # sorted by strategy, axe and measure (model/strategy.py)
-        heading = (f"{a['strategie']} · " if several else "") + f"Axe national {a['axe']} · {a['axe_titre']}"
-        group = groups.setdefault((a["strategie_id"], a["axe"]), {"titre": _esc(heading), "lignes": []})
+def alignment_heading(frames: list[dict]) -> str:
+    """The annex's title: the national strategy, when it is the only frame the strategy follows."""
+    kinds = {frame["type"] for frame in frames}
+    if kinds == {"national"}:
+        return "Articulation avec la stratégie nationale" if len(frames) == 1 else "Articulation avec les stratégies nationales"
+    return "Articulation avec les stratégies et plans de référence"
+
+
+# An axe of a frame, named apart from the strategy's own axes
+_FRAME_AXE = {"national": "Axe national", "departemental": "Axe départemental"}
+
+
+def alignment_groups(frame: dict) -> list[dict]:
+    """A frame's part of the annex, one group per axe: its heading, then a row per measure with the local axes,
+    objectives and fiches that serve it."""
+    groups: dict[int, dict] = {}
+    word = _FRAME_AXE.get(frame["type"], "Axe")
+    for a in frame["lignes"]:  # sorted by axe and measure (model/strategy.py)
+        group = groups.setdefault(a["axe"], {"titre": _esc(f"{word} {a['axe']} · {a['axe_titre']}"), "lignes": []})
         measure = f"Mesure {a['mesure']}" + (f" : {a['mesure_titre']}" if a["mesure_titre"] else "") if a["mesure"] else None
         # « Fiche 4.3.1 » on one line: a narrow cell would otherwise leave the number alone on the next
         elements = ", ".join(_esc(e).replace(" ", "\u00a0") for e in a["elements"])
         group["lignes"].append([_esc(measure or "L'axe dans son ensemble"), elements])
     return list(groups.values())
+
+
+def uncovered_axes(frame: dict) -> str:
+    """The sentence on the frame's axes that no local axe, objective or fiche answers."""
+    missing = frame["axes_non_couverts"]
+    if not missing:
+        return f"Chacun de ses {fr.number(frame['nombre_axes'])} axes a au moins une déclinaison locale."
+    listed = " ; ".join(_esc(f"axe {a['numero']} · {a['titre']}") for a in missing)
+    return f"{'Son axe' if len(missing) == 1 else 'Ses axes'} sans déclinaison locale : {listed}."
 
 
 def etat_libelle(state: str) -> str:
@@ -282,7 +301,9 @@ FILTERS = {
     "indicator_row": indicator_row,
     "glossary_row": glossary_row,
     "partner_row": partner_row,
+    "alignment_heading": alignment_heading,
     "alignment_groups": alignment_groups,
+    "uncovered_axes": uncovered_axes,
     "etat_libelle": etat_libelle,
     "synthesis_row": synthesis_row,
     "suite": suite,

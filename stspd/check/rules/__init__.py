@@ -14,6 +14,7 @@ from stspd.check.rules import (
     diagnostic_fragments,
     evaluation_files,
     evaluation_scope,
+    frames,
     funding,
     headings,
     logo,
@@ -32,6 +33,7 @@ from stspd.problems import Problem
 RULES = (
     unique_ids,
     references,
+    frames,
     national_measures,
     period,
     revisions,
