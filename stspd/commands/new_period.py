@@ -72,6 +72,8 @@ def new_period(target: Path, source: Path, periode: str) -> NewPeriod:
         relative = document.path.relative_to(project.root)
         schema = "../schemas/diagnostic.schema.json" if len(relative.parts) > 1 else "schemas/diagnostic.schema.json"
         files[target / relative] = _dump(diagnostic, schema)
+    for document in project.referentiels:  # the frames the town added go on serving
+        files[target / document.path.relative_to(project.root)] = _dump(document.data, "../schemas/referentiel.schema.json")
     logo = (project.strategie.data or {}).get("logo") if project.strategie else None
     if logo:
         files[target / logo] = (project.root / logo).read_bytes()
