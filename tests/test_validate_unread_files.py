@@ -116,6 +116,7 @@ def test_a_misnamed_fiche_of_the_sample_is_an_error_and_its_evaluations_are_not_
     assert error.message.endswith("s'il s'agit d'une fiche action, renommez-le « 2.2.1.yaml »")
     # the evaluations evaluate 2.2.1: it is not said unknown; that it could not be checked is said
     assert [str(s) for s in result.skipped] == [
+        "les fiches nommées par les révisions (actions/2.2.1.yaml.txt non lu)",  # the sample's revision abandons a fiche
         "les fiches actions des évaluations (actions/2.2.1.yaml.txt non lu)",
         "les objectifs qu'aucune fiche ne sert (actions/2.2.1.yaml.txt non lu)",
     ]

@@ -139,6 +139,7 @@ def _strategy(data: dict, old: Period, first: int, last: int) -> dict:
     strategy["periode"] = {"debut": first, "fin": last}
     strategy["titre"] = _SPAN.sub(f"{first}-{last}", strategy.get("titre", "")) or f"Stratégie {first}-{last}"
     strategy.pop("adoption", None)  # the new strategy is not adopted yet
+    strategy.pop("revisions", None)  # the old strategy's history
     span = fr.years(old["debut"], old["fin"])
     texts = strategy.get("textes") or {}
     for key in ("edito", "cadre", "suivi_evaluation"):

@@ -169,6 +169,7 @@ class Strategy(TypedDict):
     textes: NotRequired[Texts]
     glossaire: NotRequired[list[GlossaryEntry]]
     logo: NotRequired[str]
+    revisions: NotRequired[list[dict]]  # avenants and prolongations, as strategie.schema.json says
 
 
 # actions/*.yaml (fiche.schema.json)
@@ -226,6 +227,7 @@ class FicheData(TypedDict):
     objectifs: list[str]  # objective ids, the main one first
     mesures_nationales: NotRequired[list[NationalMeasureLink]]
     constats: NotRequired[list[str]]
+    origine: NotRequired[str]  # where a carried fiche comes from (stspd new-period)
     contexte: NotRequired[str]
     description: NotRequired[str]
     modalites: NotRequired[str]
