@@ -11,12 +11,14 @@ from collections.abc import Iterator
 
 from stspd.check.index import Index
 from stspd.check.rules import (
+    decisions,
     diagnostic_fragments,
     evaluation_files,
     evaluation_scope,
     funding,
     headings,
     logo,
+    measure_schedule,
     national_measures,
     objectives_served,
     period,
@@ -37,6 +39,8 @@ RULES = (
     funding,
     table_shape,
     evaluation_scope,
+    decisions,
+    measure_schedule,
     diagnostic_fragments,
     headings,
     logo,
