@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from stspd.evaluation.compute import (
@@ -201,7 +203,9 @@ def test_the_printed_rule_is_the_rule_computed_on_a_regression():
     rows = indicator_years([fiche], [evaluation], 2025)
     assert [r.attainment for r in rows] == pytest.approx([-0.5, 0.5, 1.5])
     assert rollup(axes, rows, entries([evaluation], 2025))["fiche:1"].attainment == pytest.approx((0 + 0.5 + 1) / 3)
-    assert "chaque atteinte est ramenée entre 0 et 100 % (une régression compte 0, un dépassement 100 %)" in VERDICT_RULE
+    said = "chaque atteinte est ramenée entre 0 et 100 % (une régression compte 0, un dépassement 100 %)"
+    readme = " ".join((Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8").split())
+    assert said in VERDICT_RULE and said in readme  # printed in the grid and the bilan, and documented, as computed
     assert [r.indicator["id"] for r in rows if r.regressed] == ["a"]
 
 
