@@ -31,7 +31,7 @@ VERDICT_RULE = (
     "valeur une année où sa fréquence n'attend pas de mesure (l'année de la cible en attend toujours une). "
     "Fiche abandonnée : les indicateurs d'une fiche abandonnée, dès l'année de l'abandon. "
     "Ces deux derniers cas sortent des comptes, des moyennes et des régressions. "
-    "Moyennes : chaque atteinte est ramenée entre 0 et 100 % (une régression compte 0, un dépassement 100 %) ; "
+    "Moyennes : chaque atteinte est ramenée entre 0 et 100\u202f% (une régression compte 0, un dépassement 100\u202f%) ; "
     "une fiche fait la moyenne de ses indicateurs renseignés, un objectif celle de ses fiches, un axe celle de ses "
     "objectifs (pondérés par leur poids), la stratégie celle de ses axes. "
     "Régression : une valeur plus éloignée de la cible que la référence ; les régressions sont comptées et nommées "
