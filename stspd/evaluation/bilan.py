@@ -27,7 +27,7 @@ class Change(TypedDict):
 
     fiche: Fiche
     avant: str
-    apres: str  # with the decision that postponed or abandoned it: « abandonnée (date, instance : motif) »
+    apres: str  # with the decision that postponed or abandoned it, « abandonnée (date, instance : motif) »: user text
     etat_change: bool
     verdicts: list[tuple[str, str, str]]  # (indicator, verdict before, verdict now); none once abandoned
 
