@@ -21,6 +21,8 @@ def number(value: float | None, digits: int = 1, fixed: bool = False) -> str:
     decimals (1 234,50), so that the figures of one row or column show the same precision."""
     if value is None:
         return MISSING
+    if round(value, digits) == 0:  # what rounds to nothing is written unsigned: « 0 », never « −0,0 »
+        value = 0
     if float(value).is_integer() and not (fixed and digits):
         return format_decimal(int(value), locale=LOCALE)
     decimals = ("0" if fixed else "#") * digits
@@ -47,6 +49,8 @@ def percent(value: float | None, signed: bool = False, digits: int | None = None
     if value is None:
         return MISSING
     decimals = "." + "#" if digits is None else ("." + "0" * digits if digits else "")
+    if round(value * 100, 1 if digits is None else digits) == 0:  # « 0 % », never « −0 % »
+        value = 0
     text = format_percent(value, format=f"#,##0{decimals}\u202f%", locale=LOCALE)  # narrow no-break space, as French sets it
     if signed:  # a change: its sign always shown, a minus sign rather than a hyphen
         return f"+{text}" if value > 0 else text.replace("-", "\u2212", 1)

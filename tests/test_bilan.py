@@ -130,12 +130,53 @@ def test_the_bilan_agrees_its_counts_with_their_labels():
 
     _, view = valid_model(SAMPLE)
     content = dict(bilan_content(view, 2025))
+    scope = (
+        "(chaque axe fait la moyenne de ses objectifs, chaque objectif celle de ses fiches, chaque fiche celle de ses "
+        "indicateurs renseignés, chaque atteinte ramenée entre 0 et 100 %)."
+    )
     assert synthesis(content) == [
-        "En 2025, 29 fiches actions ; atteinte moyenne des indicateurs : 59,9 %.",
-        "Indicateurs : 9 atteints ; 47 en bonne voie ; 22 en retard ; 3 non renseignés.",
+        f"En 2025, 29 fiches actions ; atteinte moyenne des axes : 60,4 % {scope}",
+        (
+            "Indicateurs : 9 atteints ; 47 en bonne voie ; 20 en retard ; 2 non renseignés. Hors des comptes et des "
+            "moyennes : 1 indicateur « pas de mesure prévue cette année » ; 2 indicateurs « fiche abandonnée »."
+        ),
     ]
-    content |= {"fiches": content["fiches"][:1], "verdict_comptes": {"atteint": 1, "en retard": 1, "non renseigné": 1}}
+    content |= {
+        "fiches": content["fiches"][:1],
+        "verdict_comptes": {"atteint": 1, "en retard": 1, "non renseigné": 1},
+        "hors_comptes": {},
+    }
     assert synthesis(content) == [
-        "En 2025, 1 fiche action ; atteinte moyenne des indicateurs : 59,9 %.",
+        f"En 2025, 1 fiche action ; atteinte moyenne des axes : 60,4 % {scope}",
         "Indicateurs : 1 atteint ; 1 en retard ; 1 non renseigné.",
     ]
+
+
+def test_the_bilan_says_what_leaves_the_counts_the_regressions_and_the_decisions():
+    """The sample's 2025: 3.4.2 abandoned by a decision, the triennial survey not due, the rodeos regressing."""
+    from stspd.commands.valid import valid_model
+    from stspd.evaluation.bilan import bilan_content
+
+    _, view = valid_model(SAMPLE)
+    content = bilan_content(view, 2025)
+    counted = [r for r in content["indicateurs_annee"] if r.counted]
+    assert sum(content["verdict_comptes"].values()) == len(counted) == 81 - 3
+    assert content["hors_comptes"] == {"pas de mesure prévue cette année": 1, "fiche abandonnée": 2}
+    assert [(r.fiche["id"], r.indicator["id"]) for r in content["regressions"]] == [("3.1.1", "rodeos")]
+    assert content["decisions"]["3.4.2"].replace("\u00a0", " ").startswith("18 novembre 2025, CLSPD en formation restreinte : ")
+    (abandoned,) = [c for c in content["changements"] if c["fiche"]["id"] == "3.4.2"]
+    assert abandoned["avant"] == "en cours" and abandoned["apres"].startswith("abandonnée (18")
+    assert abandoned["verdicts"] == []  # said « abandonnée », not « en retard → fiche abandonnée » per indicator
+    assert ("Nombre d'exclusions temporaires prononcées dans les collèges de la ville", "Année scolaire 2024-2025.") in content[
+        "commentaires_valeurs"
+    ]["1.2.1"]
+
+
+def test_the_bilan_prints_the_decisions_the_comments_and_the_regressions(bilan):
+    document = Document(str(bilan / "bilan-2025.docx"))
+    text = "\n".join(p.text for p in document.paragraphs).replace("\u00a0", " ").replace("\u2019", "'").replace("\u2013", "-")
+    assert "Décision : abandonnée. 18 novembre 2025, CLSPD en formation restreinte : Refus du dispositif" in text
+    assert "abandonnée (18 novembre 2025, CLSPD en formation restreinte : Refus" in text  # what changed
+    assert "Nombre d'exclusions temporaires prononcées dans les collèges de la ville : Année scolaire 2024-2025." in text
+    assert "Indicateurs en régression, dont la valeur s'éloigne de la cible depuis la référence" in text
+    assert "Fiche 3.1.1 · Interventions de la police municipale pour rodéos motorisés : 163 en 2025, contre 142 en 2023" in text

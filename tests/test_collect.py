@@ -16,6 +16,8 @@ import yaml
 from conftest import SAMPLE, edit, problems_of, run
 from openpyxl import load_workbook
 
+from stspd.load.document import parse_document
+
 
 def template(project: Path, tmp_path: Path, year: int, *extra: str) -> Path:
     path = tmp_path / f"collecte-{year}.xlsx"
@@ -101,7 +103,8 @@ def test_existing_year_needs_force_and_merge_keeps_other_values(sample_copy, tmp
     assert refused.exit_code == 2 and "--force" in refused.output and target.read_bytes() == before
     forced = run("grid", "import", sample_copy, path, "--force")
     assert forced.exit_code == 0 and "1 changement" in forced.output
-    old, new = yaml.safe_load(before), yaml.safe_load(target.read_text(encoding="utf-8"))
+    # read as stspd reads them: a date typed unquoted (a decision's) is its text, as the file written quotes it
+    old, new = (parse_document(raw, target, target.name).data for raw in (before, target.read_bytes()))
     changed = next(e for e in new["fiches"] if e["fiche"] == "3.1.1")
     assert changed["difficultes"] == "Nouveaux lieux de rodéos."
     assert [e for e in new["fiches"] if e["fiche"] != "3.1.1"] == [e for e in old["fiches"] if e["fiche"] != "3.1.1"]

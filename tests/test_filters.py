@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from stspd import fr
 from stspd.render.filters import indicator_row
 
 
@@ -24,6 +27,31 @@ def test_a_percentage_takes_a_narrow_no_break_space():
 
 def test_without_a_unit_the_value_stands_alone():
     assert "60 (2023)" in indicator_row(_indicator(None))
+
+
+def test_the_fiche_says_how_often_an_indicator_is_measured():
+    survey = _indicator("%") | {"source": "Enquête", "frequence": "triennale"}
+    assert indicator_row(survey)[-1] == "Enquête ; mesure tous les trois ans depuis 2023"
+    assert (
+        indicator_row(_indicator("%") | {"frequence": "ponctuelle", "premiere_mesure": 2026})[-1] == "Mesure ponctuelle en 2026"
+    )
+    assert indicator_row(_indicator("%"))[-1] == "—"  # neither source nor frequency given
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        (lambda: fr.number(-0.04), "0"),
+        (lambda: fr.number(-0.0), "0"),
+        (lambda: fr.number(-0.04, 1, fixed=True), "0,0"),
+        (lambda: fr.percent(-0.0001), "0\u202f%"),
+        (lambda: fr.percent(-0.0001, signed=True), "0\u202f%"),
+        (lambda: fr.percent(-0.0004, digits=1), "0,0\u202f%"),
+        (lambda: fr.number(-0.06), "-0,1"),  # a value that does not round to zero keeps its sign
+    ],
+)
+def test_what_rounds_to_zero_is_written_without_a_sign(written, expected):
+    assert written() == expected
 
 
 def test_readers_see_a_constat_s_number_never_its_id(tmp_path):

@@ -13,7 +13,9 @@ from conftest import SAMPLE, edit, run
 from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
+from stspd.evaluation.compute import VERDICTS
 from stspd.evaluation.grid import COLUMNS
 
 FICHES = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((SAMPLE / "actions").glob("*.yaml"))]
@@ -53,7 +55,7 @@ def test_csv_opens_in_french_excel(exported):
 
 def test_xlsx_is_ready_to_filter_and_print(exported):
     sheet = load_workbook(exported / "grille-2025.xlsx").active
-    assert sheet.freeze_panes == "D2" and sheet.auto_filter.ref == f"A1:U{ROWS + 1}"
+    assert sheet.freeze_panes == "D2" and sheet.auto_filter.ref == f"A1:{get_column_letter(len(COLUMNS))}{ROWS + 1}"
     (states,) = sheet.data_validations.dataValidation
     assert states.type == "list" and "réalisée" in states.formula1 and str(states.sqref) == f"F2:F{ROWS + 1}"
     (verdicts,) = list(sheet.conditional_formatting)
@@ -73,17 +75,53 @@ def test_docx_grid_is_landscape_with_verdicts_in_words_and_colour(exported):
     (table,) = document.tables
     header = table.rows[0]
     assert header._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
-    verdicts = [
-        row.cells[13]
-        for row in table.rows[1:]
-        if row.cells[13].text in ("atteint", "en bonne voie", "en retard", "non renseigné")
-    ]
+    verdicts = [row.cells[13] for row in table.rows[1:] if row.cells[13].text in VERDICTS.values()]
     assert len(verdicts) == sum(len(f.get("indicateurs", [])) for f in FICHES)
     late = next(c for c in verdicts if c.text == "en retard")
     assert late._tc.find(f".//{qn('w:shd')}").get(qn("w:fill")) == "FFC7CE"
     assert "Atteint : la valeur de l'année atteint la cible" in "\n".join(p.text for p in document.paragraphs)
     bands = [row.cells[0].text for row in table.rows if row.cells[0].text.startswith("Axe ")]
     assert len(bands) == 4
+
+
+DECISION = "18 novembre 2025, CLSPD en formation restreinte : Refus du dispositif par les habitants"
+VALUE_COMMENT = "Année scolaire 2024-2025."
+SURVEY = "Part des habitants qui se sentent en sécurité dans leur quartier"
+
+
+def test_the_decision_and_the_comments_on_values_reach_every_format(exported):
+    """Read back from the CSV, the XLSX and the DOCX: the abandonment of 3.4.2 with its decision, the pilot's note on
+    a value, and the triennial survey not due in 2025."""
+    titles = [c.title for c in COLUMNS]
+    table = list(csv.reader(io.StringIO((exported / "grille-2025.csv").read_text(encoding="utf-8-sig")), delimiter=";"))
+    sheet = [[("" if v is None else str(v)) for v in row] for row in load_workbook(exported / "grille-2025.xlsx").active.values]
+    document = Document(str(exported / "grille-2025.docx"))
+    docx = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    for rows in (table, sheet, docx):
+        header = rows[0]
+        decision, comment, verdict, state = (
+            header.index(t)
+            for t in ("Décision (date, instance, motif)", "Commentaire sur la valeur", "Verdict", "État d'avancement")
+        )
+        abandoned = [r for r in rows if r[header.index("N° fiche")] == "3.4.2"]
+        assert abandoned[0][state] == "abandonnée" and abandoned[0][decision].replace("\u00a0", " ").startswith(DECISION)
+        assert [r[verdict] for r in rows].count("fiche abandonnée") == 2  # 3.4.2's two: values given, but it is over
+        assert any(r[comment] == VALUE_COMMENT for r in rows)
+        assert any(r[verdict] == "pas de mesure prévue cette année" and r[header.index("Indicateur")] == SURVEY for r in rows)
+    assert titles == table[0] == sheet[0]  # every column, in the CSV and the XLSX
+
+
+def test_a_fiche_abandoned_stays_listed_as_abandoned_the_years_after():
+    """No evaluation for 2026 yet: 3.4.2, abandoned in 2025, is still abandoned, its indicators out of the counts."""
+    from stspd.commands.valid import valid_model
+    from stspd.evaluation.grid import rows
+
+    _, view = valid_model(SAMPLE)
+    titles = [c.title for c in COLUMNS]
+    abandoned = [r for r in rows(view, 2026).rows if r[titles.index("N° fiche")] == "3.4.2"]
+    assert {r[titles.index("État d'avancement")] for r in abandoned} == {"abandonnée"}
+    assert {r[titles.index("Verdict")] for r in abandoned} == {"fiche abandonnée"}
+    assert str(abandoned[0][titles.index("Décision (date, instance, motif)")]).replace("\u00a0", " ").startswith(DECISION)
 
 
 def test_grid_export_is_byte_identical(exported, tmp_path):

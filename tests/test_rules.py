@@ -263,3 +263,62 @@ _PNG_1X1 = (
     + _chunk(b"IDAT", zlib.compress(b"\0\x80"))
     + _chunk(b"IEND", b"")
 )
+
+
+# decisions
+ABANDONED = "annee: 2026\nfiches:\n  - fiche: 1.1.1\n    etat: {}\n{}"
+DECISION = "    decision:\n      date: 2026-11-18\n      instance: CLSPD en formation restreinte\n      motif: {}\n"
+
+
+def _decided(project, state: str, decision: str = "") -> None:
+    (project / "evaluations" / "2026.yaml").write_text(ABANDONED.format(state, decision), encoding="utf-8")
+
+
+def test_an_abandoned_fiche_with_its_decision_is_valid(project):
+    _decided(project, "abandonnee", DECISION.format("Pas de volontaires."))
+    assert problems_of(project) == []
+
+
+def warning(project, rule: str):
+    """The single warning of `rule` (which only a strict validation fails on)."""
+    from stspd.check.validation import validate
+
+    (found,) = [p for p in validate(project).problems if p.rule == rule]
+    return found
+
+
+def test_a_postponed_or_abandoned_fiche_without_a_decision_is_a_warning(project):
+    _decided(project, "reportee")
+    assert problems_of(project) == []
+    p = warning(project, "decisions")
+    assert p.is_warning and p.line == 4 and "la fiche 1.1.1 est reportée sans décision" in p.message
+
+
+def test_a_decision_beside_another_state_is_an_error(project):
+    _decided(project, "en_cours", DECISION.format("Pas de volontaires."))
+    p = only_problem(project, "decisions")
+    assert not p.is_warning and p.line == 5 and "la fiche 1.1.1 est « en cours »" in p.message
+
+
+def test_a_decision_says_its_date_instance_and_motif(project):
+    _decided(project, "abandonnee", "    decision:\n      date: 2026-11-31\n      instance: CLSPD\n")
+    found = sorted((p.line, p.rule, p.message) for p in problems_of(project))
+    assert [(line, rule) for line, rule, _ in found] == [(5, "schema"), (6, "schema")]
+    assert "« motif »" in found[0][2] and "novembre 2026 compte 30 jours" in found[1][2]
+
+
+# frequences
+def test_a_triennial_indicator_is_placed_by_its_first_measure_or_its_reference(project):
+    edit(project / FICHE, "    sens: hausse\n", "    sens: hausse\n    frequence: triennale\n    premiere_mesure: 2026\n")
+    assert problems_of(project) == []
+    edit(project / FICHE, "    reference: {valeur: 0, annee: 2025}\n", "")
+    assert problems_of(project) == []  # premiere_mesure alone places it
+    edit(project / FICHE, "    premiere_mesure: 2026\n", "")
+    p = warning(project, "frequences")
+    assert p.is_warning and p.line == 30 and "mesuré tous les trois ans, sans dire depuis quand" in p.message
+
+
+def test_an_unknown_frequency_is_refused_at_its_line(project):
+    edit(project / FICHE, "    sens: hausse\n", "    sens: hausse\n    frequence: quadriennale\n")
+    p = only_problem(project, "schema")
+    assert p.line == 31 and "triennale" in p.message and "« quadriennale »" in p.message

@@ -26,10 +26,10 @@ class Change(TypedDict):
     """A fiche whose état or indicators' verdicts moved since the year before."""
 
     fiche: Fiche
-    avant: str | None
-    apres: str | None
+    avant: str
+    apres: str  # with the decision that postponed or abandoned it, « abandonnée (date, instance : motif) »: user text
     etat_change: bool
-    verdicts: list[tuple[str, str, str]]  # (indicator, verdict before, verdict now)
+    verdicts: list[tuple[str, str, str]]  # (indicator, verdict before, verdict now); none once abandoned
 
 
 class BilanContent(DocumentModel):
@@ -45,9 +45,14 @@ class BilanContent(DocumentModel):
     strategie_rollup: compute.Rollup
     indicateurs_annee: list[compute.IndicatorYear]
     verdict_regle: str
-    verdict_comptes: dict[str, int]  # verdict's words → indicators
+    verdict_comptes: dict[str, int]  # verdict's words → indicators expected this year
+    hors_comptes: dict[str, int]  # verdict's words → indicators not expected this year (compute.NOT_EXPECTED)
+    regressions: list[compute.IndicatorYear]  # expected indicators whose value moved away from the target
     changements: list[Change]
-    remontees: list[tuple[Fiche, EvaluationEntry]]  # the fiches whose pilot reports difficulties or a next step
+    # the fiches whose pilot reports difficulties, a next step, a decision or a comment on a value
+    remontees: list[tuple[Fiche, EvaluationEntry]]
+    decisions: dict[str, str]  # fiche id → the year's decision to postpone or abandon it, in words
+    commentaires_valeurs: dict[str, list[tuple[str, str]]]  # fiche id → (indicator, the pilot's comment on its value)
     grille: grid.Grid
 
 
@@ -64,8 +69,9 @@ def _content(view: DocumentModel, year: int) -> BilanContent:
     evaluations = {e["annee"]: e for e in view["evaluations"]}
     evaluation = evaluations[year]
     previous = evaluations.get(year - 1)
-    rows = compute.indicator_years(view["fiches"], evaluation, previous)
-    rollups = compute.rollup(view["axes"], rows, evaluation)
+    rows = compute.indicator_years(view["fiches"], view["evaluations"], year)
+    entries = compute.entries(view["evaluations"], year)
+    rollups = compute.rollup(view["axes"], rows, entries)
     synthesis: list[AxisSynthesis] = [
         {
             "axe": axe,
@@ -75,16 +81,12 @@ def _content(view: DocumentModel, year: int) -> BilanContent:
         }
         for axe in view["axes"]
     ]
-    entries = {e["fiche"]: e for e in evaluation["fiches"]}
-    before = {e["fiche"]: e for e in previous["fiches"]} if previous else {}
-    verdicts_before = (
-        {
-            (r.fiche["id"], r.indicator["id"]): r.verdict
-            for r in compute.indicator_years(view["fiches"], previous, evaluations.get(year - 2))
-        }
-        if previous
-        else {}
-    )
+    reported = {e["fiche"]: e for e in evaluation["fiches"]}  # this year's file: a decision carried is not news
+    comments: dict[str, list[tuple[str, str]]] = {}
+    for row in rows:
+        if row.comment and row.fiche["id"] in reported:
+            comments.setdefault(row.fiche["id"], []).append((row.indicator["libelle"], row.comment))
+    decisions = {i: compute.decision_text(e["decision"]) for i, e in reported.items() if "decision" in e}
     return {
         **view,
         "annee": year,
@@ -97,13 +99,23 @@ def _content(view: DocumentModel, year: int) -> BilanContent:
         "strategie_rollup": rollups["strategie"],
         "indicateurs_annee": rows,
         "verdict_regle": compute.VERDICT_RULE,
-        "verdict_comptes": _count(r.verdict for r in rows),
-        "changements": _changes(view["fiches"], entries, before, rows, verdicts_before) if previous else [],
+        "verdict_comptes": _count(r.verdict for r in rows if r.counted),
+        "hors_comptes": _count(r.verdict for r in rows if not r.counted),
+        "regressions": [r for r in rows if r.regressed],
+        "changements": _changes(view, year, entries, rows) if previous else [],
         "remontees": [
-            (f, entries[f["id"]])
+            (f, reported[f["id"]])
             for f in view["fiches"]
-            if f["id"] in entries and (entries[f["id"]].get("difficultes") or entries[f["id"]].get("suite_detail"))
+            if f["id"] in reported
+            and (
+                reported[f["id"]].get("difficultes")
+                or reported[f["id"]].get("suite_detail")
+                or f["id"] in decisions
+                or f["id"] in comments
+            )
         ],
+        "decisions": decisions,
+        "commentaires_valeurs": comments,
         "grille": grid.rows(view, year),
     }
 
@@ -116,15 +128,17 @@ def _count(values: Iterable[str]) -> dict[str, int]:
 
 
 def _changes(
-    fiches: list[Fiche],
-    entries: dict[str, EvaluationEntry],
-    before: dict[str, EvaluationEntry],
-    rows: list[compute.IndicatorYear],
-    verdicts_before: dict[tuple[str, str], str],
+    view: DocumentModel, year: int, entries: dict[str, EvaluationEntry], rows: list[compute.IndicatorYear]
 ) -> list[Change]:
-    """Per fiche: its état and its indicators' verdicts, where they moved since last year."""
+    """Per fiche: its état and its indicators' verdicts, where they moved since last year. A fiche abandoned this
+    year says so, with the decision, rather than its indicators going « fiche abandonnée » one by one."""
+    before = compute.entries(view["evaluations"], year - 1)
+    verdicts_before = {
+        (r.fiche["id"], r.indicator["id"]): r.verdict
+        for r in compute.indicator_years(view["fiches"], view["evaluations"], year - 1)
+    }
     result: list[Change] = []
-    for fiche in fiches:
+    for fiche in view["fiches"]:
         entry, earlier = entries.get(fiche["id"]), before.get(fiche["id"])
         now, then = entry and entry["etat"], earlier and earlier["etat"]
         moved = [
@@ -135,15 +149,15 @@ def _changes(
             )
             for r in rows
             if r.fiche["id"] == fiche["id"]
-            and (fiche["id"], r.indicator["id"]) in verdicts_before
+            and r.verdict != "abandonne"
             and verdicts_before[(fiche["id"], r.indicator["id"])] != r.verdict
         ]
         if now != then or moved:
             result.append(
                 {
                     "fiche": fiche,
-                    "avant": STATE_LABELS.get(then or "non_evaluee"),
-                    "apres": STATE_LABELS.get(now or "non_evaluee"),
+                    "avant": STATE_LABELS[then or "non_evaluee"],
+                    "apres": compute.state_text(entry) if entry else STATE_LABELS["non_evaluee"],
                     "etat_change": now != then,
                     "verdicts": moved,
                 }

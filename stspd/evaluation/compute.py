@@ -5,22 +5,37 @@ Pure functions over the document model. Missing data stays missing (None), never
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from stspd.model.types import Axis, Evaluation, Fiche, Indicator
+from stspd import fr
+from stspd.model.types import Axis, Decision, Evaluation, EvaluationEntry, Fiche, Indicator, IndicatorValue
+from stspd.model.vocabulary import CYCLE_YEARS, ETATS, FREQUENCIES
 
 VERDICTS = {
     "atteint": "atteint",
     "en_bonne_voie": "en bonne voie",
     "en_retard": "en retard",
     "non_renseigne": "non renseigné",
+    "non_prevu": "pas de mesure prévue cette année",
+    "abandonne": "fiche abandonnée",
 }
+# No value is expected of these indicators this year: they leave the verdict counts, the averages and the regressions.
+NOT_EXPECTED = frozenset({"non_prevu", "abandonne"})
 VERDICT_RULE = (
     "Atteint : la valeur de l'année atteint la cible, dans le sens souhaité. "
     "En bonne voie : l'atteinte, (valeur − référence) / (cible − référence), est au moins la part écoulée du délai "
     "entre l'année de référence et l'année cible ; sans valeur de référence, la cible n'est pas encore échue. "
-    "En retard : sinon. Non renseigné : aucune valeur pour l'année. "
-    "Les moyennes plafonnent chaque atteinte à 100 % et ignorent les indicateurs non renseignés."
+    "En retard : sinon. Non renseigné : aucune valeur une année où une mesure est prévue. "
+    "Pas de mesure prévue cette année : un indicateur relevé tous les deux ou trois ans, ou une seule fois, sans "
+    "valeur une année où sa fréquence n'attend pas de mesure (l'année de la cible en attend toujours une). "
+    "Fiche abandonnée : les indicateurs d'une fiche abandonnée, dès l'année de l'abandon. "
+    "Ces deux derniers cas sortent des comptes, des moyennes et des régressions. "
+    "Moyennes : chaque atteinte est ramenée entre 0 et 100\u202f% (une régression compte 0, un dépassement 100\u202f%) ; "
+    "une fiche fait la moyenne de ses indicateurs renseignés, un objectif celle de ses fiches, un axe celle de ses "
+    "objectifs (pondérés par leur poids), la stratégie celle de ses axes. "
+    "Régression : une valeur plus éloignée de la cible que la référence ; les régressions sont comptées et nommées "
+    "à part, car la moyenne les compte pour 0."
 )
 
 
@@ -52,6 +67,52 @@ def expected_share(year: int, baseline_year: int, target_year: int) -> float:
     return min(1.0, max(0.0, (year - baseline_year) / (target_year - baseline_year)))
 
 
+def measure_due(indicator: Indicator, year: int) -> bool:
+    """Whether the indicator's `frequence` expects a value in `year` (fiche.schema.json says the rule).
+
+    The cycle of a biennial or triennial measure starts at `premiere_mesure`, else at the baseline's year; without
+    either it cannot be placed, and every year expects a value (a warning says so: check/rules/measure_schedule.py).
+    """
+    target = indicator.get("cible")
+    if target and target["annee"] == year:  # a target not measured in its year could never be said met
+        return True
+    baseline = indicator.get("reference")
+    first = indicator.get("premiere_mesure", baseline["annee"] if baseline else None)
+    frequency = indicator.get("frequence", "annuelle")
+    if first is None:
+        return frequency != "ponctuelle"
+    if year < first:
+        return False
+    if frequency == "ponctuelle":
+        return year == first
+    return (year - first) % CYCLE_YEARS.get(frequency, 1) == 0
+
+
+def schedule(indicator: Indicator) -> str | None:
+    """How often the indicator is measured, as a fiche prints it: « mesure tous les trois ans depuis 2023 »."""
+    frequency = indicator.get("frequence")
+    if frequency is None:
+        return None
+    baseline = indicator.get("reference")
+    first = indicator.get("premiere_mesure", baseline["annee"] if baseline else None)
+    if frequency in CYCLE_YEARS and first is not None:
+        return f"mesure {FREQUENCIES[frequency]} depuis {first}"
+    if frequency == "ponctuelle" and "premiere_mesure" in indicator:
+        return f"mesure ponctuelle en {first}"
+    return f"mesure {FREQUENCIES[frequency]}"
+
+
+def decision_text(decision: Decision) -> str:
+    """« 18 novembre 2025, CLSPD en formation restreinte : motif »."""
+    return f"{fr.date(decision['date'])}, {decision['instance']} : {decision['motif']}"
+
+
+def state_text(entry: EvaluationEntry) -> str:
+    """A fiche's state in words, with the decision that postponed or abandoned it: « abandonnée (date, instance : motif) »."""
+    words = ETATS[entry["etat"]]
+    return f"{words} ({decision_text(entry['decision'])})" if "decision" in entry else words
+
+
 def verdict(value: float | None, indicator: Indicator, year: int) -> str:
     if value is None:
         return "non_renseigne"
@@ -78,6 +139,23 @@ class IndicatorYear:
     previous: float | None  # the year before, when evaluated
     attainment: float | None
     verdict: str
+    comment: str | None  # the pilot's note on the value: how it is counted, why it is missing
+
+    @property
+    def counted(self) -> bool:
+        """Expected this year: in the verdict counts and the averages."""
+        return self.verdict not in NOT_EXPECTED
+
+    @property
+    def regressed(self) -> bool:
+        """The value moved away from the target since the baseline: worse than the baseline, in the direction aimed at.
+
+        The averages count it 0, as they count an indicator that did not move: it is said apart."""
+        baseline = self.indicator.get("reference")
+        if not self.counted or self.value is None or baseline is None:
+            return False
+        worse = self.value - baseline["valeur"]
+        return worse > 0 if self.indicator.get("sens") == "baisse" else worse < 0
 
     @property
     def gap(self) -> float | None:
@@ -86,7 +164,8 @@ class IndicatorYear:
         if self.value is None or target is None:
             return None
         remaining = target["valeur"] - self.value
-        return -remaining if self.indicator.get("sens") == "baisse" else remaining
+        # + 0.0: a target met exactly leaves 0, not the −0.0 that negating a float zero gives (« −0,0 »)
+        return (-remaining if self.indicator.get("sens") == "baisse" else remaining) + 0.0
 
 
 @dataclass
@@ -97,31 +176,64 @@ class Rollup:
     attainment: float | None = None
 
 
+def reported(entries: Iterable[EvaluationEntry]) -> dict[tuple[str, str], IndicatorValue]:
+    """(fiche id, indicator id) → what the entries report of the indicator: its value and the pilot's comment."""
+    return {(entry["fiche"], value["id"]): value for entry in entries for value in entry.get("indicateurs", [])}
+
+
 def values_of(evaluation: Evaluation | None) -> dict[tuple[str, str], float | None]:
     """(fiche id, indicator id) → the value reported in an evaluation."""
     if not evaluation:
         return {}
-    return {
-        (entry["fiche"], value["id"]): value.get("valeur")
-        for entry in evaluation["fiches"]
-        for value in entry.get("indicateurs", [])
-    }
+    return {key: value.get("valeur") for key, value in reported(evaluation["fiches"]).items()}
 
 
-def indicator_years(fiches: list[Fiche], evaluation: Evaluation, previous: Evaluation | None) -> list[IndicatorYear]:
-    """Every indicator of every fiche, in fiche order, for the evaluation's year."""
-    year = evaluation["annee"]
-    now, before = values_of(evaluation), values_of(previous)
+def entries(evaluations: list[Evaluation], year: int) -> dict[str, EvaluationEntry]:
+    """Fiche id → its entry in `year`: the year's evaluation's; for a fiche it leaves out that was abandoned in an
+    earlier year (its last state before), that abandonment, carried with its decision and without values.
+
+    An abandoned fiche is seldom evaluated again, and it would otherwise fall back to « non évaluée », its
+    indicators to « non renseigné »."""
+    result: dict[str, EvaluationEntry] = {}
+    for evaluation in evaluations:  # by year (model/strategy.py)
+        if evaluation["annee"] >= year:
+            break
+        for entry in evaluation["fiches"]:
+            if entry["etat"] == "abandonnee":
+                carried: EvaluationEntry = {"fiche": entry["fiche"], "etat": "abandonnee"}
+                if "decision" in entry:
+                    carried["decision"] = entry["decision"]
+                result[entry["fiche"]] = carried
+            else:
+                result.pop(entry["fiche"], None)
+    this_year = next((e for e in evaluations if e["annee"] == year), None)
+    return result | {entry["fiche"]: entry for entry in this_year["fiches"]} if this_year else result
+
+
+def indicator_years(fiches: list[Fiche], evaluations: list[Evaluation], year: int) -> list[IndicatorYear]:
+    """Every indicator of every fiche, in fiche order, for `year` over the evaluations (by year)."""
+    now = entries(evaluations, year)
+    states = {fiche_id: entry["etat"] for fiche_id, entry in now.items()}
+    values = reported(now.values())
+    before = values_of(next((e for e in evaluations if e["annee"] == year - 1), None))
     rows = []
     for fiche in fiches:
         for indicator in fiche.get("indicateurs", []):
             key = (fiche["id"], indicator["id"])
-            value = now.get(key)
+            report = values.get(key)
+            value = report.get("valeur") if report else None
             baseline, target = indicator.get("reference"), indicator.get("cible")
             share = attainment(
                 value, baseline and baseline["valeur"], target and target["valeur"], indicator.get("sens", "hausse")
             )
-            rows.append(IndicatorYear(fiche, indicator, year, value, before.get(key), share, verdict(value, indicator, year)))
+            if states.get(fiche["id"]) == "abandonnee":
+                judged = "abandonne"
+            elif value is None and not measure_due(indicator, year):
+                judged = "non_prevu"
+            else:
+                judged = verdict(value, indicator, year)
+            comment = report.get("commentaire") if report else None
+            rows.append(IndicatorYear(fiche, indicator, year, value, before.get(key), share, judged, comment))
     return rows
 
 
@@ -133,16 +245,18 @@ def _mean(values: list[float | None], weights: list[float] | None = None) -> flo
     return sum(v * w for v, w in pairs) / total
 
 
-def _capped(value: float | None) -> float | None:
+def _bounded(value: float | None) -> float | None:
+    """An attainment between 0 and 1, as the averages take it (VERDICT_RULE): a regression 0, beyond the target 1."""
     return None if value is None else min(1.0, max(0.0, value))
 
 
-def rollup(axes: list[Axis], rows: list[IndicatorYear], evaluation: Evaluation) -> dict[str, Rollup]:
-    """Rollups keyed « fiche:ID », « objectif:ID », « axe:ID » and « strategie »."""
-    states = {entry["fiche"]: entry["etat"] for entry in evaluation["fiches"]}
+def rollup(axes: list[Axis], rows: list[IndicatorYear], year_entries: dict[str, EvaluationEntry]) -> dict[str, Rollup]:
+    """Rollups keyed « fiche:ID », « objectif:ID », « axe:ID » and « strategie », over the year's `entries`."""
+    states = {fiche_id: entry["etat"] for fiche_id, entry in year_entries.items()}
     by_fiche: dict[str, list[float | None]] = {}
     for row in rows:
-        by_fiche.setdefault(row.fiche["id"], []).append(_capped(row.attainment))
+        if row.counted:
+            by_fiche.setdefault(row.fiche["id"], []).append(_bounded(row.attainment))
     result: dict[str, Rollup] = {}
 
     def count(fiche_ids: list[str]) -> dict[str, int]:

@@ -38,16 +38,20 @@ COLUMNS = [
     Column("Écart à la cible", 11, True),
     Column("Atteinte", 10, True),
     Column("Verdict", 12),
+    Column("Commentaire sur la valeur", 30),
     Column("Dépenses (€)", 14, True),
     Column("dont FIPD (€)", 14, True),
     Column("Difficultés", 30),
     Column("Suite", 11),
+    Column("Décision (date, instance, motif)", 30),
     Column("Commentaires", 30),
 ]
-VERDICT_COLUMN = [c.title for c in COLUMNS].index("Verdict")
-# The columns that describe the fiche, not one of its indicators: before « Indicateur », after « Verdict ».
-FICHE_COLUMNS = {i for i, c in enumerate(COLUMNS) if i < [c.title for c in COLUMNS].index("Indicateur") or i > VERDICT_COLUMN}
-STATE_COLUMN = [c.title for c in COLUMNS].index("État d'avancement")
+_TITLES = [c.title for c in COLUMNS]
+VERDICT_COLUMN = _TITLES.index("Verdict")
+# The columns of one indicator, from « Indicateur » to « Commentaire sur la valeur »; the others describe the fiche.
+INDICATOR_COLUMNS = range(_TITLES.index("Indicateur"), _TITLES.index("Commentaire sur la valeur") + 1)
+FICHE_COLUMNS = {i for i in range(len(COLUMNS)) if i not in INDICATOR_COLUMNS}
+STATE_COLUMN = _TITLES.index("État d'avancement")
 
 
 Cell = str | float | None  # a number stays a number (an int or a float); None: empty
@@ -62,12 +66,9 @@ class Grid:
 
 def rows(view: DocumentModel, year: int) -> Grid:
     """The grid of `year` over the document model (which holds the evaluations)."""
-    evaluations = {e["annee"]: e for e in view["evaluations"]}
-    evaluation = evaluations.get(year, {"annee": year, "fiches": []})
-    entries = {entry["fiche"]: entry for entry in evaluation["fiches"]}
+    entries = compute.entries(view["evaluations"], year)
     by_indicator = {
-        (r.fiche["id"], r.indicator["id"]): r
-        for r in compute.indicator_years(view["fiches"], evaluation, evaluations.get(year - 1))
+        (r.fiche["id"], r.indicator["id"]): r for r in compute.indicator_years(view["fiches"], view["evaluations"], year)
     }
     table: list[list[Cell]] = []
     axes = []
@@ -75,6 +76,7 @@ def rows(view: DocumentModel, year: int) -> Grid:
         axes.append((len(table), f"Axe {axe['id']} · {axe['titre']}"))
         for fiche in axe["fiches"]:
             entry: EvaluationEntry | dict[str, Any] = entries.get(fiche["id"], {})  # {}: not evaluated that year
+            decision = entry.get("decision")
             means = entry.get("moyens", {})
             identity: list[Cell] = [
                 axe["id"],
@@ -90,11 +92,14 @@ def rows(view: DocumentModel, year: int) -> Grid:
                 means.get("dont_fipd"),
                 _plain(entry.get("difficultes")),
                 NEXT_STEPS.get(entry.get("suite", ""), ""),
+                compute.decision_text(decision) if decision else "",
                 _plain(entry.get("commentaires")),
             ]
             indicators: Sequence[Indicator | None] = fiche.get("indicateurs") or [None]
             for indicator in indicators:
-                measured: list[Cell] = _indicator_cells(by_indicator[fiche["id"], indicator["id"]]) if indicator else [None] * 9
+                measured: list[Cell] = (
+                    _indicator_cells(by_indicator[fiche["id"], indicator["id"]]) if indicator else [None] * len(INDICATOR_COLUMNS)
+                )
                 table.append(identity + measured + tail)
     return Grid(year, table, axes)
 
@@ -110,8 +115,9 @@ def _indicator_cells(row: compute.IndicatorYear) -> list[Cell]:
         row.previous,
         row.value,
         row.gap,
-        None if row.attainment is None else round(row.attainment, 3),
+        None if row.attainment is None else round(row.attainment, 3) + 0.0,  # + 0.0: no −0.0 (« −0 % »)
         compute.VERDICTS[row.verdict],
+        _plain(row.comment),
     ]
 
 

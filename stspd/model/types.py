@@ -188,7 +188,8 @@ class Indicator(TypedDict):
     libelle: str
     unite: NotRequired[str]
     source: NotRequired[str]
-    frequence: NotRequired[str]
+    frequence: NotRequired[str]  # a key of vocabulary.FREQUENCIES
+    premiere_mesure: NotRequired[int]
     reference: NotRequired[DatedValue]
     cible: NotRequired[DatedValue]
     sens: NotRequired[str]  # hausse (the default), baisse
@@ -261,8 +262,17 @@ class Spending(TypedDict, total=False):
     humains: str
 
 
+class Decision(TypedDict):
+    """Who decided to postpone or abandon a fiche, when, and why: plain texts."""
+
+    date: str  # AAAA-MM-JJ, as typed
+    instance: str
+    motif: str
+
+
 class _EntryCommon(TypedDict):
     fiche: str  # the fiche's id
+    decision: NotRequired[Decision]
     realise: NotRequired[str]
     indicateurs: NotRequired[list[IndicatorValue]]
     moyens: NotRequired[Spending]

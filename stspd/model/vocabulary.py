@@ -9,6 +9,18 @@ ETATS = {
     "reportee": "reportée",
     "abandonnee": "abandonnée",
 }
+# How often an indicator is measured, as the fiche prints it after « mesure »
+FREQUENCIES = {
+    "mensuelle": "mensuelle",
+    "trimestrielle": "trimestrielle",
+    "semestrielle": "semestrielle",
+    "annuelle": "annuelle",
+    "biennale": "tous les deux ans",
+    "triennale": "tous les trois ans",
+    "ponctuelle": "ponctuelle",
+}
+# The years between two measures of an indicator measured less than once a year (ponctuelle: once, see compute)
+CYCLE_YEARS = {"biennale": 2, "triennale": 3}
 INDICATOR_TYPES = {"realisation": "réalisation", "resultat": "résultat", "impact": "impact"}
 FUNDING_SOURCES = {
     "fipd": "FIPD",

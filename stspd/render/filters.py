@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from stspd import fr
+from stspd.evaluation import compute
 from stspd.evaluation.grid import COLUMNS
+from stspd.model.types import DatedValue, Indicator
 from stspd.model.vocabulary import FUNDING_SOURCES, FUNDING_STATUS, INDICATOR_TYPES, NEXT_STEPS, PARTNER_TYPES, STATE_LABELS
 from stspd.render.markdown_syntax import grid_table, inline
 
@@ -18,7 +20,7 @@ def _capital(label: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-def _dated(value: dict | None, unit: str | None) -> str:
+def _dated(value: DatedValue | None, unit: str | None) -> str:
     if not value:
         return fr.MISSING
     amount = fr.number(value["valeur"])
@@ -157,14 +159,14 @@ def funding_row(line: dict) -> list[str]:
     return [_esc(_capital(source) + year), fr.euros(line["montant"]), _capital(FUNDING_STATUS[line.get("statut", "prevu")])]
 
 
-def indicator_row(i: dict) -> list[str]:
+def indicator_row(i: Indicator) -> list[str]:
     direction = " (baisse visée)" if i.get("sens") == "baisse" else ""
     return [
         _capital(INDICATOR_TYPES[i["type"]]),
         _esc(i["libelle"] + direction),
         _dated(i.get("reference"), i.get("unite")),
         _dated(i.get("cible"), i.get("unite")),
-        _esc(i.get("source")),
+        _esc(_capital(" ; ".join(part for part in (i.get("source"), compute.schedule(i)) if part))),  # where from, how often
     ]
 
 

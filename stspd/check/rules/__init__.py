@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from stspd.check.index import Index
 from stspd.check.rules import (
+    decisions,
     diagnostic_fragments,
     evaluation_files,
     evaluation_scope,
@@ -18,6 +19,7 @@ from stspd.check.rules import (
     funding,
     headings,
     logo,
+    measure_schedule,
     national_measures,
     objectives_served,
     period,
@@ -41,6 +43,8 @@ RULES = (
     funding,
     table_shape,
     evaluation_scope,
+    decisions,
+    measure_schedule,
     diagnostic_fragments,
     headings,
     logo,
