@@ -228,3 +228,20 @@ def test_grid_of_an_invalid_project_writes_nothing(sample_copy, tmp_path):
     edit(sample_copy / "evaluations" / "2025.yaml", "etat: en_cours", "etat: en_cour")
     result = run("grid", sample_copy, "--year", "2025", "--output", tmp_path / "dist")
     assert result.exit_code == 1 and not (tmp_path / "dist").exists()
+
+
+def test_docx_fiche_without_indicators_says_so_instead_of_a_row_of_dashes():
+    from stspd.commands.valid import valid_model
+    from stspd.evaluation.grid import Grid, rows
+    from stspd.exchange.grid_files import indicator_columns, to_docx
+    from stspd.render.documents import find_template_file
+
+    _, view = valid_model(SAMPLE)
+    bare = list(rows(view, 2025).rows[0])
+    for index in indicator_columns():
+        bare[index] = None  # as the grid gives a fiche without indicators
+    grid = Grid(2025, [bare], [(0, "Axe 1 · Agir tôt")])
+    written = to_docx(grid, "Grille", find_template_file("reference.docx"), "2025-01-01T00:00:00Z", "a4")
+    (table,) = Document(io.BytesIO(written)).tables
+    assert [row.cells[0].text for row in table.rows[1:]][-1] == "Aucun indicateur pour cette fiche."
+    assert "—" not in "".join(cell.text for row in table.rows for cell in row.cells)

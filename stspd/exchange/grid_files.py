@@ -149,8 +149,9 @@ def to_xlsx(grid: Grid, title: str, iso_timestamp: str, paper: str) -> bytes:
             CellIsRule(operator="equal", formula=[f'"{label}"'], fill=PatternFill("solid", bgColor=fill), font=Font(color=text)),
         )
     for index, column in enumerate(COLUMNS, start=1):
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-            cell.number_format = number_format(cell.value, column)
+        if column.number:  # a text column keeps the default format: setting it on each cell costs 0.5 s a 1,000 fiches
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = number_format(cell.value, column)
     titles: list[Cell] = [c.title for c in COLUMNS]
     for number, values in enumerate([titles, *grid.rows], start=1):
         sheet.row_dimensions[number].height = row_height(values, bold=number == 1)
@@ -304,11 +305,12 @@ def _table(grid: Grid, usable: int, style: str | None):
             sub(properties, "shd", val="clear", color="auto", fill=fill)
         for runs in paragraphs or [[]]:
             paragraph = sub(tc, "p")
-            paragraph_properties = sub(paragraph, "pPr")
-            if keep:  # on the page of the row after it
-                sub(paragraph_properties, "keepNext")
-            if right:
-                sub(paragraph_properties, "jc", val="right")
+            if keep or right:
+                paragraph_properties = sub(paragraph, "pPr")
+                if keep:  # on the page of the row after it
+                    sub(paragraph_properties, "keepNext")
+                if right:
+                    sub(paragraph_properties, "jc", val="right")
             for text, bold in runs:
                 run = sub(paragraph, "r")
                 run_properties = sub(run, "rPr")

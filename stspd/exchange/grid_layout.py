@@ -64,6 +64,7 @@ def one_line(text: str, size: float, bold: bool = False) -> float:
     return length(" ".join(words(text)), size, bold) * SLACK
 
 
+@lru_cache(maxsize=8192)  # a fiche's texts come again on each of its indicators' rows
 def line_count(text: str, width: float, size: float, bold: bool = False) -> int:
     """How many lines `text` takes in a column `width` points wide (without margins), wrapped at spaces as a word
     processor or spreadsheet does, a word too long for the column cut where it overflows."""
