@@ -21,7 +21,13 @@ EXIT_MISUSE = 2
 EXIT_INTERRUPTED = 130  # the shell's convention for a command ended by Ctrl-C (128 + SIGINT)
 
 # Options once named in English: still read, so that no script breaks, but no longer shown in the help.
-ENGLISH_SPELLINGS = {"--year": "--annee", "--output": "--sortie", "--templates": "--modeles", "--dry-run": "--simulation"}
+ENGLISH_SPELLINGS = {
+    "--year": "--annee",
+    "--output": "--sortie",
+    "--templates": "--modeles",
+    "--dry-run": "--simulation",
+    "--paper": "--papier",
+}
 _french(hidden=set(ENGLISH_SPELLINGS))
 
 
@@ -793,18 +799,29 @@ GRID_FORMATS = ("docx", "xlsx", "csv")
     epilog="""
 stspd grid export --annee 2025
 stspd grid export valmont --annee 2025 --format docx,xlsx,csv --sortie evaluation
+stspd grid export --annee 2025 --format docx --papier a3
 """,
 )
 @PROJECT
 @_year_option(True, "L'année évaluée.")
 @_formats_option("xlsx", GRID_FORMATS)
 @_output_option("grille-AAAA.docx, .xlsx, .csv")
-def grid_export(projet: Path | None, year: int, formats: tuple[str, ...], output: Path) -> None:
+@click.option(
+    "--papier",
+    "--paper",
+    "paper",
+    cls=_Option,
+    type=click.Choice(["a4", "a3"], case_sensitive=False),
+    default="a4",
+    show_default=True,
+    help="Le format de la page, à l'italienne, du DOCX et du XLSX imprimé (a3 : chaque colonne sur moins de lignes).",
+)
+def grid_export(projet: Path | None, year: int, formats: tuple[str, ...], output: Path, paper: str) -> None:
     """Écrire la grille d'évaluation de l'année : une ligne par fiche et par indicateur, valeur, écart, verdict."""
     from stspd.commands.grid import export_grid
     from stspd.commands.locate import project_root
 
-    for path in export_grid(project_root(projet), year, _formats(formats, GRID_FORMATS), output):
+    for path in export_grid(project_root(projet), year, _formats(formats, GRID_FORMATS), output, paper.lower()):
         click.echo(path)
 
 

@@ -11,7 +11,7 @@ import sys
 import pytest
 from conftest import SAMPLE, run
 
-from stspd.cli import main
+from stspd.cli import ENGLISH_SPELLINGS, main
 
 # Words of click's own English: none may reach the user.
 ENGLISH = (
@@ -54,7 +54,7 @@ def test_every_help_is_french_and_ends_with_examples(command):
     assert result.output.startswith("Utilisation\u00a0: ") and "Options\u00a0:" in result.output
     if command and command != ("templates",):
         assert "Exemples\u00a0:" in result.output or "Exemples :" in result.output, result.output
-    for english in ("--year", "--output", "--templates", "--dry-run"):
+    for english in ENGLISH_SPELLINGS:
         assert english not in result.output  # still read, no longer shown
 
 
