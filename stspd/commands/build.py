@@ -80,8 +80,11 @@ def _bilan_source(view: DocumentModel, settings: Settings) -> Source:
     content = bilan.bilan_content(view, year)
     images = charts.all_charts(content)
     inline = {name: "data:image/png;base64," + base64.b64encode(png).decode() for name, png in images.items()}
-    text = _render_markdown(content, settings, "bilan.md.j2", images=inline)
-    typst_text = _render_markdown(content, settings, "bilan.md.j2", images={name: name for name in images})
+    described = charts.descriptions(content)
+    text = _render_markdown(content, settings, "bilan.md.j2", images=inline, descriptions=described)
+    typst_text = _render_markdown(
+        content, settings, "bilan.md.j2", images={name: name for name in images}, descriptions=described
+    )
     return Source(f"bilan-{year}", text, typst_text, images, (*inline.values(), *images))
 
 

@@ -203,6 +203,20 @@ def suite(step: str) -> str:
     return NEXT_STEPS[step]
 
 
+def change_rows(changes: list[dict]) -> list[list[str]]:
+    """« Ce qui a changé »: a row per état or verdict that moved (what, before, after), the fiche named on its
+    first row only."""
+    rows = []
+    for change in changes:
+        moved = [("État d'avancement", change["avant"], change["apres"])] if change["etat_change"] else []
+        moved += change["verdicts"]
+        fiche = _esc(f"{change['fiche']['id']} · {change['fiche']['titre']}")
+        rows += [
+            [fiche if k == 0 else "", _esc(what), _esc(before), _esc(after)] for k, (what, before, after) in enumerate(moved)
+        ]
+    return rows
+
+
 # The bilan's short grid: the columns of the evaluation grid it keeps, in its order.
 _SHORT_GRID = (
     "N° fiche",
@@ -243,4 +257,5 @@ FILTERS = {
     "synthesis_row": synthesis_row,
     "suite": suite,
     "grid_rows": grid_rows,
+    "change_rows": change_rows,
 }
