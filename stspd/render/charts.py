@@ -24,6 +24,7 @@ from PIL import Image, ImageDraw, ImageFont
 from stspd import fr
 from stspd.evaluation import compute
 from stspd.evaluation.bilan import BilanContent
+from stspd.evaluation.period import PeriodContent
 from stspd.model.types import Fiche, Indicator
 from stspd.resources import data_dir
 
@@ -266,9 +267,23 @@ _TICK_LENGTH, _AXIS_WIDTH = 7, 1.7
 def states_per_axe(bilan: BilanContent) -> bytes:
     """Fiches per état, one stacked bar per axe (the first axe on top), a legend below."""
     rows = bilan["synthese_axes"]
-    states = bilan["etats_ordre"]
-    labels = [_clean(f"Axe {row['axe']['id']}") for row in rows]
-    totals = [sum(row["etats"].get(state, 0) for state in states) for row in rows]
+    return _states(
+        [f"Axe {row['axe']['id']}" for row in rows], [row["etats"] for row in rows], bilan["etats_ordre"], bilan["etat_libelles"]
+    )
+
+
+def states_per_year(period: PeriodContent) -> bytes:
+    """Fiches per état, one stacked bar per year evaluated (the first year on top), a legend below."""
+    rows = period["etats_par_annee"]
+    return _states(
+        [str(row["annee"]) for row in rows], [row["etats"] for row in rows], period["etats_ordre"], period["etat_libelles"]
+    )
+
+
+def _states(names: list[str], rows: list[dict[str, int]], states: list[str], state_labels: dict[str, str]) -> bytes:
+    """Fiches per état: a stacked bar per row, named on the left, with the count of each état in its segment."""
+    labels = [_clean(name) for name in names]
+    totals = [sum(row.get(state, 0) for state in states) for row in rows]
     label_font, count_font = _font(_LABEL), _font(_COUNT)
 
     _, last, whole_step = axis(0, max(totals, default=0) or 1, 8, whole=True)
@@ -281,7 +296,7 @@ def states_per_axe(bilan: BilanContent) -> bytes:
 
     # The legend's entries, in rows as wide as the figure allows.
     swatch_width, swatch_height, gap = 38, 22, 30
-    entries = [(state, _clean(bilan["etat_libelles"][state])) for state in states]
+    entries = [(state, _clean(state_labels[state])) for state in states]
     widths = [swatch_width + 9 + label_font.getlength(label) for _, label in entries]
     legend_rows: list[list[int]] = [[]] if entries else []
     for index, entry_width in enumerate(widths):
@@ -294,14 +309,14 @@ def states_per_axe(bilan: BilanContent) -> bytes:
     height = legend_top + len(legend_rows) * (swatch_height + 14) + 6
     canvas = _Canvas(_BARS_WIDTH, math.ceil(height))
 
-    for index, (row, label) in enumerate(zip(rows, labels)):
+    for index, (row, label) in enumerate(zip(rows, labels, strict=True)):
         middle = top + 6 + _BAR_PITCH * index + _BAR_PITCH / 2
         canvas.line([(left - _TICK_LENGTH, middle), (left, middle)], _AXIS_WIDTH)
         canvas.text((left - _TICK_LENGTH - 6, middle), label, _LABEL, "rm")
         start = 0
         segments = []
         for state in states:
-            count = row["etats"].get(state, 0)
+            count = row.get(state, 0)
             if count:
                 x0, x1 = left + start * scale, left + (start + count) * scale
                 canvas.hatched(x0, middle - _BAR_HEIGHT / 2, x1, middle + _BAR_HEIGHT / 2, _GREYS[state], _HATCHES[state])
