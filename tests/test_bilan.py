@@ -85,14 +85,10 @@ def test_the_bilan_grid_shows_the_verdicts_in_the_grid_colours(bilan):
         shown += 1
     assert shown == 81
     assert grid.rows[1].cells[0]._tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}") is None  # only the verdicts
-    # the grid is in the landscape section, which ends after it
-    body = document.element.body
-    after = [
-        e for e in body.iterchildren() if e is grid._tbl or (e.tag == qn("w:p") and e.find(f".//{qn('w:sectPr')}") is not None)
-    ]
-    landscape_end = after[after.index(grid._tbl) + 1].find(f".//{qn('w:sectPr')}")
-    size = landscape_end.find(qn("w:pgSz"))
-    assert int(size.get(qn("w:w"))) > int(size.get(qn("w:h")))
+    # the grid ends the document in its last section, turned: no empty page after it
+    last = document.sections[-1]
+    assert last.page_width > last.page_height
+    assert [e.tag for e in grid._tbl.itersiblings() if e.tag != qn("w:bookmarkEnd")] == [qn("w:sectPr")]
     html = (bilan / "bilan-2025.html").read_text(encoding="utf-8")
     for verdict, (fill, text) in VERDICT_COLOURS.items():
         if verdict != "non renseigné":

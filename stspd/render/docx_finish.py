@@ -393,9 +393,24 @@ def _landscape(body) -> None:
         section = copy.deepcopy(final)
         for first_page in section.findall(qn("w:titlePg")):
             section.remove(first_page)
+        if style == LANDSCAPE_END and _last_content(paragraph, final):
+            # The wide table ends the document: its section is the last one, turned, rather than followed by an
+            # empty page in the document's own orientation.
+            body.remove(paragraph)
+            _turn(final)
+            continue
         if style == LANDSCAPE_END:  # a section's properties describe the section that ends here
             _turn(section)
         properties.append(section)
+
+
+def _last_content(paragraph, final) -> bool:
+    """Whether nothing but bookmarks' ends (pandoc's, of the sections it closes) lies between `paragraph` and the
+    body's final section properties."""
+    following = paragraph.getnext()
+    while following is not None and following.tag in (qn("w:bookmarkEnd"), qn("w:bookmarkStart")):
+        following = following.getnext()
+    return following is final
 
 
 # What follows titlePg in a section's properties (the schema's order).
