@@ -257,8 +257,8 @@ def _title(text: str, suffix: str, font: ImageFont.FreeTypeFont, width: float, m
     return [*lines[: most - 1], last.rstrip() + _ELLIPSIS + suffix]
 
 
-# The stacked bars: sizes in pixels of the final image (150 dpi, about 7 inches wide).
-_BARS_WIDTH = 1050
+# The stacked bars: sizes in pixels of the final image (150 dpi, about 4.3 inches wide).
+_BARS_WIDTH = 640  # set at 65 % of a page's width, its text is the size of the document's; on a phone, legible
 _BAR_PITCH, _BAR_HEIGHT = 64, 46
 _LABEL, _TICK, _COUNT = 21, 19, 18  # Carlito's small letters are short: sizes a little larger than a wider face's
 _TICK_LENGTH, _AXIS_WIDTH = 7, 1.7
