@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 @pytest.fixture(scope="module")
 def bilan(tmp_path_factory):
     out = tmp_path_factory.mktemp("bilan")
-    result = run("bilan", SAMPLE, "--format", "docx,pdf,html", "--output", out)
+    result = run("bilan", SAMPLE, "--format", "docx,odt,pdf,html", "--output", out)
     assert result.exit_code == 0, result.output
     return out
 
@@ -89,6 +89,30 @@ def test_the_bilan_grid_shows_the_verdicts_in_the_grid_colours(bilan):
     last = document.sections[-1]
     assert last.page_width > last.page_height
     assert [e.tag for e in grid._tbl.itersiblings() if e.tag != qn("w:bookmarkEnd")] == [qn("w:sectPr")]
+    # the ODT: a cell style of the verdict's fill, a paragraph style of its colour
+    import zipfile
+
+    from lxml import etree
+
+    content = etree.fromstring(zipfile.ZipFile(bilan / "bilan-2025.odt").read("content.xml"))
+    ns = {
+        "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+        "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
+        "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+        "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    }
+    fills = {
+        s.get(f"{{{ns['style']}}}name"): s.find("style:table-cell-properties", ns).get(f"{{{ns['fo']}}}background-color")
+        for s in content.iterfind(".//style:style[@style:family='table-cell']", ns)
+        if s.find("style:table-cell-properties", ns) is not None
+    }
+    coloured = [
+        ("".join(cell.itertext()).strip(), fills.get(cell.get(f"{{{ns['table']}}}style-name")))
+        for cell in content.iterfind(".//table:table-cell", ns)
+        if cell.get(f"{{{ns['table']}}}style-name", "").startswith("StspdVerdict")
+    ]
+    assert len(coloured) == 81
+    assert all(fill == "#" + VERDICT_COLOURS[verdict][0] for verdict, fill in coloured)
     html = (bilan / "bilan-2025.html").read_text(encoding="utf-8")
     for verdict, (fill, text) in VERDICT_COLOURS.items():
         if verdict != "non renseigné":
