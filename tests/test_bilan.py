@@ -136,6 +136,18 @@ def test_bilan_is_byte_identical(bilan, tmp_path):
         assert (tmp_path / f"bilan-2025.{fmt}").read_bytes() == (bilan / f"bilan-2025.{fmt}").read_bytes()
 
 
+def test_the_odt_turns_its_pages_with_the_grid_heading_and_ends_with_the_grid(bilan):
+    """No empty paragraph to turn the page (before the grid's heading, which starts a page: a blank landscape page),
+    nor to turn it back after the grid that ends the document (a blank portrait page)."""
+    import zipfile
+
+    content = zipfile.ZipFile(bilan / "bilan-2025.odt").read("content.xml").decode()
+    assert 'text:style-name="StspdLandscapeStart"' not in content and 'text:style-name="StspdLandscapeEnd"' not in content
+    heading = re.search(r'<text:h text:style-name="(StspdLandscapeStart\d+)"[^>]*>(?:<[^>]+>)*La grille 2025', content)
+    assert heading and f'style:name="{heading.group(1)}"' in content and 'style:master-page-name="StspdLandscape"' in content
+    assert re.search(r"</table:table>\s*(<text:bookmark-end[^>]*/>\s*)*</office:text>", content)  # the grid, last
+
+
 def test_bilan_of_a_year_without_evaluation_is_misuse(tmp_path):
     result = run("bilan", SAMPLE, "--year", "2027", "--output", tmp_path)
     assert result.exit_code == 2 and "aucune évaluation" in result.output

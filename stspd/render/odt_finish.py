@@ -286,19 +286,23 @@ def _landscape_paragraphs(content: bytes) -> bytes:
     if not markers:
         return content
     styles = root.find(f"{{{OFFICE}}}automatic-styles")
-    _master_style(styles, LANDSCAPE_START, LANDSCAPE_MASTER, None)
+    masters = {LANDSCAPE_START: LANDSCAPE_MASTER, LANDSCAPE_END: STANDARD_MASTER}
     for number, marker in enumerate(markers):
         following = marker.getnext()
-        if marker.get(_t("style-name")) == LANDSCAPE_START or following is None or following.tag not in (_t("p"), _t("h")):
+        if following is None and marker.get(_t("style-name")) == LANDSCAPE_END:  # the wide table ends the document
+            marker.getparent().remove(marker)  # which ends on its page rather than on an empty one
             continue
-        # The page turns back with the paragraph that follows (a heading that starts a page): an empty paragraph
-        # there would leave a blank page.
-        name = f"{LANDSCAPE_END}{number}"
-        _master_style(styles, name, STANDARD_MASTER, following.get(_t("style-name")))
-        following.set(_t("style-name"), name)
+        if following is None or following.tag not in (_t("p"), _t("h")):
+            continue
+        # The page turns with the paragraph that follows (a heading that starts a page): an empty paragraph there
+        # would leave a blank page (before the bilan's grid, a landscape one).
+        kind = marker.get(_t("style-name"))
+        _master_style(styles, f"{kind}{number}", masters[kind], following.get(_t("style-name")))
+        following.set(_t("style-name"), f"{kind}{number}")
         marker.getparent().remove(marker)
-    if any(p.get(_t("style-name")) == LANDSCAPE_END for p in root.iter(_t("p"))):
-        _master_style(styles, LANDSCAPE_END, STANDARD_MASTER, None)
+    for kind, master in masters.items():
+        if any(p.get(_t("style-name")) == kind for p in root.iter(_t("p"))):
+            _master_style(styles, kind, master, None)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
