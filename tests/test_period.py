@@ -137,3 +137,24 @@ def test_the_period_bilan_comes_in_pdf_and_html(documents):
     assert "Bilan 2024–2025" in text and "Le parcours des fiches actions" in text
     html = (documents / "bilan-periode-2024-2025.html").read_text(encoding="utf-8")
     assert html.count('src="data:image/png;base64,') == 2  # the logo, the états per year
+
+
+def test_the_period_bilan_is_byte_identical(documents, tmp_path):
+    assert run("bilan", SAMPLE, "--periode", "--format", "docx,html", "--sortie", tmp_path).exit_code == 0
+    for fmt in ("docx", "html"):
+        name = f"bilan-periode-2024-2025.{fmt}"
+        assert (tmp_path / name).read_bytes() == (documents / name).read_bytes()
+
+
+def test_the_chart_has_a_bar_per_year_as_long_as_the_fiches(content):
+    import io
+
+    from PIL import Image
+    from test_charts import _bars
+
+    from stspd.render import charts
+
+    image = Image.open(io.BytesIO(charts.states_per_year(content)))
+    _, _, bars = _bars(image)
+    assert len(bars) == 2  # 2024, 2025
+    assert bars[0][1] == pytest.approx(bars[1][1], abs=3)  # 29 fiches each year, whatever their état
