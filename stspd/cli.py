@@ -27,6 +27,7 @@ ENGLISH_SPELLINGS = {
     "--templates": "--modeles",
     "--dry-run": "--simulation",
     "--paper": "--papier",
+    "--period": "--periode",
 }
 _french(hidden=set(ENGLISH_SPELLINGS))
 
@@ -495,22 +496,40 @@ def build(
     epilog="""
 stspd bilan                          (la dernière année évaluée, en DOCX)
 stspd bilan valmont --annee 2025 --format docx,pdf
+stspd bilan --periode --format docx,pdf   (de la première année de la stratégie à la dernière évaluée)
 """
 )
 @PROJECT
-@_year_option(False, "L'année du bilan (par défaut la dernière évaluée).")
+@_year_option(False, "L'année du bilan (par défaut la dernière évaluée) ; avec --periode, sa dernière année.")
+@click.option(
+    "--periode",
+    "--period",
+    "period",
+    cls=_Option,
+    is_flag=True,
+    help="Le bilan de toute la période, de la première année de la stratégie à --annee : parcours de chaque fiche, "
+    "part des fiches déployées, indicateurs face à leur cible, enseignements de chaque année.",
+)
 @_formats_option("docx", DOCUMENT_FORMATS)
-@_output_option("bilan-AAAA.docx, bilan-AAAA.pdf…")
+@_output_option("bilan-AAAA.docx, bilan-periode-AAAA-AAAA.docx…")
 @TEMPLATES
 @QUIET
 def bilan(
-    projet: Path | None, year: int | None, formats: tuple[str, ...], output: Path, templates_dir: Path | None, quiet: bool
+    projet: Path | None,
+    year: int | None,
+    period: bool,
+    formats: tuple[str, ...],
+    output: Path,
+    templates_dir: Path | None,
+    quiet: bool,
 ) -> None:
-    """Produire le bilan annuel pour la séance plénière : synthèse par axe, graphiques, changements, difficultés, grille."""
+    """Produire le bilan annuel pour la séance plénière : synthèse par axe, graphiques, changements, difficultés, grille
+    (ou, avec --periode, le bilan de toute la période)."""
     from stspd.commands.build import Settings
     from stspd.commands.locate import project_root
 
-    settings = Settings(project_root(projet), _formats(formats, DOCUMENT_FORMATS), output, templates_dir, bilan=True, year=year)
+    formats = _formats(formats, DOCUMENT_FORMATS)
+    settings = Settings(project_root(projet), formats, output, templates_dir, bilan=True, year=year, period=period)
     _build(settings, quiet)
 
 

@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 @pytest.fixture(scope="module")
 def bilan(tmp_path_factory):
     out = tmp_path_factory.mktemp("bilan")
-    result = run("bilan", SAMPLE, "--format", "docx,pdf,html", "--output", out)
+    result = run("bilan", SAMPLE, "--format", "docx,odt,pdf,html", "--output", out)
     assert result.exit_code == 0, result.output
     return out
 
@@ -35,7 +35,88 @@ def test_bilan_docx_has_its_parts_charts_and_synthesis(bilan):
 
 def test_bilan_html_embeds_its_charts(bilan):
     html = (bilan / "bilan-2025.html").read_text(encoding="utf-8")
-    assert html.count('src="data:image/png;base64,') >= 6 and 'lang="fr-FR"' in html
+    # the logo, the états per axe, the 81 indicators
+    assert html.count('src="data:image/png;base64,') == 1 + 1 + 81 and 'lang="fr-FR"' in html
+    # each indicator's chart says what it shows; the stylesheet sets them three a line, one on a phone
+    assert 'alt="Trajectoire de l’indicateur 1.1.1 · Nombre de classes' in html
+    assert re.search(r"<div class=\"graphiques\">\s*<p><img\s+src=\"data:image/png;base64,", html)
+    assert ".graphiques img { width: 32% !important; }" in html
+    assert ".graphiques img, figure > img { width: 100% !important;" in html  # in the phone's rules
+
+
+def test_the_charts_lie_three_a_line_in_the_docx(bilan):
+    """Inline pictures of 32 % of the text's width, without the gap LibreOffice would put around them, in lines
+    of single spacing: three a line, which flow from page to page."""
+    document = Document(str(bilan / "bilan-2025.docx"))
+    section = document.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    lines = [p for p in document.paragraphs if len(p._p.findall(f".//{qn('w:drawing')}")) > 1]
+    assert len(lines) == 4  # one paragraph of charts per axe
+    for paragraph in lines:
+        assert paragraph.paragraph_format.line_spacing == 1.0
+        for inline in paragraph._p.iter(qn("wp:inline")):
+            assert {inline.get(side) for side in ("distT", "distB", "distL", "distR")} == {"0"}
+            assert 3 * inline.extent.cx < text_width < 4 * inline.extent.cx
+
+
+def test_the_changes_are_a_table_of_before_and_after(bilan):
+    document = Document(str(bilan / "bilan-2025.docx"))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Fiche")
+    assert [c.text for c in table.rows[0].cells] == ["Fiche", "Ce qui a changé", "2024", "2025"]
+    rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+    assert len(rows) > 20 and rows[0][0].startswith("1.1.") and all(len(row) == 4 for row in rows)
+    states = [row for row in rows if row[1] == "État d’avancement"]
+    assert states and all(row[0] for row in states)  # the fiche named on its état's row, its first
+    assert all(row[2] != row[3] for row in rows)  # only what moved
+    assert any(row[0] == "" for row in rows)  # a fiche's further rows leave its name out
+
+
+def test_the_bilan_grid_shows_the_verdicts_in_the_grid_colours(bilan):
+    from stspd.exchange.grid_files import VERDICT_COLOURS
+
+    document = Document(str(bilan / "bilan-2025.docx"))
+    grid = next(t for t in document.tables if t.rows[0].cells[-1].text == "Verdict")
+    shown = 0
+    for row in grid.rows[1:]:
+        cell = row.cells[-1]
+        fill, text = VERDICT_COLOURS[cell.text]
+        assert cell._tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}").get(qn("w:fill")) == fill
+        assert {str(run.font.color.rgb) for p in cell.paragraphs for run in p.runs} == {text}
+        shown += 1
+    assert shown == 81
+    assert grid.rows[1].cells[0]._tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}") is None  # only the verdicts
+    # the grid ends the document in its last section, turned: no empty page after it
+    last = document.sections[-1]
+    assert last.page_width > last.page_height
+    assert [e.tag for e in grid._tbl.itersiblings() if e.tag != qn("w:bookmarkEnd")] == [qn("w:sectPr")]
+    # the ODT: a cell style of the verdict's fill, a paragraph style of its colour
+    import zipfile
+
+    from lxml import etree
+
+    content = etree.fromstring(zipfile.ZipFile(bilan / "bilan-2025.odt").read("content.xml"))
+    ns = {
+        "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+        "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
+        "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+        "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    }
+    fills = {
+        s.get(f"{{{ns['style']}}}name"): s.find("style:table-cell-properties", ns).get(f"{{{ns['fo']}}}background-color")
+        for s in content.iterfind(".//style:style[@style:family='table-cell']", ns)
+        if s.find("style:table-cell-properties", ns) is not None
+    }
+    coloured = [
+        ("".join(cell.itertext()).strip(), fills.get(cell.get(f"{{{ns['table']}}}style-name")))
+        for cell in content.iterfind(".//table:table-cell", ns)
+        if cell.get(f"{{{ns['table']}}}style-name", "").startswith("StspdVerdict")
+    ]
+    assert len(coloured) == 81
+    assert all(fill == "#" + VERDICT_COLOURS[verdict][0] for verdict, fill in coloured)
+    html = (bilan / "bilan-2025.html").read_text(encoding="utf-8")
+    for verdict, (fill, text) in VERDICT_COLOURS.items():
+        if verdict != "non renseigné":
+            assert re.search(f'<td style="background: #{fill}; color: #{text}"[^>]*>{verdict}</td>', html), verdict
 
 
 def test_bilan_pdf_shows_the_changes_and_the_charts(bilan):
@@ -53,6 +134,18 @@ def test_bilan_is_byte_identical(bilan, tmp_path):
     assert run("bilan", SAMPLE, "--format", "docx,html", "--output", tmp_path).exit_code == 0
     for fmt in ("docx", "html"):
         assert (tmp_path / f"bilan-2025.{fmt}").read_bytes() == (bilan / f"bilan-2025.{fmt}").read_bytes()
+
+
+def test_the_odt_turns_its_pages_with_the_grid_heading_and_ends_with_the_grid(bilan):
+    """No empty paragraph to turn the page (before the grid's heading, which starts a page: a blank landscape page),
+    nor to turn it back after the grid that ends the document (a blank portrait page)."""
+    import zipfile
+
+    content = zipfile.ZipFile(bilan / "bilan-2025.odt").read("content.xml").decode()
+    assert 'text:style-name="StspdLandscapeStart"' not in content and 'text:style-name="StspdLandscapeEnd"' not in content
+    heading = re.search(r'<text:h text:style-name="(StspdLandscapeStart\d+)"[^>]*>(?:<[^>]+>)*La grille 2025', content)
+    assert heading and f'style:name="{heading.group(1)}"' in content and 'style:master-page-name="StspdLandscape"' in content
+    assert re.search(r"</table:table>\s*(<text:bookmark-end[^>]*/>\s*)*</office:text>", content)  # the grid, last
 
 
 def test_bilan_of_a_year_without_evaluation_is_misuse(tmp_path):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import math
 import struct
 
 import pytest
@@ -58,39 +57,28 @@ def _indicators(axe: dict) -> list[tuple[dict, dict]]:
     return [(f, i) for f in axe["fiches"] for i in f.get("indicateurs", []) if i.get("cible")]
 
 
-def test_one_bar_chart_then_a_figure_per_nine_indicators_of_each_axe(bilan, images):
+def test_one_bar_chart_then_a_figure_per_indicator_with_a_target(bilan, images):
     expected = ["etats-par-axe.png"]
     for axe in bilan["axes"]:
-        count = math.ceil(len(_indicators(axe)) / charts.PER_FIGURE)
-        expected += [f"indicateurs-axe-{axe['numero']}-{part}.png" for part in range(1, count + 1)]
-    assert list(images) == expected and len(expected) == 12
+        expected += [f"indicateurs-axe-{axe['numero']}-{k}.png" for k in range(1, len(_indicators(axe)) + 1)]
+    assert list(images) == expected and len(expected) == 1 + 81  # the sample's 81 indicators with a target
+    assert list(charts.descriptions(bilan)) == expected[1:]
+    assert charts.descriptions(bilan)["indicateurs-axe-4-1.png"].startswith("Trajectoire de l'indicateur 4.1.1 · ")
     for name, png in images.items():
         image = _open(png)
         assert image.format == "PNG" and image.mode == "L"
         assert tuple(map(round, image.info["dpi"])) == (150, 150)
-        assert 1000 <= image.width <= 1300, name
+        assert image.size == ((640, image.height) if name == "etats-par-axe.png" else (400, 360)), name
 
 
-def test_a_trajectory_figure_has_a_row_of_345_pixels_per_three_indicators(bilan, images):
-    for axe in bilan["axes"]:
-        indicators = _indicators(axe)
-        for part, start in enumerate(range(0, len(indicators), charts.PER_FIGURE), start=1):
-            shown = len(indicators[start : start + charts.PER_FIGURE])
-            image = _open(images[f"indicateurs-axe-{axe['numero']}-{part}.png"])
-            assert image.size == (1200, 345 * math.ceil(shown / 3))
-
-
-def test_each_indicator_is_drawn_in_its_cell_and_the_cells_left_over_are_blank(bilan, images):
-    last = _open(images["indicateurs-axe-4-2.png"])  # axe 4 has 10 indicators: one in its second figure
-    assert len(_indicators(bilan["axes"][3])) == 10
-    assert _dark_pixels(last, (0, 60, 400, 345)) > 2000  # axes, dashed line, markers
-    assert not _inked(last, (420, 0, 1200, 345))
-    full = _open(images["indicateurs-axe-1-1.png"])
-    for row in range(3):
-        for column in range(3):
-            cell = (column * 400, row * 345, column * 400 + 400, row * 345 + 345)
-            title = (cell[0], cell[1], cell[2], cell[1] + 55)
-            assert _dark_pixels(full, cell) > 2000 and _inked(full, title)
+def test_each_figure_has_its_title_its_unit_and_its_plot(images):
+    for name, png in images.items():
+        if name == "etats-par-axe.png":
+            continue
+        image = _open(png)
+        assert _inked(image, (0, 0, 400, 30)), name  # the title's first line
+        assert _inked(image, (0, 56, 120, 76)), name  # the unit, over the value axis
+        assert _dark_pixels(image, (0, 80, 400, 360)) > 1500, name  # axes, dashed line, markers
 
 
 def _one_indicator(bilan: dict, **changes) -> tuple[dict, dict]:
@@ -99,15 +87,18 @@ def _one_indicator(bilan: dict, **changes) -> tuple[dict, dict]:
     return fiche, indicator
 
 
-def test_the_measured_values_and_the_direction_are_drawn(bilan):
+def test_the_measured_values_the_unit_and_the_direction_are_drawn(bilan):
     fiche, indicator = _one_indicator(bilan)
-    measured = _open(charts.trajectories(bilan, [(fiche, indicator)]))
-    unmeasured = _open(charts.trajectories(bilan, [(fiche, {**indicator, "id": "jamais-mesure"})]))
-    plot = (0, 60, 400, 345)
+    measured = _open(charts.trajectory(fiche, indicator, [(2024, 9), (2025, 24)]))
+    unmeasured = _open(charts.trajectory(fiche, indicator, []))
+    plot = (0, 80, 400, 360)
     assert _dark_pixels(measured, plot) > _dark_pixels(unmeasured, plot) + 200  # the black line and its dots
-    down = _open(charts.trajectories(bilan, [(fiche, {**indicator, "sens": "baisse"})]))
+    down = _open(charts.trajectory(fiche, {**indicator, "sens": "baisse"}, []))
     title = (0, 0, 400, 55)
-    assert down.crop(title).tobytes() != measured.crop(title).tobytes()  # « ↓ » after the title
+    assert down.crop(title).tobytes() != unmeasured.crop(title).tobytes()  # « ↓ » after the title
+    unit = (0, 56, 400, 78)
+    assert _inked(unmeasured, unit)
+    assert not _inked(_open(charts.trajectory(fiche, {k: v for k, v in indicator.items() if k != "unite"}, [])), unit)
 
 
 def _bars(image: Image.Image) -> tuple[int, int, list[tuple[int, int]]]:
@@ -131,12 +122,12 @@ def _bars(image: Image.Image) -> tuple[int, int, list[tuple[int, int]]]:
 
 def test_the_bars_are_as_long_as_the_axes_have_fiches(bilan, images):
     image = _open(images["etats-par-axe.png"])
-    assert image.width == 1050
+    assert image.width == 640
     x_axis, y_axis, bars = _bars(image)
     totals = [row["fiches"] for row in bilan["synthese_axes"]]
     assert totals == [11, 5, 9, 4] and len(bars) == len(totals)
     per_fiche = bars[0][1] / totals[0]
-    assert per_fiche > 50
+    assert per_fiche > 35
     for (_, length), total in zip(bars, totals):
         assert length == pytest.approx(total * per_fiche, abs=4)
     # Ink inside the bars (the realisee segments are dark grey, the hatches black); the label and legend below.
@@ -180,7 +171,14 @@ def test_the_font_has_french_accents_and_the_signs_the_charts_use():
         assert _glyphs(text) not in (missing, plain), text
     font = charts._font(16)
     assert font.getlength("1\u202f234") > font.getlength("1234")  # the thin space of French thousands
-    assert font.getname() == ("DejaVu Sans", "Book")
+    assert font.getname() == ("Carlito", "Regular")  # the document's typeface
+
+
+def test_a_no_break_space_is_drawn_as_a_space():
+    """Carlito has no glyph for U+00A0 (the space before « ↓ »): a box would show."""
+    mask, _, _ = charts._glyphs("juillet\u00a0↓", 16, "la")
+    plain, _, _ = charts._glyphs("juillet ↓", 16, "la")
+    assert mask.tobytes() == plain.tobytes()
 
 
 def test_a_long_title_fits_two_lines_and_keeps_its_arrow():
@@ -205,3 +203,46 @@ def test_a_long_title_fits_two_lines_and_keeps_its_arrow():
 )
 def test_a_few_round_ticks(low, high, ticks):
     assert charts._ticks(low, high, charts._nice_step(high - low, 5)) == ticks
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "whole", "expected"),
+    [
+        (63, 70, True, (62, 70, 2)),  # the axis ends on round ticks below and above the values
+        (3, 14, True, (0, 15, 5)),
+        (0, 1000, True, (0, 1000, 200)),
+        (330, 431, True, (300, 450, 50)),
+        (55.5, 60.2, False, (55, 61, 1)),
+        (0.12, 0.19, False, (0.12, 0.2, 0.02)),
+        (78, 78, True, (70, 90, 5)),  # a single value: room around it
+        (-12.5, 3, False, (-15, 5, 5)),
+        (0, 6_000_000, True, (0, 6_000_000, 2_000_000)),
+    ],
+)
+def test_an_axis_starts_and_ends_on_round_numbers(low, high, whole, expected):
+    first, last, step = charts.axis(low, high, 5, whole)
+    assert (first, last, step) == pytest.approx(expected)
+    assert first <= low and last >= high
+    assert charts._ticks(first, last, step)[0] == pytest.approx(first) and charts._ticks(first, last, step)[-1] == pytest.approx(
+        last
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "text"),
+    [
+        (1000, 0, "1\u202f000"),  # thousands apart by a narrow no-break space
+        (6_000_000, 0, "6\u202f000\u202f000"),  # never « 6e+06 »
+        (78.5, 1, "78,5"),  # a decimal comma
+        (80, 1, "80,0"),  # the same decimals along an axis
+        (0.02, 2, "0,02"),
+        (-15, 0, "\u221215"),  # a minus sign, not a hyphen
+        (1234.5, 1, "1\u202f234,5"),
+    ],
+)
+def test_an_axis_figure_is_written_the_french_way(value, digits, text):
+    assert charts.number(value, digits) == text
+
+
+def test_chart_text_takes_typographic_apostrophes():
+    assert charts._clean("Nombre d'élèves  dans\nl'année") == "Nombre d\u2019élèves dans l\u2019année"

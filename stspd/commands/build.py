@@ -1,4 +1,5 @@
-"""`stspd build` and `stspd bilan`: the strategy document, or the yearly bilan, in DOCX, ODT, PDF, HTML, Markdown.
+"""`stspd build` and `stspd bilan`: the strategy document, or the bilan of a year or of the whole period, in DOCX,
+ODT, PDF, HTML, Markdown.
 
 load → check → model → Markdown (Jinja2) → pandoc, one run per format, in parallel (then Typst for the PDF) →
 finishing (DOCX, ODT) → every file written, or none. Nothing is written unless the data are valid and every
@@ -35,6 +36,7 @@ class Settings:
     templates: Path | None = None
     bilan: bool = False  # the yearly bilan instead of the strategy
     year: int | None = None  # the bilan's year; None: the last one evaluated
+    period: bool = False  # the bilan of the period, from the strategy's first year to `year`
 
 
 def build_documents(
@@ -84,9 +86,8 @@ def _strategy_source(view: DocumentModel, settings: Settings, stamp: datetime.da
 
 
 def _bilan_source(view: DocumentModel, settings: Settings) -> Source:
-    """The bilan, its charts embedded (data URIs) for pandoc, and as files beside the Typst source."""
-    import base64
-
+    """The bilan of a year, or of the period up to it, its charts embedded (data URIs) for pandoc, and as files
+    beside the Typst source."""
     from stspd.evaluation import bilan
     from stspd.render import charts
 
@@ -96,12 +97,32 @@ def _bilan_source(view: DocumentModel, settings: Settings) -> Source:
     year = evaluated[-1] if settings.year is None else settings.year
     if year not in evaluated:
         raise Misuse(f"--annee {year} : aucune évaluation cette année-là (évaluations : {', '.join(map(str, evaluated))})")
+    if settings.period:
+        from stspd.evaluation import period
+
+        whole = period.period_content(view, year)
+        images = {"etats-par-annee.png": charts.states_per_year(whole)}
+        return _with_charts(whole, settings, "bilan-periode.md.j2", f"bilan-periode-{whole['debut']}-{year}", images, {})
     content = bilan.bilan_content(view, year)
     images = charts.all_charts(content)
+    return _with_charts(content, settings, "bilan.md.j2", f"bilan-{year}", images, charts.descriptions(content))
+
+
+def _with_charts(
+    content: Mapping[str, Any],
+    settings: Settings,
+    template: str,
+    stem: str,
+    images: dict[str, bytes],
+    descriptions: dict[str, str],
+) -> Source:
+    """The Markdown of `template`: for pandoc with the charts as data URIs, for Typst with them as files."""
+    import base64
+
     inline = {name: "data:image/png;base64," + base64.b64encode(png).decode() for name, png in images.items()}
-    text = _render_markdown(content, settings, "bilan.md.j2", images=inline)
-    typst_text = _render_markdown(content, settings, "bilan.md.j2", images={name: name for name in images})
-    return Source(f"bilan-{year}", text, typst_text, images, (*inline.values(), *images))
+    text = _render_markdown(content, settings, template, images=inline, descriptions=descriptions)
+    typst_text = _render_markdown(content, settings, template, images={name: name for name in images}, descriptions=descriptions)
+    return Source(stem, text, typst_text, images, (*inline.values(), *images))
 
 
 def _render_markdown(view: Mapping[str, Any], settings: Settings, template: str, **extra) -> str:

@@ -2,9 +2,13 @@
 
 Readable in black and white: grey levels and hatches for the états, markers and line styles for the trajectories.
 Shapes are drawn at SCALE times the size and reduced (a box filter: their antialiasing); text is drawn at the
-final size by FreeType, crisper than reduced text. The font is the DejaVu Sans shipped in stspd/data/fonts
-(Pillow's own font has no accents), laid out by Pillow's basic engine rather than Raqm, which a machine may lack:
-with Pillow pinned (its wheels bring FreeType), the same bilan gives the same bytes on every machine.
+final size by FreeType, crisper than reduced text. The font is the document's, the Carlito shipped in
+stspd/data/fonts (Pillow's own font has no accents), laid out by Pillow's basic engine rather than Raqm, which a
+machine may lack: with Pillow pinned (its wheels bring FreeType), the same bilan gives the same bytes on every
+machine. Numbers are written the French way (fr.number: « 1 234,5 », never « 6e+05 »), axes end on round ticks.
+
+Each indicator is a figure of its own: the documents set three in a line and let the lines flow from page to page
+(a figure of nine left a third of its page empty when the next did not fit), and a phone shows one a line.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import io
 import math
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache, lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
@@ -20,6 +24,7 @@ from PIL import Image, ImageDraw, ImageFont
 from stspd import fr
 from stspd.evaluation import compute
 from stspd.evaluation.bilan import BilanContent
+from stspd.evaluation.period import PeriodContent
 from stspd.model.types import Fiche, Indicator
 from stspd.resources import data_dir
 
@@ -37,7 +42,7 @@ Point = tuple[float, float]
 
 @cache
 def _font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(data_dir() / "fonts" / "DejaVuSans.ttf"), size, layout_engine=ImageFont.Layout.BASIC)
+    return ImageFont.truetype(str(data_dir() / "fonts" / "Carlito-Regular.ttf"), size, layout_engine=ImageFont.Layout.BASIC)
 
 
 @lru_cache(maxsize=2048)
@@ -45,6 +50,7 @@ def _glyphs(text: str, size: int, anchor: str) -> tuple[Image.Image, int, int]:
     """The text as a mask, and where its top left corner is from the anchor point: the years, the ticks and the
     counts recur in every figure, and FreeType would draw them again each time."""
     font = _font(size)
+    text = text.replace("\u00a0", " ")  # Carlito has no glyph for the no-break space: the wrapping has kept it
     box = font.getbbox(text, anchor=anchor)
     left, top, right, bottom = math.floor(box[0]), math.floor(box[1]), math.ceil(box[2]), math.ceil(box[3])
     mask = Image.new("L", (max(1, right - left), max(1, bottom - top)), 0)
@@ -53,8 +59,25 @@ def _glyphs(text: str, size: int, anchor: str) -> tuple[Image.Image, int, int]:
 
 
 def _clean(text: str) -> str:
-    """One line of composed characters (the basic layout draws no combining accent over its letter)."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    """One line of composed characters (the basic layout draws no combining accent over its letter), with the
+    typographic apostrophe that pandoc gives the document's text."""
+    return " ".join(unicodedata.normalize("NFC", text).split()).replace("'", "\u2019")
+
+
+def number(value: float, digits: int = 0) -> str:
+    """A figure of an axis: « 1 234,50 » with `digits` decimals, a narrow no-break space between thousands, a minus
+    sign (−) rather than a hyphen; never scientific notation."""
+    return fr.number(value, digits, fixed=True).replace("-", "\u2212")
+
+
+def axis(low: float, high: float, count: int, whole: bool = False) -> tuple[float, float, float]:
+    """An axis from `low` to `high` in at most about `count` round steps: (first tick, last tick, step), the first
+    at or below `low` and the last at or above `high`, so that the axis ends on a figure (`whole`: whole steps)."""
+    if low == high:  # a single value: a step around it
+        low, high = low - (abs(low) * 0.1 or 1), high + (abs(high) * 0.1 or 1)
+    step = _nice_step(high - low, count, whole)
+    first, last = math.floor(low / step + 1e-9) * step, math.ceil(high / step - 1e-9) * step
+    return round(first, 12), round(last, 12), step
 
 
 class _Canvas:
@@ -234,23 +257,37 @@ def _title(text: str, suffix: str, font: ImageFont.FreeTypeFont, width: float, m
     return [*lines[: most - 1], last.rstrip() + _ELLIPSIS + suffix]
 
 
-# The stacked bars: sizes in pixels of the final image (150 dpi, about 7 inches wide).
-_BARS_WIDTH = 1050
+# The stacked bars: sizes in pixels of the final image (150 dpi, about 4.3 inches wide).
+_BARS_WIDTH = 640  # set at 65 % of a page's width, its text is the size of the document's; on a phone, legible
 _BAR_PITCH, _BAR_HEIGHT = 64, 46
-_LABEL, _TICK, _COUNT = 18, 16, 15
+_LABEL, _TICK, _COUNT = 21, 19, 18  # Carlito's small letters are short: sizes a little larger than a wider face's
 _TICK_LENGTH, _AXIS_WIDTH = 7, 1.7
 
 
 def states_per_axe(bilan: BilanContent) -> bytes:
     """Fiches per état, one stacked bar per axe (the first axe on top), a legend below."""
     rows = bilan["synthese_axes"]
-    states = bilan["etats_ordre"]
-    labels = [_clean(f"Axe {row['axe']['id']}") for row in rows]
-    totals = [sum(row["etats"].get(state, 0) for state in states) for row in rows]
+    return _states(
+        [f"Axe {row['axe']['id']}" for row in rows], [row["etats"] for row in rows], bilan["etats_ordre"], bilan["etat_libelles"]
+    )
+
+
+def states_per_year(period: PeriodContent) -> bytes:
+    """Fiches per état, one stacked bar per year evaluated (the first year on top), a legend below."""
+    rows = period["etats_par_annee"]
+    return _states(
+        [str(row["annee"]) for row in rows], [row["etats"] for row in rows], period["etats_ordre"], period["etat_libelles"]
+    )
+
+
+def _states(names: list[str], rows: list[dict[str, int]], states: list[str], state_labels: dict[str, str]) -> bytes:
+    """Fiches per état: a stacked bar per row, named on the left, with the count of each état in its segment."""
+    labels = [_clean(name) for name in names]
+    totals = [sum(row.get(state, 0) for state in states) for row in rows]
     label_font, count_font = _font(_LABEL), _font(_COUNT)
 
-    step = round(_nice_step(max(totals, default=0) or 1, 8, whole=True))
-    top_value = max(step, math.ceil(max(totals, default=0) / step) * step)
+    _, last, whole_step = axis(0, max(totals, default=0) or 1, 8, whole=True)
+    top_value, step = round(last), round(whole_step)
     left = 16 + max((label_font.getlength(label) for label in labels), default=0) + _TICK_LENGTH + 8
     right = _BARS_WIDTH - 24
     top = 12
@@ -259,7 +296,7 @@ def states_per_axe(bilan: BilanContent) -> bytes:
 
     # The legend's entries, in rows as wide as the figure allows.
     swatch_width, swatch_height, gap = 38, 22, 30
-    entries = [(state, _clean(bilan["etat_libelles"][state])) for state in states]
+    entries = [(state, _clean(state_labels[state])) for state in states]
     widths = [swatch_width + 9 + label_font.getlength(label) for _, label in entries]
     legend_rows: list[list[int]] = [[]] if entries else []
     for index, entry_width in enumerate(widths):
@@ -272,14 +309,14 @@ def states_per_axe(bilan: BilanContent) -> bytes:
     height = legend_top + len(legend_rows) * (swatch_height + 14) + 6
     canvas = _Canvas(_BARS_WIDTH, math.ceil(height))
 
-    for index, (row, label) in enumerate(zip(rows, labels)):
+    for index, (row, label) in enumerate(zip(rows, labels, strict=True)):
         middle = top + 6 + _BAR_PITCH * index + _BAR_PITCH / 2
         canvas.line([(left - _TICK_LENGTH, middle), (left, middle)], _AXIS_WIDTH)
         canvas.text((left - _TICK_LENGTH - 6, middle), label, _LABEL, "rm")
         start = 0
         segments = []
         for state in states:
-            count = row["etats"].get(state, 0)
+            count = row.get(state, 0)
             if count:
                 x0, x1 = left + start * scale, left + (start + count) * scale
                 canvas.hatched(x0, middle - _BAR_HEIGHT / 2, x1, middle + _BAR_HEIGHT / 2, _GREYS[state], _HATCHES[state])
@@ -295,7 +332,7 @@ def states_per_axe(bilan: BilanContent) -> bytes:
     for value in range(0, top_value + 1, step):
         x = left + value * scale
         canvas.line([(x, bottom), (x, bottom + _TICK_LENGTH)], _AXIS_WIDTH)
-        canvas.text((x, bottom + _TICK_LENGTH + 5), fr.number(value), _TICK, "mt")
+        canvas.text((x, bottom + _TICK_LENGTH + 5), number(value), _TICK, "mt")
     canvas.text(((left + right) / 2, axis_label_y), "Nombre de fiches actions", _LABEL, "mt")
 
     for line_index, line in enumerate(legend_rows):
@@ -309,12 +346,10 @@ def states_per_axe(bilan: BilanContent) -> bytes:
     return canvas.png()
 
 
-PER_FIGURE = 9  # three rows of three: a figure that fits a page
-
-# The trajectories: sizes in pixels of the final image (150 dpi, 8 inches wide, 2.3 inches a row).
-_FIGURE_WIDTH, _ROW_HEIGHT, _COLUMNS = 1200, 345, 3
-_MARGIN, _GUTTER = 14, 40
-_TITLE, _SMALL = 16, 14
+# A trajectory: sizes in pixels of the final image (150 dpi). Three side by side fill a page's width (16.6 cm:
+# each at about 190 dpi there); a phone shows one across its width.
+_CELL_WIDTH, _CELL_HEIGHT, _MARGIN = 400, 360, 10
+_TITLE, _SMALL = 19, 17
 _BASELINE_GREY, _TARGET_LINE_GREY = 102, 128
 
 
@@ -323,49 +358,29 @@ def _values(bilan: BilanContent) -> dict[int, dict[tuple[str, str], float | None
     return {e["annee"]: compute.values_of(e) for e in bilan["evaluations"] if e["annee"] <= bilan["annee"]}
 
 
-def trajectories(
-    bilan: BilanContent,
-    indicators: list[tuple[Fiche, Indicator]],
-    values: dict[int, dict[tuple[str, str], float | None]] | None = None,
-) -> bytes:
-    """Each indicator: its values over the years against the baseline and the target. `values`: _values(bilan),
-    when the caller has it (made once for all the figures, it is not made again for each: 2,000 indicators a year)."""
-    lines = max(1, (len(indicators) + _COLUMNS - 1) // _COLUMNS)
-    canvas = _Canvas(_FIGURE_WIDTH, _ROW_HEIGHT * lines)
-    values = _values(bilan) if values is None else values
-    cell_width = (_FIGURE_WIDTH - 2 * _MARGIN - (_COLUMNS - 1) * _GUTTER) / _COLUMNS
-    for index, (fiche, indicator) in enumerate(indicators):
-        left = _MARGIN + (index % _COLUMNS) * (cell_width + _GUTTER)
-        top = (index // _COLUMNS) * _ROW_HEIGHT
-        key = (fiche["id"], indicator["id"])
-        measured = sorted((year, value) for year, v in values.items() if (value := v.get(key)) is not None)
-        _trajectory(canvas, left, top, cell_width, fiche, indicator, measured)
-    return canvas.png()
-
-
-def _trajectory(
-    canvas: _Canvas, left: float, top: float, width: float, fiche: Fiche, indicator: Indicator, measured: list[tuple[int, float]]
-) -> None:
-    """One indicator in the cell whose top left corner is (left, top): title, axes, baseline → target, measures."""
+def trajectory(fiche: Fiche, indicator: Indicator, measured: list[tuple[int, float]]) -> bytes:
+    """One indicator: its title, its unit over the value axis, the baseline → target line, the measures (year, value)."""
+    canvas = _Canvas(_CELL_WIDTH, _CELL_HEIGHT)
     baseline, target = indicator.get("reference"), indicator["cible"]
     points = [(baseline["annee"], baseline["valeur"])] if baseline else []
     points += [(target["annee"], target["valeur"]), *measured]
+    left, width = _MARGIN, _CELL_WIDTH - 2 * _MARGIN
 
     title_font, small_font = _font(_TITLE), _font(_SMALL)
     suffix = _DOWN if indicator.get("sens") == "baisse" else ""
     title = _title(f"{fiche['id']} · {indicator['libelle']}", suffix, title_font, width)
-    for number, line in enumerate(title):
-        canvas.text((left, top + 14 + number * (_TITLE + 4)), line, _TITLE)
+    for line_number, line in enumerate(title):
+        canvas.text((left, 10 + line_number * (_TITLE + 4)), line, _TITLE)
+    unit_top = 10 + 2 * (_TITLE + 4) + 6
+    unit = _clean(indicator.get("unite", ""))
+    if unit:
+        canvas.text((left, unit_top), _title(unit, "", small_font, width, 1)[0], _SMALL)
 
-    # Values: about five intervals of a round step (a whole one for counts), 5 % of margin above and below.
-    low, high = min(v for _, v in points), max(v for _, v in points)
+    # Values: about five round intervals (whole ones for counts), the axis ending on its first and last ticks.
     whole = all(float(v).is_integer() for _, v in points)
-    if low == high:
-        low, high = low - (abs(low) * 0.1 or 1), high + (abs(high) * 0.1 or 1)
-    step = _nice_step(high - low, 6, whole=True) if whole else _nice_step(high - low, 5)
-    digits = _decimals(step)
-    y_ticks = [(v, fr.number(v, digits)) for v in _ticks(low, high, step)]
-    low, high = low - 0.05 * (high - low), high + 0.05 * (high - low)
+    low, high, step = axis(min(v for _, v in points), max(v for _, v in points), 5, whole)
+    digits = 0 if whole else _decimals(step)
+    y_ticks = [(v, number(v, digits)) for v in _ticks(low, high, step)]
     plot_left = left + max(small_font.getlength(label) for _, label in y_ticks) + _TICK_LENGTH + 6
     plot_right = left + width - 8
     # Years: one tick a year, or a round number of years, as many as there is room for.
@@ -375,8 +390,9 @@ def _trajectory(
     x_ticks = [int(y) for y in _ticks(first, last, year_step)]
     margin = 0.05 * (last - first) if last > first else 0.6
     x_low, x_high = first - margin, last + margin
-    plot_top = top + 14 + 2 * (_TITLE + 4) + 12
-    plot_bottom = top + _ROW_HEIGHT - 42
+    plot_top = unit_top + _SMALL + 14  # room for the top tick's label and for the star at the top
+    plot_bottom = _CELL_HEIGHT - 40
+    axis_bottom = plot_bottom + 8  # the year axis a little below the lowest tick: no marker sits on it
 
     def at(year: float, value: float) -> Point:
         return (
@@ -384,15 +400,15 @@ def _trajectory(
             plot_bottom - (value - low) / (high - low) * (plot_bottom - plot_top),
         )
 
-    canvas.line([(plot_left, plot_top), (plot_left, plot_bottom), (plot_right, plot_bottom)], _AXIS_WIDTH)
+    canvas.line([(plot_left, plot_top), (plot_left, axis_bottom), (plot_right, axis_bottom)], _AXIS_WIDTH)
     for value, label in y_ticks:
         y = at(x_low, value)[1]
         canvas.line([(plot_left - _TICK_LENGTH, y), (plot_left, y)], _AXIS_WIDTH)
         canvas.text((plot_left - _TICK_LENGTH - 4, y), label, _SMALL, "rm")
     for year in x_ticks:
         x = at(year, low)[0]
-        canvas.line([(x, plot_bottom), (x, plot_bottom + _TICK_LENGTH)], _AXIS_WIDTH)
-        canvas.text((x, plot_bottom + _TICK_LENGTH + 4), str(year), _SMALL, "mt")
+        canvas.line([(x, axis_bottom), (x, axis_bottom + _TICK_LENGTH)], _AXIS_WIDTH)
+        canvas.text((x, axis_bottom + _TICK_LENGTH + 4), str(year), _SMALL, "mt")
 
     goal = at(target["annee"], target["valeur"])
     if baseline:
@@ -406,15 +422,30 @@ def _trajectory(
             canvas.line(path, 3)
         for point in path:
             canvas.circle(point, 12.5, BLACK)
+    return canvas.png()
+
+
+def _targeted(bilan: BilanContent) -> Iterator[tuple[str, Fiche, Indicator]]:
+    """Each indicator with a target and the name of its figure: indicateurs-axe-N-K.png, K from 1 in the axe."""
+    for axe in bilan["axes"]:
+        indicators = [(f, i) for f in axe["fiches"] for i in f.get("indicateurs", []) if i.get("cible")]
+        for number_in_axe, (fiche, indicator) in enumerate(indicators, start=1):
+            yield f"indicateurs-axe-{axe['numero']}-{number_in_axe}.png", fiche, indicator
 
 
 def all_charts(bilan: BilanContent) -> dict[str, bytes]:
-    """File name → PNG, in the order the document shows them."""
+    """File name → PNG, in the order the document shows them: the états per axe, then each indicator with a target."""
     charts = {"etats-par-axe.png": states_per_axe(bilan)}
-    values = _values(bilan)
-    for axe in bilan["axes"]:
-        indicators = [(f, i) for f in axe["fiches"] for i in f.get("indicateurs", []) if i.get("cible")]
-        for part, start in enumerate(range(0, len(indicators), PER_FIGURE), start=1):
-            figure = trajectories(bilan, indicators[start : start + PER_FIGURE], values)
-            charts[f"indicateurs-axe-{axe['numero']}-{part}.png"] = figure
+    values = _values(bilan)  # made once for all the figures: 2,000 indicators a year in a large strategy
+    for name, fiche, indicator in _targeted(bilan):
+        key = (fiche["id"], indicator["id"])
+        measured = sorted((year, value) for year, v in values.items() if (value := v.get(key)) is not None)
+        charts[name] = trajectory(fiche, indicator, measured)
     return charts
+
+
+def descriptions(bilan: BilanContent) -> dict[str, str]:
+    """What each indicator's figure shows, in words: its alternative text (read aloud, shown when not loaded)."""
+    return {
+        name: f"Trajectoire de l'indicateur {fiche['id']} · {indicator['libelle']}" for name, fiche, indicator in _targeted(bilan)
+    }

@@ -27,6 +27,7 @@ from stspd.resources import resource_dir
 # makes of the document's body (its id is MAIN_ID there).
 SKIP_LINK = '<a class="evitement" href="#contenu-principal">Aller au contenu</a>'
 HTML_PAGE = Path(__file__).resolve().parent / "html_page.lua"
+VERDICTS = Path(__file__).resolve().parent / "verdicts.lua"
 
 # Long tables must break across pages; Typst would keep a table's figure on one page and let it run off.
 # A caption stays with its table (sticky: it moves with the block after it), as a heading does with what follows;
@@ -116,7 +117,9 @@ class Formats:
                 )
                 self.sources["pdf"] = self.folder / "in-typst.md"
             images = "".join(f"  - {hashlib.sha1(src.encode()).hexdigest()}\n" for src in self.source.images)
-            (self.folder / "meta.yaml").write_text(front + "stspd-images:\n" + (images or "  []\n"), encoding="utf-8")
+            (self.folder / "meta.yaml").write_text(
+                front + "stspd-images:\n" + (images or "  []\n") + _verdict_colours(), encoding="utf-8"
+            )
             # The longest chains first (pandoc then Typst; ODT's writer is pandoc's slowest): with a few cores the
             # last one to start then ends about when the others do.
             futures = {fmt: pool.submit(self._one, fmt, done) for fmt in sorted(formats, key=_LONGEST_FIRST.index)}
@@ -167,7 +170,7 @@ class Formats:
 
             return postprocess(docx, self.header, self.logo, self.iso, self.logo_text)
 
-        return Conversion("docx", "docx", reference_doc=self._file("reference.docx")), finish
+        return Conversion("docx", "docx", reference_doc=self._file("reference.docx"), filters=(VERDICTS,)), finish
 
     def _odt(self) -> tuple[Conversion, Callable[[bytes], bytes]]:
         def finish(odt: bytes) -> bytes:
@@ -177,7 +180,11 @@ class Formats:
             return normalise_zip(odt, self.iso, *edits(self.header, self.logo, self.logo_text))
 
         return Conversion(
-            "odt", "odt", template=self._file("strategie.opendocument"), reference_doc=self._file("reference.odt")
+            "odt",
+            "odt",
+            template=self._file("strategie.opendocument"),
+            reference_doc=self._file("reference.odt"),
+            filters=(VERDICTS,),
         ), finish
 
     def _html(self) -> tuple[Conversion, Callable[[bytes], bytes]]:
@@ -193,7 +200,7 @@ class Formats:
             alt = html.escape(self.logo_text, quote=True)  # the territory's name is the project's text
             before.append(f'<img class="logo" src="data:image/{kind};base64,{data}" alt="{alt}" width="120">')
         variables = {"header-includes": f"<style>\n{style}</style>", "document-css": False, "include-before": before}
-        return Conversion("html", "html5", variables=variables, filters=(HTML_PAGE,)), lambda html: html
+        return Conversion("html", "html5", variables=variables, filters=(VERDICTS, HTML_PAGE)), lambda html: html
 
     def _pdf(self) -> tuple[Conversion, Callable[[bytes], bytes]]:
         style = self._file("style.typ").read_text(encoding="utf-8")
@@ -231,7 +238,16 @@ class Formats:
             self.children.run(command, "Typst (pdf)")
             return (self.folder / "out.pdf").read_bytes()
 
-        return Conversion("pdf", "typst", variables=variables, toc=False), finish  # style.typ places the contents
+        # style.typ places the contents
+        return Conversion("pdf", "typst", variables=variables, toc=False, filters=(VERDICTS,)), finish
+
+
+def _verdict_colours() -> str:
+    """The verdicts' colours for verdicts.lua, as metadata: the palette stays in one place."""
+    from stspd.exchange.grid_files import VERDICT_COLOURS
+
+    pairs = "".join(f'  "{verdict}": {{fond: "{fill}", texte: "{text}"}}\n' for verdict, (fill, text) in VERDICT_COLOURS.items())
+    return "stspd-verdicts:\n" + pairs
 
 
 _SIGNAL_LATENCY = 0.2  # seconds between two looks at the signals while the formats are made

@@ -97,6 +97,8 @@ def _document(xml: bytes, picture) -> bytes:
     _toc(body)
     for table in body.iterchildren(qn("w:tbl")):
         _table(table)
+        _verdict_cells(table)
+    _picture_lines(body)
     _pages_break_before(body)
     _landscape(body)
     _bare_cover(body)
@@ -242,6 +244,36 @@ def _page_reference(anchor: str) -> list:
     return runs
 
 
+# What may come before spacing in a paragraph's properties (the schema's order).
+_BEFORE_SPACING = (
+    "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
+    "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+    "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+)  # fmt: skip
+_INLINE_PICTURE = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}inline"
+
+
+def _picture_lines(body) -> None:
+    """Pictures side by side in a paragraph (the bilan's charts, three a line) as Word lays them out in LibreOffice
+    too: no gap around each (Word's inline pictures have none; LibreOffice, reading none written, put one that left
+    room for two a line), and lines at single spacing (the text's 0.97 made LibreOffice draw a line of pictures over
+    the heading above it)."""
+    for inline in body.iter(_INLINE_PICTURE):
+        for side in ("distT", "distB", "distL", "distR"):
+            inline.set(side, inline.get(side, "0"))
+    for paragraph in body.iter(qn("w:p")):
+        if paragraph.find(f"{qn('w:r')}/{qn('w:drawing')}") is None:
+            continue
+        properties = paragraph.find(qn("w:pPr"))
+        if properties is None:
+            properties = OxmlElement("w:pPr")
+            paragraph.insert(0, properties)
+        if properties.find(qn("w:spacing")) is None:
+            known = [child for child in properties if child.tag in {qn(name) for name in _BEFORE_SPACING}]
+            spacing = etree.Element(qn("w:spacing"), {qn("w:line"): "240", qn("w:lineRule"): "auto"})
+            properties.insert(properties.index(known[-1]) + 1 if known else 0, spacing)
+
+
 # What may come before pageBreakBefore in a paragraph's properties (the schema's order).
 _BEFORE_PAGE_BREAK = ("w:pStyle", "w:keepNext", "w:keepLines")
 
@@ -301,24 +333,51 @@ def _table(table) -> None:
                 _header_cell(cell)
 
 
+def _text_of(cell) -> str:
+    return "".join(t.text or "" for t in cell.iter(qn("w:t")))
+
+
+def _verdict_cells(table) -> None:
+    """In a column titled « Verdict » (the bilan's grid), each verdict in the grid's colours (grid_files's palette,
+    which the PDF and the HTML page get through verdicts.lua)."""
+    from stspd.exchange.grid_files import VERDICT_COLOURS
+
+    rows = list(table.iterchildren(qn("w:tr")))
+    header = [_text_of(cell) for cell in rows[0].iterchildren(qn("w:tc"))] if rows else []
+    if "Verdict" not in header:
+        return
+    column = header.index("Verdict")
+    for row in rows[1:]:
+        cells = list(row.iterchildren(qn("w:tc")))
+        colours = VERDICT_COLOURS.get(_text_of(cells[column]).replace("\u00a0", " ")) if column < len(cells) else None
+        if colours:
+            _shade(cells[column], *colours)
+
+
 def _header_cell(cell) -> None:
+    _shade(cell, HEADER_FILL, HEADER_TEXT, bold=True)
+
+
+def _shade(cell, fill: str, text: str, bold: bool = False) -> None:
+    """The cell's background `fill`, its text in colour `text` (and bold)."""
     cell_properties = cell.find(qn("w:tcPr"))
     if cell_properties is None:
         cell_properties = cell.makeelement(qn("w:tcPr"))
         cell.insert(0, cell_properties)
-    etree.SubElement(cell_properties, qn("w:shd"), {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): HEADER_FILL})
+    etree.SubElement(cell_properties, qn("w:shd"), {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): fill})
     for paragraph in cell.iterchildren(qn("w:p")):
         for run in list(paragraph.iterchildren(qn("w:r"))):
             if run.find(qn("w:rPr")) is None:  # plain text, the usual case: the properties are written at once
                 run_properties = etree.Element(qn("w:rPr"))
-                etree.SubElement(run_properties, qn("w:b"))
-                etree.SubElement(run_properties, qn("w:color"), {qn("w:val"): HEADER_TEXT})
+                if bold:
+                    etree.SubElement(run_properties, qn("w:b"))
+                etree.SubElement(run_properties, qn("w:color"), {qn("w:val"): text})
                 run.insert(0, run_properties)
             else:  # python-docx knows where each property goes among those already there
                 formatted = parse_xml(etree.tostring(run))
                 font = _detached(formatted).font
-                font.bold = True
-                font.color.rgb = RGBColor.from_string(HEADER_TEXT)
+                font.bold = True if bold else font.bold
+                font.color.rgb = RGBColor.from_string(text)
                 paragraph.replace(run, formatted)
 
 
@@ -334,9 +393,24 @@ def _landscape(body) -> None:
         section = copy.deepcopy(final)
         for first_page in section.findall(qn("w:titlePg")):
             section.remove(first_page)
+        if style == LANDSCAPE_END and _last_content(paragraph, final):
+            # The wide table ends the document: its section is the last one, turned, rather than followed by an
+            # empty page in the document's own orientation.
+            body.remove(paragraph)
+            _turn(final)
+            continue
         if style == LANDSCAPE_END:  # a section's properties describe the section that ends here
             _turn(section)
         properties.append(section)
+
+
+def _last_content(paragraph, final) -> bool:
+    """Whether nothing but bookmarks' ends (pandoc's, of the sections it closes) lies between `paragraph` and the
+    body's final section properties."""
+    following = paragraph.getnext()
+    while following is not None and following.tag in (qn("w:bookmarkEnd"), qn("w:bookmarkStart")):
+        following = following.getnext()
+    return following is final
 
 
 # What follows titlePg in a section's properties (the schema's order).

@@ -265,6 +265,47 @@ def suite(step: str) -> str:
     return NEXT_STEPS[step]
 
 
+def change_rows(changes: list[dict]) -> list[list[str]]:
+    """« Ce qui a changé »: a row per état or verdict that moved (what, before, after), the fiche named on its
+    first row only."""
+    rows = []
+    for change in changes:
+        moved = [("État d'avancement", change["avant"], change["apres"])] if change["etat_change"] else []
+        moved += change["verdicts"]
+        fiche = _esc(f"{change['fiche']['id']} · {change['fiche']['titre']}")
+        rows += [
+            [fiche if k == 0 else "", _esc(what), _esc(before), _esc(after)] for k, (what, before, after) in enumerate(moved)
+        ]
+    return rows
+
+
+def trajectory_row(trajectory: dict) -> list[str]:
+    """The bilan of the period: a fiche and its état each year."""
+    fiche = trajectory["fiche"]
+    return [_esc(fiche["id"]), _esc(fiche["titre"]), *(STATE_LABELS[state] for state in trajectory["etats"])]
+
+
+def year_states_row(row: dict, states: list[str]) -> list[str]:
+    """The bilan of the period: a year's fiches per état and the share deployed."""
+    return [str(row["annee"]), *(str(row["etats"].get(s, 0)) for s in states), fr.percent(row["deployees"])]
+
+
+def outcome_row(outcome) -> list[str]:
+    """The bilan of the period: an indicator's baseline, target, last value (its year) and how far it went."""
+    indicator = outcome.indicator
+    unit = indicator.get("unite")
+    last = _dated({"valeur": outcome.value, "annee": outcome.year}, unit) if outcome.year is not None else fr.MISSING
+    return [
+        _esc(outcome.fiche["id"]),
+        _esc(indicator["libelle"] + (" (baisse visée)" if indicator.get("sens") == "baisse" else "")),
+        _dated(indicator.get("reference"), unit),
+        _dated(indicator.get("cible"), unit),
+        last,
+        fr.percent(outcome.attainment, digits=0),
+        compute.VERDICTS[outcome.verdict],
+    ]
+
+
 # The bilan's short grid: the columns of the evaluation grid it keeps, in its order.
 _SHORT_GRID = (
     "N° fiche",
@@ -310,4 +351,8 @@ FILTERS = {
     "synthesis_row": synthesis_row,
     "suite": suite,
     "grid_rows": grid_rows,
+    "change_rows": change_rows,
+    "trajectory_row": trajectory_row,
+    "year_states_row": year_states_row,
+    "outcome_row": outcome_row,
 }

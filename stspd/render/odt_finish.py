@@ -48,7 +48,7 @@ def edits(
         picture = (target, image.px_width / image.px_height, logo_text)
     changes["META-INF/manifest.xml"] = lambda manifest: _manifest(manifest, media_types)
     changes["content.xml"] = lambda content: _cover(
-        _frame_positions(_landscape_paragraphs(_page_breaks(_table_borders(_toc(content))))), picture
+        _frame_positions(_landscape_paragraphs(_verdict_cells(_page_breaks(_table_borders(_toc(content)))))), picture
     )
     return changes, added
 
@@ -136,6 +136,60 @@ def _table_borders(content: bytes) -> bytes:
             properties.set(f"{{{FO_NS}}}border", "0.5pt solid #bfbfbf")
             if _CELL_STYLES[name]:
                 properties.set(f"{{{FO_NS}}}background-color", _CELL_STYLES[name])
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+
+
+def _verdict_cells(content: bytes) -> bytes:
+    """In a column titled « Verdict » (the bilan's grid), each verdict in the grid's colours (grid_files's palette,
+    as the DOCX, the PDF and the HTML page show it): a cell style and a paragraph style for each verdict."""
+    if b">Verdict<" not in content:
+        return content
+    from stspd.exchange.grid_files import VERDICT_COLOURS
+
+    root = etree.fromstring(content)
+    automatic = root.find(f"{{{OFFICE}}}automatic-styles")
+    if automatic is None:
+        return content
+    styles = {}
+    for number, (label, (fill, text)) in enumerate(VERDICT_COLOURS.items(), start=1):
+        cell = etree.SubElement(
+            automatic, f"{{{STYLE}}}style", {f"{{{STYLE}}}name": f"StspdVerdict{number}", f"{{{STYLE}}}family": "table-cell"}
+        )
+        etree.SubElement(
+            cell,
+            f"{{{STYLE}}}table-cell-properties",
+            {f"{{{FO_NS}}}background-color": f"#{fill}", f"{{{FO_NS}}}border": "0.5pt solid #bfbfbf"},
+        )
+        words = etree.SubElement(
+            automatic,
+            f"{{{STYLE}}}style",
+            {
+                f"{{{STYLE}}}name": f"StspdVerdictText{number}",
+                f"{{{STYLE}}}family": "paragraph",
+                f"{{{STYLE}}}parent-style-name": "Table_20_Contents",
+            },
+        )
+        etree.SubElement(words, f"{{{STYLE}}}text-properties", {f"{{{FO_NS}}}color": f"#{text}"})
+        styles[label] = (f"StspdVerdict{number}", f"StspdVerdictText{number}")
+    for table in root.iter(f"{{{TABLE}}}table"):
+        header = table.find(f"{{{TABLE}}}table-header-rows/{{{TABLE}}}table-row")
+        titles = (
+            ["".join(cell.itertext()).strip() for cell in header.iterfind(f"{{{TABLE}}}table-cell")] if header is not None else []
+        )
+        if "Verdict" not in titles:
+            continue
+        for row in table.iterfind(f"{{{TABLE}}}table-row"):  # the body's rows; the header's are in table-header-rows
+            cells = row.findall(f"{{{TABLE}}}table-cell")
+            verdict = cells[titles.index("Verdict")] if len(cells) == len(titles) else None
+            names = styles.get("".join(verdict.itertext()).strip()) if verdict is not None else None
+            if verdict is None or names is None:
+                continue
+            verdict.set(f"{{{TABLE}}}style-name", names[0])
+            for paragraph in verdict.iterfind(_t("p")):
+                paragraph.set(_t("style-name"), names[1])
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
@@ -232,19 +286,23 @@ def _landscape_paragraphs(content: bytes) -> bytes:
     if not markers:
         return content
     styles = root.find(f"{{{OFFICE}}}automatic-styles")
-    _master_style(styles, LANDSCAPE_START, LANDSCAPE_MASTER, None)
+    masters = {LANDSCAPE_START: LANDSCAPE_MASTER, LANDSCAPE_END: STANDARD_MASTER}
     for number, marker in enumerate(markers):
         following = marker.getnext()
-        if marker.get(_t("style-name")) == LANDSCAPE_START or following is None or following.tag not in (_t("p"), _t("h")):
+        if following is None and marker.get(_t("style-name")) == LANDSCAPE_END:  # the wide table ends the document
+            marker.getparent().remove(marker)  # which ends on its page rather than on an empty one
             continue
-        # The page turns back with the paragraph that follows (a heading that starts a page): an empty paragraph
-        # there would leave a blank page.
-        name = f"{LANDSCAPE_END}{number}"
-        _master_style(styles, name, STANDARD_MASTER, following.get(_t("style-name")))
-        following.set(_t("style-name"), name)
+        if following is None or following.tag not in (_t("p"), _t("h")):
+            continue
+        # The page turns with the paragraph that follows (a heading that starts a page): an empty paragraph there
+        # would leave a blank page (before the bilan's grid, a landscape one).
+        kind = marker.get(_t("style-name"))
+        _master_style(styles, f"{kind}{number}", masters[kind], following.get(_t("style-name")))
+        following.set(_t("style-name"), f"{kind}{number}")
         marker.getparent().remove(marker)
-    if any(p.get(_t("style-name")) == LANDSCAPE_END for p in root.iter(_t("p"))):
-        _master_style(styles, LANDSCAPE_END, STANDARD_MASTER, None)
+    for kind, master in masters.items():
+        if any(p.get(_t("style-name")) == kind for p in root.iter(_t("p"))):
+            _master_style(styles, kind, master, None)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 

@@ -11,7 +11,7 @@
 --   - in Typst, a text that starts a table cell, a caption or a link's text with a list or heading marker
 --     (« 1. », « - », « + », « / », « = ») keeps it as text.
 
-local KEPT_CLASSES = { fiche = true, ["nouvelle-page"] = true, paysage = true }
+local KEPT_CLASSES = { fiche = true, ["nouvelle-page"] = true, paysage = true, graphiques = true }
 local IMAGE_SIZES = { "width", "height" }
 local allowed_images = {}
 
