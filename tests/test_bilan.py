@@ -275,7 +275,9 @@ def test_the_bilan_prints_the_decisions_the_comments_and_the_regressions(bilan):
     document = Document(str(bilan / "bilan-2025.docx"))
     text = "\n".join(p.text for p in document.paragraphs).replace("\u00a0", " ").replace("\u2019", "'").replace("\u2013", "-")
     assert "Décision : abandonnée. 18 novembre 2025, CLSPD en formation restreinte : Refus du dispositif" in text
-    assert "abandonnée (18 novembre 2025, CLSPD en formation restreinte : Refus" in text  # what changed
+    changes = next(t for t in document.tables if t.rows[0].cells[1].text == "Ce qui a changé")
+    after = [row.cells[3].text.replace("\u00a0", " ") for row in changes.rows if row.cells[0].text.startswith("3.4.2")]
+    assert after and after[0].startswith("abandonnée (18 novembre 2025, CLSPD en formation restreinte : Refus")  # what changed
     assert "Nombre d'exclusions temporaires prononcées dans les collèges de la ville : Année scolaire 2024-2025." in text
     assert "Indicateurs en régression, dont la valeur s'éloigne de la cible depuis la référence" in text
     assert "Fiche 3.1.1 · Interventions de la police municipale pour rodéos motorisés : 163 en 2025, contre 142 en 2023" in text

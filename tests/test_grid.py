@@ -19,6 +19,7 @@ from PIL import ImageFont
 
 from stspd.evaluation.compute import VERDICTS
 from stspd.evaluation.grid import COLUMNS
+from stspd.exchange.grid_files import VERDICT_COLOURS
 from stspd.resources import data_dir
 
 FONTS = data_dir() / "fonts"
@@ -71,7 +72,9 @@ def test_xlsx_is_ready_to_filter_and_print(exported):
     (states,) = sheet.data_validations.dataValidation
     assert states.type == "list" and "réalisée" in states.formula1 and str(states.sqref) == f"F2:F{ROWS + 1}"
     (verdicts,) = list(sheet.conditional_formatting)
-    assert str(verdicts.sqref) == f"{letter('Verdict')}2:{letter('Verdict')}{ROWS + 1}" and len(verdicts.rules) == 4
+    assert str(verdicts.sqref) == f"{letter('Verdict')}2:{letter('Verdict')}{ROWS + 1}" and len(verdicts.rules) == len(
+        VERDICT_COLOURS
+    )
     late = next(rule for rule in verdicts.rules if rule.formula == ['"en retard"'])
     assert late.dxf.fill.bgColor.rgb.endswith("FFC7CE") and late.dxf.font.color.rgb.endswith("9C0006")
     formula_like = [c for row in sheet.iter_rows(min_row=2) for c in row if isinstance(c.value, str) and "=HYPERLINK" in c.value]

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from stspd.check import schemas
 from stspd.commands.errors import Misuse
 from stspd.output.atomic import write_all
+from stspd.render.markdown_syntax import headings
 from stspd.resources import data_dir, resource_dir
 
 KINDS = ("commune", "epci")
@@ -108,6 +109,8 @@ def check_territoire(territoire: str) -> str:
                 f"{position}) : écrivez le nom sur une seule ligne, sans ce caractère"
             )
     name = territoire.strip()
+    if headings(name):  # the check of short texts would refuse it: said now, before anything is written
+        raise Misuse(f"--territoire « {_shown(name)} » se lirait comme un titre : écrivez le nom sans « # » au début")
     if not name:
         raise Misuse("--territoire est vide : indiquez le nom de la commune ou de l'intercommunalité, ex. « Villeneuve-sur-Lot »")
     longest = schemas.load(schemas.SHARED)["$defs"]["nom"]["maxLength"]

@@ -18,8 +18,6 @@ from stspd.model.vocabulary import STATE_LABELS, STATE_ORDER
 NOT_EVALUATED = "non_evaluee"
 # A fiche is deployed once it is under way or done; one not started, postponed or abandoned is not.
 DEPLOYED = ("realisee", "en_cours")
-# A fiche abandoned stays so in the years after, whether or not an evaluation lists it again.
-LASTING = ("abandonnee",)
 
 
 class FicheTrajectory(TypedDict):
@@ -112,14 +110,15 @@ def period_content(view: DocumentModel, year: int) -> PeriodContent:
 
 
 def _trajectories(axes: list[Axis], evaluations: list[Evaluation]) -> list[FicheTrajectory]:
-    states_by_year = [{entry["fiche"]: entry["etat"] for entry in e["fiches"]} for e in evaluations]
+    """Each fiche's état each year, as the grid and the yearly bilan have it (compute.entries: an abandonment holds
+    in the years whose evaluation leaves the fiche out)."""
+    states_by_year = [
+        {fiche: entry["etat"] for fiche, entry in compute.entries(evaluations, e["annee"]).items()} for e in evaluations
+    ]
     result: list[FicheTrajectory] = []
     for axe in axes:
         for fiche in axe["fiches"]:
-            states: list[str] = []
-            for year_states in states_by_year:
-                earlier = states[-1] if states else None
-                states.append(earlier if earlier in LASTING else year_states.get(fiche["id"], NOT_EVALUATED))
+            states = [year_states.get(fiche["id"], NOT_EVALUATED) for year_states in states_by_year]
             result.append({"fiche": fiche, "axe": axe, "etats": states, "final": states[-1] if states else NOT_EVALUATED})
     return result
 

@@ -19,6 +19,9 @@ VERDICT_COLOURS = {
     "en bonne voie": ("DDEBF7", "1F3864"),
     "en retard": ("FFC7CE", "9C0006"),
     "non renseigné": ("EDEDED", "404040"),
+    # out of the counts: no colour of judgement, the grey of what is not measured (text 4.5:1 and above)
+    "pas de mesure prévue cette année": ("F2F2F2", "595959"),
+    "fiche abandonnée": ("F2F2F2", "595959"),
 }
 
 
