@@ -181,3 +181,25 @@ def test_git_diff_shows_the_fields_in_words_through_textconv(repository):
     ]
     assert run("diff", "--textconv", project / "strategie.yaml").output.startswith("Stratégie — titre : ")
     assert run("diff", "v1", "--textconv", project / "strategie.yaml").exit_code == 2
+
+
+def test_long_texts_indicators_and_partners_in_words(tmp_path):
+    before, after = tmp_path / "avant", tmp_path / "apres"
+    shutil.copytree(SAMPLE, before)
+    shutil.copytree(SAMPLE, after)
+    fiche = after / "actions" / "2.1.1.yaml"
+    edit(fiche, "description: |\n", "description: |\n  Une phrase ajoutée en tête de la description.\n")
+    edit(
+        fiche,
+        "  - id: personnes\n",
+        "  - id: orientations\n    type: resultat\n    libelle: Personnes orientées\n  - id: personnes\n",
+    )
+    edit(after / "strategie.yaml", "    sigle: PM\n", "    sigle: PMV\n")
+    said = json.loads(run("diff", before, after, "--format", "json").output)["changements"]
+    assert [change["phrase"] for change in said] == [
+        "Partenaire pm : sigle : PM → PMV",
+        "Fiche 2.1.1 : description : texte modifié ; indicateur « orientations » ajouté : « Personnes orientées »",
+    ]
+    assert said[1]["champs"][0]["apres"].startswith("Une phrase ajoutée en tête de la description.")
+    removed = run("diff", after, before).output.splitlines()
+    assert "Fiche 2.1.1 : description : texte modifié ; indicateur « orientations » retiré" in removed
