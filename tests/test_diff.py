@@ -195,11 +195,17 @@ def test_long_texts_indicators_and_partners_in_words(tmp_path):
         "  - id: orientations\n    type: resultat\n    libelle: Personnes orientées\n  - id: personnes\n",
     )
     edit(after / "strategie.yaml", "    sigle: PM\n", "    sigle: PMV\n")
+    edit(
+        after / "strategie.yaml",
+        "revisions:\n",
+        "revisions:\n  - {date: 2026-06-30, deliberation: 2026-40, objet: Prolongation}\n",
+    )
     said = json.loads(run("diff", before, after, "--format", "json").output)["changements"]
     assert [change["phrase"] for change in said] == [
+        "Stratégie : révisions : + 30\u00a0juin\u00a02026, délibération 2026-40 : Prolongation",
         "Partenaire pm : sigle : PM → PMV",
         "Fiche 2.1.1 : description : texte modifié ; indicateur « orientations » ajouté : « Personnes orientées »",
     ]
-    assert said[1]["champs"][0]["apres"].startswith("Une phrase ajoutée en tête de la description.")
+    assert said[2]["champs"][0]["apres"].startswith("Une phrase ajoutée en tête de la description.")
     removed = run("diff", after, before).output.splitlines()
     assert "Fiche 2.1.1 : description : texte modifié ; indicateur « orientations » retiré" in removed

@@ -9,7 +9,6 @@ be invalid (a revision that did not validate): a value not of the expected shape
 
 from __future__ import annotations
 
-import datetime
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -64,8 +63,6 @@ def words(value: Any) -> Value | None:
         return value.strip()
     if isinstance(value, list):
         return tuple(_one_line(item) for item in value)
-    if isinstance(value, datetime.date):  # YAML reads 2026-04-09 as a date
-        return fr.date(value)
     # A record where words were expected (invalid data): shown whole, keys sorted (the same data, the same text)
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
@@ -75,6 +72,14 @@ def _one_line(value: Any) -> str:
     if said is None:
         return ""
     return ", ".join(said) if isinstance(said, tuple) else said
+
+
+def _date(value: Any) -> Value | None:
+    """« 10 décembre 2025 » (stspd reads dates as the text typed); a text that is no date, as it is."""
+    try:
+        return fr.date(value) if isinstance(value, str) else words(value)
+    except ValueError:
+        return words(value)
 
 
 def _year(value: Any) -> Value | None:
@@ -147,8 +152,9 @@ def strategy_elements(strategy: dict, names: Names) -> list[Element]:
                     ("territoire", words(territory.get("nom"))),
                     ("début de la période", _year(period.get("debut"))),
                     ("fin de la période", _year(period.get("fin"))),
-                    ("date d'adoption", words(adoption.get("date"))),
+                    ("date d'adoption", _date(adoption.get("date"))),
                     ("instance d'adoption", words(adoption.get("instance"))),
+                    ("révisions", tuple(_revision(r) for r in _records(strategy.get("revisions")))),
                 ]
             ),
         )
@@ -168,6 +174,12 @@ def strategy_elements(strategy: dict, names: Names) -> list[Element]:
                 placed = _fields([("axe", axis_id), ("poids", words(objective.get("poids")))])
                 found.append(Element("objectif", identifier, _one_line(objective.get("titre")), _described(objective) | placed))
     return found
+
+
+def _revision(record: dict) -> str:
+    """An amendment or an extension: « 10 décembre 2025, délibération 2025-118 : objet »."""
+    deliberation = f", délibération {_one_line(record['deliberation'])}" if "deliberation" in record else ""
+    return f"{_one_line(_date(record.get('date')))}{deliberation} : {_one_line(record.get('objet'))}"
 
 
 def _described(record: dict) -> dict[str, Value]:
@@ -262,7 +274,7 @@ def evaluation_element(data: Any) -> Element | None:
     """A year's evaluation: its date, its synthesis, and what it says of each fiche."""
     if not isinstance(data, dict) or isinstance(data.get("annee"), bool) or not isinstance(data.get("annee"), int):
         return None
-    fields = [("date du bilan", words(data.get("date_bilan"))), ("synthèse", words(data.get("synthese")))]
+    fields = [("date du bilan", _date(data.get("date_bilan"))), ("synthèse", words(data.get("synthese")))]
     for entry in _records(data.get("fiches")):
         fiche = _one_line(entry.get("fiche"))
         fields += [
