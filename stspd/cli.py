@@ -1036,3 +1036,52 @@ def referentiels_migrer(projet: Path | None, mapping: Path, dry_run: bool) -> No
         click.echo(
             f"{rewritten} dans {count(len(done.written), 'fichier', 'fichiers')}, {left}. Vérifiez : stspd validate {root}"
         )
+
+
+@main.command(
+    epilog="""
+stspd diff                           (la copie de travail depuis le dernier commit)
+stspd diff v2025 v2026               (d'une étiquette à l'autre)
+stspd diff HEAD~3 HEAD valmont --format md > modifications.md
+stspd diff ancienne-version nouvelle-version   (deux dossiers)
+git diff                             (avec le pilote de diff de stspd : voir le README)
+"""
+)
+@click.argument("arguments", nargs=-1, metavar="[REV1] [REV2] [PROJET]")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "md", "json"]),
+    default="text",
+    show_default=True,
+    help="text pour lire, md pour une demande de fusion ou une annexe, json pour un outil.",
+)
+@click.option(
+    "--textconv",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    metavar="FICHIER",
+    help="Écrire FICHIER en mots, un champ par ligne : la conversion que git appelle pour son propre diff.",
+)
+def diff(arguments: tuple[str, ...], fmt: str, textconv: Path | None) -> None:
+    """Dire ce qui a changé dans la stratégie entre deux révisions git du projet, ou entre deux dossiers.
+
+    Axes, objectifs, fiches, indicateurs, partenaires et évaluations ajoutés, supprimés ou renumérotés (reconnus à
+    leur numéro, sinon à leur titre), et chaque champ modifié, en mots. Sans révision : la copie de travail
+    depuis HEAD ; avec une : la copie de travail depuis cette révision. Un dossier existant donné en dernier est
+    le projet. Code de sortie : 0 comparé, 1 rien de comparable, 2 mauvaise utilisation.
+    """
+    from stspd.commands.diff import NothingToCompare, compare_states
+    from stspd.commands.diff import textconv as in_words
+    from stspd.compare.report import render
+
+    if textconv is not None:
+        if arguments:
+            raise Misuse("--textconv convertit un fichier, seul : sans révision ni projet")
+        click.echo(in_words(textconv), nl=False)
+        return
+    try:
+        comparison = compare_states(arguments)
+    except NothingToCompare as error:
+        click.echo(f"Erreur : {error}.", err=True)
+        raise SystemExit(EXIT_INVALID) from None
+    click.echo(render(comparison, fmt), nl=False)
