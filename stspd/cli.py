@@ -28,6 +28,11 @@ ENGLISH_SPELLINGS = {
     "--dry-run": "--simulation",
     "--paper": "--papier",
     "--period": "--periode",
+    "--check": "--verifier",
+    "--watch": "--surveiller",
+    "--changes-since": "--modifications-depuis",
+    "--department": "--departement",
+    "--from": "--depuis",
 }
 _french(hidden=set(ENGLISH_SPELLINGS))
 
@@ -436,6 +441,7 @@ stspd build valmont --format docx,pdf,html --sortie publication
 stspd build --format pdf --modeles modeles-commune
 stspd build --format docx,pdf --verifier   (les documents versionnés sont-ils à jour ?)
 stspd build --format pdf --surveiller      (refait le PDF à chaque enregistrement)
+stspd build --modifications-depuis v2024-adoptee   (avec le tableau des modifications)
 """
 )
 @PROJECT
@@ -459,6 +465,14 @@ stspd build --format pdf --surveiller      (refait le PDF à chaque enregistreme
     is_flag=True,
     help="Refaire les documents à chaque enregistrement d'un fichier du projet, en disant les erreurs (Ctrl-C pour finir).",
 )
+@click.option(
+    "--modifications-depuis",
+    "--changes-since",
+    "changes_since",
+    cls=_Option,
+    metavar="REVISION",
+    help="Finir le document par le tableau des modifications depuis cette révision git (une étiquette, un commit).",
+)
 def build(
     projet: Path | None,
     formats: tuple[str, ...],
@@ -467,6 +481,7 @@ def build(
     quiet: bool,
     check: bool,
     watch: bool,
+    changes_since: str | None,
 ) -> None:
     """Produire le document de la stratégie (DOCX, ODT, PDF, HTML, Markdown).
 
@@ -476,7 +491,9 @@ def build(
     from stspd.commands.build import Settings, stale_documents
     from stspd.commands.locate import project_root
 
-    settings = Settings(project_root(projet), _formats(formats, DOCUMENT_FORMATS), output, templates_dir)
+    settings = Settings(
+        project_root(projet), _formats(formats, DOCUMENT_FORMATS), output, templates_dir, changes_since=changes_since
+    )
     if watch:
         _watch(settings, quiet)
         return

@@ -33,3 +33,24 @@ def test_the_pre_commit_hooks_run_real_commands(sample_copy, monkeypatch):
         result = run(*arguments)
         assert result.exit_code in (0, 1), result.output  # 1: dist/ not built yet, said as such
         assert "Erreur d'utilisation" not in result.output
+
+
+def test_build_ends_with_the_changes_since_a_revision(sample_copy, tmp_path):
+    import subprocess
+
+    def git(*arguments: str) -> None:
+        subprocess.run(["git", "-C", str(sample_copy), *arguments], check=True, capture_output=True, timeout=60)
+
+    git("init", "-q")
+    git("add", ".")
+    git("-c", "user.name=CLSPD", "-c", "user.email=clspd@example.org", "commit", "-qm", "Adoptée")
+    git("tag", "v2024-adoptee")
+    edit(sample_copy / "actions" / "1.1.2.yaml", "pilote: ville", "pilote: ccas")
+    out = tmp_path / "dist"
+    result = run("build", sample_copy, "--format", "md", "--sortie", out, "--modifications-depuis", "v2024-adoptee")
+    assert result.exit_code == 0, result.output
+    text = (out / "strategie.md").read_text(encoding="utf-8")
+    annex = text[text.index("# Tableau des modifications") :]
+    assert "| Fiche | Fiche 1.1.2 : pilote : Ville de Valmont-sur-Loire → CCAS |" in annex.replace("\u00a0", " ")
+    unknown = run("build", sample_copy, "--format", "md", "--sortie", out, "--changes-since", "v9")
+    assert unknown.exit_code == 2 and "v9" in unknown.output

@@ -35,6 +35,7 @@ class Settings:
     output: Path
     templates: Path | None = None
     bilan: bool = False  # the yearly bilan instead of the strategy
+    changes_since: str | None = None  # a git revision: the strategy ends with what changed since it
     year: int | None = None  # the bilan's year; None: the last one evaluated
     period: bool = False  # the bilan of the period, from the strategy's first year to `year`
 
@@ -81,8 +82,25 @@ def make_documents(
 
 def _strategy_source(view: DocumentModel, settings: Settings, stamp: datetime.datetime) -> Source:
     build_date = fr.date(stamp.date()) if "SOURCE_DATE_EPOCH" in os.environ else None
-    text = _render_markdown(view, settings, "strategie.md.j2", build_date=build_date)
+    changes = _changes_since(settings) if settings.changes_since else None
+    text = _render_markdown(view, settings, "strategie.md.j2", build_date=build_date, modifications=changes)
     return Source(STEM, text, text, {})
+
+
+def _changes_since(settings: Settings) -> dict:
+    """The annex « Tableau des modifications »: what changed in the project since a git revision, in words."""
+    from stspd.commands.diff import NothingToCompare, compare_states
+    from stspd.compare.elements import KINDS
+
+    assert settings.changes_since is not None
+    try:
+        comparison = compare_states((settings.changes_since, str(settings.project)))
+    except NothingToCompare as error:
+        raise Misuse(f"--modifications-depuis {settings.changes_since} : {error}") from None
+    return {
+        "depuis": comparison.before,
+        "lignes": [[KINDS[change.kind][0], change.sentence] for change in comparison.changes],
+    }
 
 
 def _bilan_source(view: DocumentModel, settings: Settings) -> Source:
