@@ -160,3 +160,30 @@ def test_withheld_figures_are_printed_apart_from_missing_ones_in_every_format(re
     for kind, text in texts.items():
         assert "n.d." in text and "secret statistique" in text, kind
         assert "3,6" not in text.split("Taux pour 1")[0][-3000:], kind  # the département's mean never shown
+
+
+def test_the_diagnostic_draws_each_imported_indicator(rendered):
+    from docx import Document
+
+    html = (rendered / "strategie.html").read_text(encoding="utf-8").replace("\u00a0", " ").replace("\u202f", " ")
+    assert html.count('alt="Évolution de « ') == 15  # every row has two published years or more
+    assert 'alt="Évolution de « Vols avec armes » de 2019 à 2021"' in html  # the withheld years are not drawn
+    assert len(Document(str(rendered / "strategie.docx")).inline_shapes) == 15 + 1  # and the cover's logo
+
+
+def test_the_bilan_shows_the_recorded_delinquency_up_to_its_year(tmp_path):
+    from stspd.render.filters import up_to
+
+    assert run("bilan", SAMPLE, "--annee", "2024", "--format", "md", "--sortie", tmp_path).exit_code == 0
+    text = (tmp_path / "bilan-2024.md").read_text(encoding="utf-8")
+    section = text[text.index("## Délinquance enregistrée") : text.index("# Les indicateurs")]
+    assert "les chiffres publiés jusqu'en 2023 (ceux de 2024 ne le sont pas encore)" in section
+    assert "| Violences sexuelles | Victime | 57 | 63 | 76 | 89 | 97 | +70,2\u202f% |" in section
+    table = {
+        "annees": [2022, 2023, 2024],
+        "lignes": [{"indicateur": "A", "valeurs": [1, "secret", 3], "taux": [0.1, "secret", 0.3]}],
+        "comparaison": {"territoire": "département 45", "lignes": [{"indicateur": "A", "taux": [1.0, 2.0, 3.0]}]},
+    }
+    cut = up_to(table, 2023)
+    assert cut["annees"] == [2022, 2023] and cut["lignes"][0]["taux"] == [0.1, "secret"]
+    assert cut["comparaison"]["lignes"][0]["taux"] == [1.0, 2.0] and up_to(table, 2021) is None

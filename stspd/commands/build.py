@@ -83,8 +83,15 @@ def make_documents(
 def _strategy_source(view: DocumentModel, settings: Settings, stamp: datetime.datetime) -> Source:
     build_date = fr.date(stamp.date()) if "SOURCE_DATE_EPOCH" in os.environ else None
     changes = _changes_since(settings) if settings.changes_since else None
-    text = _render_markdown(view, settings, "strategie.md.j2", build_date=build_date, modifications=changes)
-    return Source(STEM, text, text, {})
+    imported = [table for table in view["diagnostic"].get("statistiques", []) if table.get("origine")]
+    images, descriptions = {}, {}
+    if imported:  # the charts of the public data the diagnostic imported (stspd diagnostic import-ssmsi)
+        from stspd.render import charts
+
+        images, descriptions = charts.statistics_charts(imported), charts.statistics_descriptions(imported)
+    return _with_charts(
+        view, settings, "strategie.md.j2", STEM, images, descriptions, build_date=build_date, modifications=changes
+    )
 
 
 def _changes_since(settings: Settings) -> dict:
@@ -133,13 +140,19 @@ def _with_charts(
     stem: str,
     images: dict[str, bytes],
     descriptions: dict[str, str],
+    **extra,
 ) -> Source:
-    """The Markdown of `template`: for pandoc with the charts as data URIs, for Typst with them as files."""
+    """The Markdown of `template`: for pandoc with the charts as data URIs, for Typst with them as files (the same
+    text when there is no chart)."""
     import base64
 
     inline = {name: "data:image/png;base64," + base64.b64encode(png).decode() for name, png in images.items()}
-    text = _render_markdown(content, settings, template, images=inline, descriptions=descriptions)
-    typst_text = _render_markdown(content, settings, template, images={name: name for name in images}, descriptions=descriptions)
+    text = _render_markdown(content, settings, template, images=inline, descriptions=descriptions, **extra)
+    typst_text = (
+        _render_markdown(content, settings, template, images={name: name for name in images}, descriptions=descriptions, **extra)
+        if images
+        else text
+    )
     return Source(stem, text, typst_text, images, (*inline.values(), *images))
 
 

@@ -25,7 +25,7 @@ from stspd import fr
 from stspd.evaluation import compute
 from stspd.evaluation.bilan import BilanContent
 from stspd.evaluation.period import PeriodContent
-from stspd.model.types import Fiche, Indicator
+from stspd.model.types import Fiche, Indicator, Statistic
 from stspd.resources import data_dir
 
 SCALE = 3  # shapes drawn 3× larger, then reduced: 3 × 3 samples a pixel
@@ -360,19 +360,41 @@ def _values(bilan: BilanContent) -> dict[int, dict[tuple[str, str], float | None
 
 def trajectory(fiche: Fiche, indicator: Indicator, measured: list[tuple[int, float]]) -> bytes:
     """One indicator: its title, its unit over the value axis, the baseline → target line, the measures (year, value)."""
+    suffix = _DOWN if indicator.get("sens") == "baisse" else ""
+    baseline = indicator.get("reference")
+    return _line_chart(
+        f"{fiche['id']} · {indicator['libelle']}",
+        suffix,
+        indicator.get("unite", ""),
+        measured,
+        (baseline["annee"], baseline["valeur"]) if baseline else None,
+        (indicator["cible"]["annee"], indicator["cible"]["valeur"]),
+    )
+
+
+def series(title: str, unit: str, measured: list[tuple[int, float]]) -> bytes:
+    """A statistic over the years (a row of the diagnostic's tables): its values, joined, in its unit."""
+    return _line_chart(title, "", unit, measured, None, None)
+
+
+def _line_chart(
+    title_text: str,
+    suffix: str,
+    unit_text: str,
+    measured: list[tuple[int, float]],
+    baseline: tuple[int, float] | None,
+    target: tuple[int, float] | None,
+) -> bytes:
     canvas = _Canvas(_CELL_WIDTH, _CELL_HEIGHT)
-    baseline, target = indicator.get("reference"), indicator["cible"]
-    points = [(baseline["annee"], baseline["valeur"])] if baseline else []
-    points += [(target["annee"], target["valeur"]), *measured]
+    points = ([baseline] if baseline else []) + ([target] if target else []) + measured
     left, width = _MARGIN, _CELL_WIDTH - 2 * _MARGIN
 
     title_font, small_font = _font(_TITLE), _font(_SMALL)
-    suffix = _DOWN if indicator.get("sens") == "baisse" else ""
-    title = _title(f"{fiche['id']} · {indicator['libelle']}", suffix, title_font, width)
+    title = _title(title_text, suffix, title_font, width)
     for line_number, line in enumerate(title):
         canvas.text((left, 10 + line_number * (_TITLE + 4)), line, _TITLE)
     unit_top = 10 + 2 * (_TITLE + 4) + 6
-    unit = _clean(indicator.get("unite", ""))
+    unit = _clean(unit_text)
     if unit:
         canvas.text((left, unit_top), _title(unit, "", small_font, width, 1)[0], _SMALL)
 
@@ -410,12 +432,13 @@ def trajectory(fiche: Fiche, indicator: Indicator, measured: list[tuple[int, flo
         canvas.line([(x, axis_bottom), (x, axis_bottom + _TICK_LENGTH)], _AXIS_WIDTH)
         canvas.text((x, axis_bottom + _TICK_LENGTH + 4), str(year), _SMALL, "mt")
 
-    goal = at(target["annee"], target["valeur"])
-    if baseline:
-        start = at(baseline["annee"], baseline["valeur"])
-        canvas.dashed(start, goal, 1.7, _TARGET_LINE_GREY)
-        canvas.square(start, 12, _BASELINE_GREY)
-    canvas.star(goal, 21, BLACK)
+    if target:
+        goal = at(*target)
+        if baseline:
+            start = at(*baseline)
+            canvas.dashed(start, goal, 1.7, _TARGET_LINE_GREY)
+            canvas.square(start, 12, _BASELINE_GREY)
+        canvas.star(goal, 21, BLACK)
     if measured:
         path = [at(year, value) for year, value in measured]
         if len(path) > 1:
@@ -449,3 +472,27 @@ def descriptions(bilan: BilanContent) -> dict[str, str]:
     return {
         name: f"Trajectoire de l'indicateur {fiche['id']} · {indicator['libelle']}" for name, fiche, indicator in _targeted(bilan)
     }
+
+
+def statistics_charts(tables: list[Statistic]) -> dict[str, bytes]:
+    """File name → PNG: each row of `tables` (the diagnostic's imported ones) with two published values or more."""
+    return {name: series(title, unit, measured) for name, title, unit, measured in _rows_to_draw(tables)}
+
+
+def statistics_descriptions(tables: list[Statistic]) -> dict[str, str]:
+    """What each of those figures shows, in words: its alternative text."""
+    return {
+        name: f"Évolution de « {title} » de {measured[0][0]} à {measured[-1][0]}"
+        for name, title, _, measured in _rows_to_draw(tables)
+    }
+
+
+def _rows_to_draw(tables: list[Statistic]) -> Iterator[tuple[str, str, str, list[tuple[int, float]]]]:
+    """(figure's name, title, unit, (year, value) published): statistiques-ID--R.png, R the row's rank from 1."""
+    for table in tables:
+        for r, row in enumerate(table["lignes"], start=1):
+            measured = [
+                (year, float(v)) for year, v in zip(table["annees"], row["valeurs"], strict=True) if isinstance(v, (int, float))
+            ]
+            if len(measured) >= 2:
+                yield f"statistiques-{table['id']}--{r}.png", row["indicateur"], row.get("unite", ""), measured

@@ -90,6 +90,27 @@ def rate_row(row: dict, comparison: dict | None = None) -> list[str]:
     return [label, *_figures(rates), *compared]
 
 
+def up_to(table: dict, year: int) -> dict | None:
+    """A statistics table cut at `year` (its later years left out), for a bilan of that year; None when it has
+    no year up to it."""
+    kept = [i for i, y in enumerate(table["annees"]) if y <= year]
+    if not kept:
+        return None
+
+    def cut(values: list | None) -> list | None:
+        return None if values is None else [values[i] for i in kept]
+
+    rows = [
+        {**row, "valeurs": cut(row["valeurs"]), **({"taux": cut(row["taux"])} if "taux" in row else {})}
+        for row in table["lignes"]
+    ]
+    cut_table = {**table, "annees": cut(table["annees"]), "lignes": rows}
+    if table.get("comparaison"):
+        lines = [{**line, "taux": cut(line["taux"])} for line in table["comparaison"]["lignes"]]
+        cut_table["comparaison"] = {**table["comparaison"], "lignes": lines}
+    return cut_table
+
+
 def has_secret(table: dict) -> bool:
     return any(isinstance(v, str) for row in table["lignes"] for v in [*row["valeurs"], *row.get("taux", [])])
 
@@ -336,6 +357,7 @@ FILTERS = {
     "rate_row": rate_row,
     "revision_row": revision_row,
     "has_secret": has_secret,
+    "up_to": up_to,
     "survey_row": survey_row,
     "scheme_row": scheme_row,
     "body_row": body_row,
