@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 # image name → how to recognise its page from its text
 PAGES = {
     "couverture": lambda text, number: number == 0,
-    "fiche": lambda text, number: "\nFiche 1.1.2 · " in text,
+    "fiche": lambda text, number: "\nFiche 1.1.2 · " in text and "Sommaire" not in text,
     "synthese": lambda text, number: "\nTableau de synthèse des fiches actions" in text and "Sommaire" not in text,
 }
 
