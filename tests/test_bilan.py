@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 
@@ -154,18 +155,23 @@ def test_bilan_of_a_year_without_evaluation_is_misuse(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("arguments", "allowed"),
+    ("arguments", "imported", "allowed"),
     [  # the grid measures its text with Pillow's FreeType
-        (["grid", "--year", "2025", "--format", "xlsx"], {"PIL.ImageFont"}),
-        (["build", "--format", "md"], set()),
+        (["grid", "--year", "2025", "--format", "xlsx"], True, {"PIL.ImageFont"}),
+        (["build", "--format", "md"], False, set()),
+        (["build", "--format", "md"], True, {"stspd.render.charts", "PIL.ImageDraw", "PIL.ImageFont"}),
     ],
 )
-def test_only_the_bilan_draws_charts(tmp_path, arguments, allowed):
+def test_only_the_bilan_and_imported_statistics_draw_charts(tmp_path, arguments, imported, allowed):
     """Neither the grid (openpyxl brings PIL.Image along) nor the strategy's build loads the charts, nor Pillow's
-    drawing; only the grid loads its fonts, to measure the width of its text."""
+    drawing; only the grid loads its fonts, to measure the width of its text; and the strategy draws only the
+    statistics the diagnostic imported (stspd diagnostic import-ssmsi), when it has some."""
+    project = shutil.copytree(SAMPLE, tmp_path / "valmont")
+    if not imported:
+        (project / "diagnostic" / "ssmsi.yaml").unlink()
     code = (
         "import sys\nfrom stspd.cli import main\n"
-        f"try:\n    main({[*arguments, str(SAMPLE), '--output', str(tmp_path)]!r})\n"
+        f"try:\n    main({[*arguments, str(project), '--output', str(tmp_path / 'dist')]!r})\n"
         "except SystemExit as e:\n    assert e.code in (0, None), e.code\n"
         "print(sorted({'stspd.render.charts', 'PIL.ImageDraw', 'PIL.ImageFont'} & set(sys.modules)))\n"
     )
