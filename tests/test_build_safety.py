@@ -22,6 +22,16 @@ def _own_templates(tmp_path: Path, name: str, text: str) -> Path:
     return folder
 
 
+def _own_images(root: Path) -> set[bytes]:
+    """The pictures stspd itself puts in the strategy: the logo, and a chart per imported statistic."""
+    from stspd.commands.valid import valid_model
+    from stspd.render.charts import statistics_charts
+
+    _, view = valid_model(root)
+    imported = [table for table in view["diagnostic"].get("statistiques", []) if table.get("origine")]
+    return {(root / "logo.png").read_bytes(), *statistics_charts(imported).values()}
+
+
 def test_user_text_is_never_a_template_nor_raw_code(sample_copy, tmp_path):
     edit(
         sample_copy / FICHE,
@@ -37,12 +47,12 @@ def test_user_text_is_never_a_template_nor_raw_code(sample_copy, tmp_path):
     assert "\\input{/etc/passwd}" in html and "root:" not in html
     assert "Ateliers | colonne {{ 7*7 }}" in html  # a pipe in a title does not break the table or heading
     with zipfile.ZipFile(tmp_path / "strategie.docx") as docx:
-        media = [docx.read(name) for name in docx.namelist() if name.startswith("word/media/")]
-        assert media == [(sample_copy / "logo.png").read_bytes()]  # the logo, and /etc/passwd not pulled in
+        media = {docx.read(name) for name in docx.namelist() if name.startswith("word/media/")}
+        assert media == _own_images(sample_copy)  # the logo and stspd's charts, and /etc/passwd not pulled in
         assert "root:" not in docx.read("word/document.xml").decode()
     with zipfile.ZipFile(tmp_path / "strategie.odt") as odt:  # pandoc's ODT writer would embed it, sandbox or not
-        pictures = [odt.read(name) for name in odt.namelist() if name.startswith("Pictures/")]
-        assert pictures == [(sample_copy / "logo.png").read_bytes()]  # the logo stspd put on the cover, nothing else
+        pictures = {odt.read(name) for name in odt.namelist() if name.startswith("Pictures/")}
+        assert pictures == _own_images(sample_copy)  # the cover's logo and stspd's charts, nothing else
         assert "root:" not in odt.read("content.xml").decode()
 
 
