@@ -25,6 +25,7 @@ RECORDS = [
     (types.GlossaryEntry, "strategie", "glossaire/[]"),
     (types.FicheData, "fiche", ""),
     (types.FicheMeans, "fiche", "moyens"),
+    (types.Post, "fiche", "moyens/personnels/[]"),
     (types.Funding, "fiche", "financements/[]"),
     (types.Schedule, "fiche", "calendrier"),
     (types.Milestone, "fiche", "calendrier/jalons/[]"),

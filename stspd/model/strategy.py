@@ -15,6 +15,7 @@ import yaml
 
 from stspd.load import catalogue
 from stspd.load.project import Project
+from stspd.model import funding
 from stspd.model.types import (
     AlignmentRow,
     Axis,
@@ -25,9 +26,16 @@ from stspd.model.types import (
     FicheData,
     Finding,
     FrameAlignment,
+    Funding,
+    FundingLine,
     NationalMeasure,
     NationalMeasureLink,
     Objective,
+    Partner,
+    Post,
+    StaffedPost,
+    Staffing,
+    StaffRow,
     Strategy,
 )
 from stspd.model.vocabulary import PARTNER_TYPES
@@ -121,7 +129,16 @@ def document_model(project: Project) -> DocumentModel:
     for document in sorted(project.fiches, key=lambda d: natural_key(d.data["id"])):
         data: FicheData = document.data
         main_objective = objectives[data["objectifs"][0]]
-        funding = data.get("financements", [])
+        years = funding.action_years(data.get("calendrier", {}), strategie["periode"]["fin"])
+        lines: list[FundingLine] = [
+            {
+                **line,
+                "annees_detail": funding.line_years(line, years) if funding.is_annual(line) else [],
+                "total": _total(line, years),
+            }
+            for line in data.get("financements", [])
+        ]
+        posts: list[StaffedPost] = [_post(post, partners) for post in data.get("moyens", {}).get("personnels", [])]
         fiche: Fiche = {
             **data,
             "objectif": main_objective,
@@ -132,8 +149,11 @@ def document_model(project: Project) -> DocumentModel:
             "constats_detail": [constats[c] for c in data.get("constats", []) if c in constats],
             "qpv_detail": [qpv[q] for q in data.get("qpv", []) if q in qpv],
             # what is secured (budgeted or granted) and what is only asked for are never added together
-            "financement_acquis": sum(line["montant"] for line in funding if line.get("statut", "prevu") != "demande"),
-            "financement_demande": sum(line["montant"] for line in funding if line.get("statut") == "demande"),
+            "financement_acquis": sum(line["total"] for line in lines if line.get("statut", "prevu") != "demande"),
+            "financement_demande": sum(line["total"] for line in lines if line.get("statut") == "demande"),
+            "financements_detail": lines,
+            "personnels_detail": posts,
+            "etp": sum(post["etp"] for post in posts),
             "mesures_detail": [_measure(frames, link) for link in data.get("mesures_nationales", [])],
         }
         main_objective["fiches"].append(fiche)
@@ -155,12 +175,42 @@ def document_model(project: Project) -> DocumentModel:
         "fiches": fiches,
         "evaluations": evaluations,
         "alignement": _alignment(frames, axes, fiches),
+        "moyens_humains": _staffing(axes),
         "glossaire": glossary_used(texts, glossary),
         "instances_publiques": [i for i in strategie.get("gouvernance", {}).get("instances", []) if not i.get("confidentielle")],
         "instances_confidentielles": [
             i for i in strategie.get("gouvernance", {}).get("instances", []) if i.get("confidentielle")
         ],
     }
+
+
+def _post(post: Post, partners: dict[str, Partner]) -> StaffedPost:
+    partner = partners.get(post["structure"])
+    name = partner["nom"] if partner else post["structure"]
+    return {**post, "structure_nom": name, "structure_court": partner.get("sigle") or name if partner else name}
+
+
+def _total(line: Funding, years: list[int]) -> float:
+    total = funding.line_total(line, years)
+    assert total is not None, "a valid fiche's funding line has an amount"
+    return total
+
+
+def _staffing(axes: list[Axis]) -> Staffing | None:
+    """The posts' full-time equivalents per structure and per axe; None when no fiche counts its posts."""
+    per: dict[str, list[float]] = {}
+    for n, axe in enumerate(axes):
+        for fiche in axe["fiches"]:
+            for post in fiche["personnels_detail"]:
+                per.setdefault(post["structure_nom"], [0.0] * len(axes))[n] += post["etp"]
+    if not per:
+        return None
+    rows: list[StaffRow] = [
+        {"structure": name, "etp": etp, "total": sum(etp)}
+        for name, etp in sorted(per.items(), key=lambda item: item[0].casefold())
+    ]
+    by_axe = [sum(row["etp"][n] for row in rows) for n in range(len(axes))]
+    return {"lignes": rows, "axes": by_axe, "total": sum(by_axe)}
 
 
 def _measure(frames: dict[str, catalogue.Frame], link: NationalMeasureLink) -> NationalMeasure:

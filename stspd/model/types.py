@@ -193,10 +193,20 @@ class Indicator(TypedDict):
     reference: NotRequired[DatedValue]
     cible: NotRequired[DatedValue]
     sens: NotRequired[str]  # hausse (the default), baisse
+    commentaire: NotRequired[str]
+
+
+class Post(TypedDict):
+    """A post the action takes: its function, its structure (a partner id or a name) and its full-time equivalent."""
+
+    fonction: str
+    structure: str
+    etp: float
 
 
 class FicheMeans(TypedDict, total=False):
     humains: str
+    personnels: list[Post]
     materiels: str
     budget: float
 
@@ -206,6 +216,8 @@ class Funding(TypedDict):
     precision: NotRequired[str]
     montant: float
     annee: NotRequired[int]
+    recurrence: NotRequired[str]  # ponctuelle (the default), annuelle: montant is then each year's
+    annees: NotRequired[list[int]]  # an annual line's years (by default, the action's)
     statut: NotRequired[str]  # a key of vocabulary.FUNDING_STATUS
 
 
@@ -215,8 +227,8 @@ class Milestone(TypedDict):
 
 
 class Schedule(TypedDict):
-    debut: int
-    fin: NotRequired[int]
+    debut: int | str  # a year, or a month AAAA-MM as typed
+    fin: NotRequired[int | str]
     jalons: NotRequired[list[Milestone]]
 
 
@@ -226,6 +238,7 @@ class FicheData(TypedDict):
     id: str
     titre: str
     objectifs: list[str]  # objective ids, the main one first
+    objectifs_operationnels: NotRequired[list[str]]  # the action's own aims
     mesures_nationales: NotRequired[list[NationalMeasureLink]]
     constats: NotRequired[list[str]]
     origine: NotRequired[str]  # where a carried fiche comes from (stspd new-period)
@@ -236,6 +249,7 @@ class FicheData(TypedDict):
     territoire: NotRequired[str]
     qpv: NotRequired[list[str]]
     pilote: str  # a partner id
+    service_pilote: NotRequired[str]  # the pilot's department that leads it
     partenaires: NotRequired[list[str]]
     moyens: NotRequired[FicheMeans]
     financements: NotRequired[list[Funding]]
@@ -435,6 +449,33 @@ class Axis(_AxisCommon):
     fiches: list["Fiche"]  # its objectives' fiches, in fiche order
 
 
+class FundingLine(Funding):
+    """A funding line as the document prints it: its years (an annual line's) and its total over them."""
+
+    annees_detail: list[int]  # the years an annual line runs, named or the action's; none for a one-off line
+    total: float
+
+
+class StaffedPost(Post):
+    structure_nom: str  # the partner's name when `structure` is a partner's id, else `structure` as typed
+    structure_court: str  # the partner's acronym when it has one, else structure_nom: what a fiche's narrow cell holds
+
+
+class StaffRow(TypedDict):
+    structure: str
+    etp: list[float]  # per axe, in axe order
+    total: float
+
+
+class Staffing(TypedDict):
+    """The full-time equivalents of the fiches' posts, per structure and per axe (each fiche counted in its main
+    objective's axe)."""
+
+    lignes: list[StaffRow]  # per structure, by name
+    axes: list[float]
+    total: float
+
+
 class Fiche(FicheData):
     objectif: Objective  # the main one
     axe: Axis  # the main objective's
@@ -445,6 +486,9 @@ class Fiche(FicheData):
     qpv_detail: list[Qpv]
     financement_acquis: float  # budgeted or granted
     financement_demande: float  # requested, not yet granted
+    financements_detail: list[FundingLine]
+    personnels_detail: list[StaffedPost]
+    etp: float  # the posts' full-time equivalents
     mesures_detail: list[NationalMeasure]
 
 
@@ -459,6 +503,7 @@ class DocumentModel(TypedDict):
     diagnostic: Diagnostic
     axes: list[Axis]
     fiches: list[Fiche]  # in natural order of their ids
+    moyens_humains: Staffing | None  # None when no fiche counts its posts
     evaluations: list[Evaluation]  # by year
     alignement: list[FrameAlignment]
     glossaire: list[tuple[str, str]]  # (acronym, meaning) used in the texts, alphabetical

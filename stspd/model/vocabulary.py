@@ -31,6 +31,8 @@ FUNDING_SOURCES = {
     "region": "région",
     "caf": "CAF",
     "mildeca": "MILDECA",
+    "ars": "ARS",
+    "transporteur": "opérateur de transport",
     "etat_autre": "État (autre)",
     "bailleur": "bailleur",
     "autre": "autre",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from stspd import fr
 from stspd.evaluation import compute
 from stspd.evaluation.grid import COLUMNS
-from stspd.model.types import DatedValue, Indicator
+from stspd.model.types import DatedValue, FundingLine, Indicator, Staffing
 from stspd.model.vocabulary import FUNDING_SOURCES, FUNDING_STATUS, INDICATOR_TYPES, NEXT_STEPS, PARTNER_TYPES, STATE_LABELS
 from stspd.render.markdown_syntax import grid_table, inline
 
@@ -46,8 +46,8 @@ def summary_rows(fiches: list[dict]) -> list[list[str]]:
                 _esc(f["id"]),
                 _esc(f["titre"]),
                 _esc(f["pilote_detail"]["nom"]),  # named in full, as in the fiches
-                str(schedule.get("debut", fr.MISSING)),
-                str(schedule.get("fin", fr.MISSING)),
+                _short_bound(schedule.get("debut")),
+                _short_bound(schedule.get("fin")),
             ]
         )
         previous = group
@@ -135,16 +135,19 @@ def identity_rows(f: dict) -> list[list[str]]:
     objectives = " ; ".join(f"{_esc(o['id'])} · {_esc(o['titre'])}" for o in f["objectifs_detail"])
     rows = [
         ["**Axe et objectif**", f"{_esc(f['axe']['id'])} · {_esc(f['axe']['titre'])} › {objectives}"],
-        ["**Pilote**", _esc(f["pilote_detail"]["nom"])],
+        ["**Pilote**", _esc(f["pilote_detail"]["nom"]) + (f" ({_esc(f['service_pilote'])})" if f.get("service_pilote") else "")],
         ["**Partenaires**", ", ".join(_esc(p["nom"]) for p in f["partenaires_detail"]) or fr.MISSING],
         ["**Public cible**", _capital(", ".join(_esc(p) for p in f.get("public", []))) or fr.MISSING],
         ["**Territoire**", _territory(f)],
         ["**Calendrier**", _span(schedule.get("debut"), schedule.get("fin"))],
         ["**Budget**", fr.euros(means.get("budget"))],
     ]
-    kinds = [(label, means.get(key)) for label, key in (("humains", "humains"), ("matériels", "materiels"))]
+    kinds = [
+        ("humains", _staff(f, means.get("humains"))),
+        ("matériels", _esc(means.get("materiels")) if means.get("materiels") else ""),
+    ]
     if any(text for _, text in kinds):
-        rows.append(["**Moyens**", " ; ".join(_capital(f"{label} : {_esc(text)}") for label, text in kinds if text)])
+        rows.append(["**Moyens**", " ; ".join(_capital(f"{label} : {text}") for label, text in kinds if text)])
     by_frame: dict[str, list[str]] = {}
     for m in f["mesures_detail"]:
         label = f"Axe {m['axe']}" + (f", mesure {m['mesure']}" if m["mesure"] else "")
@@ -155,10 +158,35 @@ def identity_rows(f: dict) -> list[list[str]]:
     return rows
 
 
-def _span(first: int | None, last: int | None) -> str:
-    if first and last:
+def _staff(f: dict, text: str | None) -> str:
+    """The posts' total (of two or more), then each post (function, structure, FTE), then what the free text adds."""
+    etp = "\u00a0ETP"  # kept on its number's line
+    posts = [
+        f"{_esc(p['fonction'])}, {_esc(p['structure_court'])}, {fr.number(p['etp'], 2)}{etp}" for p in f["personnels_detail"]
+    ]
+    total = f"{fr.number(f['etp'], 2)}{etp} — " if len(posts) > 1 else ""  # one post is its own total
+    parts = [total + " ; ".join(posts)] if posts else []
+    return " ; ".join(parts + ([_esc(text)] if text else []))
+
+
+def _span(first: int | str | None, last: int | str | None) -> str:
+    """« 2024–2028 », « septembre 2024 – juin 2026 » (a span with a month has spaces around its dash)."""
+    if isinstance(first, int) and isinstance(last, int):
         return fr.years(first, last)
-    return f"à partir de {first}" if first else f"jusqu'en {last}" if last else fr.MISSING
+    if first and last:
+        return f"{_bound(first)} \u2013 {_bound(last)}"
+    return f"à partir de {_bound(first)}" if first else f"jusqu'en {_bound(last)}" if last else fr.MISSING
+
+
+def _bound(value: int | str) -> str:
+    return fr.month(value) if isinstance(value, str) else str(value)
+
+
+def _short_bound(value: int | str | None) -> str:
+    """A start or an end in a narrow column: « 2024 », « 09/2024 »."""
+    if value is None:
+        return fr.MISSING
+    return f"{value[5:7]}/{value[:4]}" if isinstance(value, str) else str(value)
 
 
 def _territory(f: dict) -> str:
@@ -174,20 +202,50 @@ def _territory(f: dict) -> str:
     return _capital(" ; ".join(parts)) or fr.MISSING
 
 
-def funding_row(line: dict) -> list[str]:
-    source = FUNDING_SOURCES[line["source"]] + (f" ({line['precision']})" if line.get("precision") else "")
-    year = f" ({line['annee']})" if line.get("annee") else ""
-    return [_esc(_capital(source) + year), fr.euros(line["montant"]), _capital(FUNDING_STATUS[line.get("statut", "prevu")])]
+def funding_row(line: FundingLine) -> list[str]:
+    """A funding line and its total over its years: an annual line says its amount each year and how many years."""
+    if line["source"] == "autre":  # the town's own funder: its name is the source
+        source = line.get("precision", FUNDING_SOURCES["autre"])
+    else:
+        source = FUNDING_SOURCES[line["source"]] + (f" ({line['precision']})" if line.get("precision") else "")
+    years = line["annees_detail"]
+    if line.get("recurrence") == "annuelle":
+        when = f", {fr.euros(line['montant'])} par an sur {fr.counted(len(years), 'an')} ({_years_list(years)})"
+    else:
+        when = f" ({line['annee']})" if line.get("annee") else ""
+    return [_esc(_capital(source)) + when, fr.euros(line["total"]), _capital(FUNDING_STATUS[line.get("statut", "prevu")])]
+
+
+def _years_list(years: list[int]) -> str:
+    """2024–2028 when the years follow each other, else 2024, 2026."""
+    if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
+        return fr.years(years[0], years[-1])
+    return ", ".join(map(str, years))
 
 
 def indicator_row(i: Indicator) -> list[str]:
     direction = " (baisse visée)" if i.get("sens") == "baisse" else ""
     return [
         _capital(INDICATOR_TYPES[i["type"]]),
-        _esc(i["libelle"] + direction),
+        _esc(i["libelle"] + direction) + (f" *({_esc(i['commentaire'])})*" if i.get("commentaire") else ""),
         _dated(i.get("reference"), i.get("unite")),
         _dated(i.get("cible"), i.get("unite")),
         _esc(_capital(" ; ".join(part for part in (i.get("source"), compute.schedule(i)) if part))),  # where from, how often
+    ]
+
+
+def axe_column(axe: dict) -> str:
+    return f"Axe {_esc(axe['id'])}"
+
+
+def staffing_rows(staffing: Staffing) -> list[list[str]]:
+    """The full-time equivalents per structure and axe, and their totals; an axe where a structure has none is blank."""
+    rows = [
+        [_esc(row["structure"]), *(fr.number(etp, 2) if etp else "" for etp in row["etp"]), fr.number(row["total"], 2)]
+        for row in staffing["lignes"]
+    ]
+    return rows + [
+        ["**Total**", *(f"**{fr.number(etp, 2)}**" for etp in staffing["axes"]), f"**{fr.number(staffing['total'], 2)}**"]
     ]
 
 
@@ -364,6 +422,8 @@ FILTERS = {
     "identity_rows": identity_rows,
     "funding_row": funding_row,
     "indicator_row": indicator_row,
+    "axe_column": axe_column,
+    "staffing_rows": staffing_rows,
     "glossary_row": glossary_row,
     "partner_row": partner_row,
     "alignment_heading": alignment_heading,

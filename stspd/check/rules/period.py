@@ -1,11 +1,13 @@
-"""Years lie in the strategy's period: schedules, milestones, targets and evaluations; and in their own order."""
+"""Years lie in the strategy's period: schedules (by year or by month), milestones, annual funding, targets and
+evaluations; and in their own order. A baseline may precede the period: it is measured before the action starts."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from stspd.check.index import Index
-from stspd.check.shapes import integer, items, mapping, text, year_of
+from stspd.check.shapes import integer, items, mapping, text
 from stspd.load.project import Project
 from stspd.problems import Problem
 
@@ -24,7 +26,7 @@ def check(project: Project, index: Index) -> Iterator[Problem]:
     within = _Within(period)
     for doc in project.fiches:
         data = mapping(doc.data)
-        yield from _schedule(doc, mapping(data.get("calendrier")), within)
+        yield from _schedule(doc, data, within)
         for i, indicator in items(data.get("indicateurs")):
             target = integer(mapping(indicator.get("cible")).get("annee"))
             baseline = integer(mapping(indicator.get("reference")).get("annee"))
@@ -62,24 +64,50 @@ class _Within:
         return f"la période de la stratégie ({self.period[0]}-{self.period[1]})"
 
 
-def _schedule(doc, schedule: dict, within: _Within) -> Iterator[Problem]:
-    start, end = integer(schedule.get("debut")), integer(schedule.get("fin"))
-    for key, year in (("debut", start), ("fin", end)):
-        if year is not None and not within(year):
-            yield doc.problem(("calendrier", key), NAME, f"calendrier : l'année {year} est hors de {within}")
+def _schedule(doc, data: dict, within: _Within) -> Iterator[Problem]:
+    schedule = mapping(data.get("calendrier"))
+    start, end = _bound(schedule.get("debut"), first=True), _bound(schedule.get("fin"), first=False)
+    for key, bound in (("debut", start), ("fin", end)):
+        if bound is not None and not within(bound[0]):
+            yield doc.problem(("calendrier", key), NAME, f"calendrier : {_said(schedule[key])} est hors de {within}")
+    for i, line in items(data.get("financements")):
+        years = line.get("annees")
+        for j, year in enumerate(years if isinstance(years, list) else []):
+            if integer(year) is not None and not within(year):
+                yield doc.problem(("financements", i, "annees", j), NAME, f"financements : l'année {year} est hors de {within}")
     if "fin" not in schedule and within.period is not None:
-        end = within.period[1]  # an action without an end runs to the strategy's
+        end = (within.period[1], 12)  # an action without an end runs to the strategy's
     if start is None or end is None:
         return
+    span = f"{schedule['debut']}-{schedule.get('fin', end[0])}"
     if start > end:  # no milestone can lie between: the schedule is said wrong, once
-        yield doc.problem(("calendrier", "fin"), NAME, f"calendrier : la fin ({end}) précède le début ({start})")
+        yield doc.problem(
+            ("calendrier", "fin"), NAME, f"calendrier : la fin ({schedule['fin']}) précède le début ({schedule['debut']})"
+        )
         return
     for i, milestone in items(schedule.get("jalons")):
         date = text(milestone.get("date"))
-        year = year_of(date)
-        if date is not None and year is not None and not start <= year <= end:
+        month = _bound(date, first=True)
+        if date is not None and month is not None and not start <= month <= end:
             yield doc.problem(
                 ("calendrier", "jalons", i, "date"),
                 NAME,
-                f"jalon : {date} est hors du calendrier de l'action ({start}-{end})",
+                f"jalon : {date} est hors du calendrier de l'action ({span})",
             )
+
+
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+def _bound(value: object, *, first: bool) -> tuple[int, int] | None:
+    """A schedule's bound as (year, month): a year starts in January and ends in December; a month (« 2024-09 »,
+    or a day in it) is itself."""
+    year = integer(value)
+    if year is not None:
+        return (year, 1 if first else 12)
+    match = _MONTH.match(value) if isinstance(value, str) else None
+    return (int(match[1]), int(match[2])) if match else None
+
+
+def _said(value: object) -> str:
+    return f"l'année {value}" if integer(value) is not None else f"le mois {value}"
