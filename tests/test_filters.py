@@ -119,8 +119,11 @@ def test_vocabulary_words_start_their_cells_with_a_capital():
     from stspd.render.filters import funding_row
 
     assert indicator_row(_indicator(None))[0] == "Réalisation"
-    assert funding_row({"source": "commune", "montant": 100, "statut": "demande"})[::2] == ["Commune", "Demandé"]
-    assert funding_row({"source": "fipd", "montant": 100})[::2] == ["FIPD", "Prévu"]
+    assert funding_row({"source": "commune", "montant": 100, "statut": "demande", "annees_detail": [], "total": 100})[::2] == [
+        "Commune",
+        "Demandé",
+    ]
+    assert funding_row({"source": "fipd", "montant": 100, "annees_detail": [], "total": 100})[::2] == ["FIPD", "Prévu"]
 
 
 def test_a_date_typed_in_a_text_stays_on_one_line():

@@ -18,6 +18,7 @@ from stspd import fr
 from stspd.commands.errors import Misuse
 from stspd.commands.init import _refuse_if_not_empty, _schema_files, check_periode
 from stspd.commands.valid import valid_model
+from stspd.model import funding
 from stspd.model.strategy import natural_key
 from stspd.model.types import Evaluation, Period
 from stspd.output.atomic import write_all
@@ -109,7 +110,12 @@ def _carried(data: dict, evaluations: list[Evaluation], first: int, last: int, o
     schedule.pop("jalons", None)  # the old strategy's milestones are past
     for line in fiche.get("financements") or []:
         line.pop("annee", None)
+        line.pop("annees", None)  # an annual line runs again over the new schedule's years
         line["statut"] = "prevu"  # a grant of the old period is not one of the new: asked again
+    means = fiche.get("moyens") or {}
+    total = sum(funding.line_total(line, list(range(first, last + 1))) or 0 for line in fiche.get("financements") or [])
+    if "budget" in means and means["budget"] < total:  # annual lines over a longer period: the project stays valid
+        means["budget"] = total
     for indicator in fiche.get("indicateurs") or []:
         measured = _last_value(data["id"], indicator["id"], evaluations)
         if measured:

@@ -129,12 +129,18 @@ def body_row(i: dict) -> list[str]:
 
 def identity_rows(f: dict) -> list[list[str]]:
     """The fiche's identity, one row per fact, dense enough that an ordinary fiche holds on one page: the axe and
-    objective together, the funding's detail left to the funding table below."""
+    objective together, then the fiche's own aims in a row rather than a section (a heading costs a fiche's page
+    more than a row), the funding's detail left to the funding table below."""
     schedule = f.get("calendrier") or {}
     means = f.get("moyens") or {}
     objectives = " ; ".join(f"{_esc(o['id'])} · {_esc(o['titre'])}" for o in f["objectifs_detail"])
     rows = [
         ["**Axe et objectif**", f"{_esc(f['axe']['id'])} · {_esc(f['axe']['titre'])} › {objectives}"],
+        *(
+            [["**Objectifs opérationnels**", " ; ".join(_esc(o) for o in f["objectifs_operationnels"])]]
+            if f.get("objectifs_operationnels")
+            else []
+        ),
         ["**Pilote**", _esc(f["pilote_detail"]["nom"]) + (f" ({_esc(f['service_pilote'])})" if f.get("service_pilote") else "")],
         ["**Partenaires**", ", ".join(_esc(p["nom"]) for p in f["partenaires_detail"]) or fr.MISSING],
         ["**Public cible**", _capital(", ".join(_esc(p) for p in f.get("public", []))) or fr.MISSING],
