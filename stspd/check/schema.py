@@ -184,7 +184,10 @@ def _explain(document: Document, error) -> Iterator[Problem]:
     if kind in ("anyOf", "oneOf") and error.context:
         from jsonschema.exceptions import best_match
 
-        yield from _explain(document, best_match(error.context))
+        # a branch of the value's own type says what is wrong with it (« 2025-13 » is no month), not one that wants
+        # another type (« un nombre entier attendu »)
+        own_type = [e for e in error.context if e.validator != "type"]
+        yield from _explain(document, best_match(own_type or error.context))
         return
     if kind == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
