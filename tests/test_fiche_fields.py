@@ -154,8 +154,10 @@ def test_the_docx_prints_the_new_fields_where_a_reader_looks(built):
     assert ["Pilote", "Ville de Valmont-sur-Loire (Direction des sports)"] in rows
     assert [
         "Objectifs opérationnels",
-        "Recevoir chaque victime de violences intrafamiliales signalée dans les huit jours ; "
-        "Orienter quatre victimes sur cinq vers un accompagnement",
+        (
+            "Recevoir chaque victime de violences intrafamiliales signalée dans les huit jours ; "
+            "Orienter quatre victimes sur cinq vers un accompagnement"
+        ),
     ] in rows
     assert ["Commune, 8 000 € par an sur 5 ans (2024–2028)", "40 000 €", "Prévu"] in rows
     assert ["Total acquis ou prévu", "70 000 €", ""] in rows  # 40 000 + 30 000, the FIPD asked for apart
