@@ -4,8 +4,10 @@ computed and printed where a reader expects them."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from conftest import SAMPLE, edit, only_problem, problems_of
+from conftest import SAMPLE, edit, only_problem, problems_of, run
 from docx import Document
 from test_build import plain
 
@@ -184,3 +186,23 @@ def test_the_html_prints_the_staff_table_and_the_indicator_comment(built):
     html = plain((built / "strategie.html").read_text(encoding="utf-8"))
     assert '<h2 id="les-moyens-humains">Les moyens humains</h2>' in html or "Les moyens humains</h2>" in html
     assert "<em>(Un élève qui suit le cycle deux années de suite compte une fois)</em>" in html
+
+
+def test_a_diff_says_the_new_fields_in_words(tmp_path):
+    import shutil
+
+    before, after = tmp_path / "avant", tmp_path / "apres"
+    shutil.copytree(SAMPLE, before)
+    shutil.copytree(SAMPLE, after)
+    fiche = after / "actions" / "1.1.2.yaml"
+    edit(fiche, "service_pilote: Direction des sports", "service_pilote: Direction de la jeunesse")
+    edit(fiche, "structure: ville, etp: 1.5}", "structure: ville, etp: 2}")
+    edit(fiche, "    montant: 8000\n", "    montant: 9000\n")
+    said = json.loads(run("diff", before, after, "--format", "json").output)["changements"]
+    post = "Éducateurs sportifs (3 à temps partiel), Ville de Valmont-sur-Loire"
+    years = "(2024, 2025, 2026, 2027, 2028)"
+    expected = (
+        f"Fiche 1.1.2 : service pilote : Direction des sports → Direction de la jeunesse ; personnels : + {post}, 2 ETP, "
+        f"− {post}, 1,5 ETP ; financement commune : 8 000 € par an {years} (prévu) → 9 000 € par an {years} (prévu)"
+    )
+    assert [plain(change["phrase"]) for change in said] == [expected]

@@ -201,12 +201,15 @@ def fiche_element(data: Any, names: Names) -> Element | None:
     fields = [
         ("titre", words(data.get("titre"))),
         ("objectifs", words(data.get("objectifs"))),
+        ("objectifs opérationnels", words(data.get("objectifs_operationnels"))),
         ("pilote", _partners(data.get("pilote"), names)),
+        ("service pilote", words(data.get("service_pilote"))),
         ("partenaires", _partners(data.get("partenaires"), names)),
         ("mesures nationales", _measures(data.get("mesures_nationales"))),
         ("constats", words(data.get("constats"))),
         *((label, words(data.get(key))) for key, label in _FICHE_TEXTS),
         ("moyens humains", words(means.get("humains"))),
+        ("personnels", _posts(means.get("personnels"), names)),
         ("moyens matériels", words(means.get("materiels"))),
         ("budget", _euros(means.get("budget"))),
         *_fundings(data.get("financements")),
@@ -241,6 +244,15 @@ _FICHE_TEXTS = [
 ]
 
 
+def _posts(value: Any, names: Names) -> Value | None:
+    """« Médiateur social, Ville de Valmont, 2 ETP », a post a line."""
+    posts = tuple(
+        f"{_one_line(p.get('fonction'))}, {_one_line(_partners(p.get('structure'), names))}, {_one_line(p.get('etp'))} ETP"
+        for p in _records(value)
+    )
+    return posts or None
+
+
 def _fundings(value: Any) -> list[tuple[str, Value | None]]:
     """One field a funding, named by its source (and year): « financement FIPD » → « 12 000 € (demandé) »."""
     found: list[tuple[str, Value | None]] = []
@@ -249,6 +261,9 @@ def _fundings(value: Any) -> list[tuple[str, Value | None]]:
         year = f" {_one_line(_year(funding['annee']))}" if "annee" in funding else ""
         status = _labelled(FUNDING_STATUS)(funding.get("statut"))
         amount = _one_line(_euros(funding.get("montant")))
+        if funding.get("recurrence") == "annuelle":  # an amount a year is another sum than the same amount once
+            years = ", ".join(_one_line(_year(y)) for y in funding["annees"]) if isinstance(funding.get("annees"), list) else ""
+            amount += f" par an ({years})" if years else " par an"
         found.append((f"financement {_one_line(source)}{year}", f"{amount} ({_one_line(status)})" if status else amount))
     return found
 
@@ -266,6 +281,7 @@ def _indicator(identifier: str, record: dict) -> Element:
         ("cible", words(target.get("valeur"))),
         ("année de la cible", _year(target.get("annee"))),
         ("sens", words(record.get("sens"))),
+        ("commentaire", words(record.get("commentaire"))),
     ]
     return Element("indicateur", identifier, _one_line(record.get("libelle")), _fields(fields))
 
