@@ -40,7 +40,7 @@ def test_json_format(project):
     report = json.loads(result.output)
     assert result.exit_code == 1 and report["valide"] is False
     (error,) = report["erreurs"]
-    assert (error["line"], error["column"], error["rule"]) == (30, 11, "schema")
+    assert (error["line"], error["column"], error["rule"]) == (29, 11, "schema")
     assert (
         "vouliez-vous dire « realisation » ?" in error["message"]
         and "valeurs admises : realisation, resultat, impact" in error["message"]

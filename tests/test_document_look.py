@@ -185,7 +185,16 @@ def test_the_fiche_identity_has_no_header_row_and_says_each_fact_once(built):
     identity = next(t for t in document.tables if t.rows[0].cells[0].text == "Axe et objectif")
     assert identity.rows[0]._tr.trPr is None or identity.rows[0]._tr.trPr.find(qn("w:tblHeader")) is None
     labels = [row.cells[0].text for row in identity.rows]
-    assert labels[:7] == ["Axe et objectif", "Pilote", "Partenaires", "Public cible", "Territoire", "Calendrier", "Budget"]
+    assert labels[:8] == [
+        "Axe et objectif",
+        "Objectifs opérationnels",  # the fiche's own aims, next to the strategy's it serves
+        "Pilote",
+        "Partenaires",
+        "Public cible",
+        "Territoire",
+        "Calendrier",
+        "Budget",
+    ]
     assert len(labels) == len(set(labels))
     territory = identity.rows[labels.index("Territoire")].cells[1].text
     assert territory.count("Hauts de Loire") == 1 and "QPV" in territory

@@ -25,6 +25,12 @@ def _fiche(model, identifier: str) -> dict:
     return next(f for f in model["fiches"] if f["id"] == identifier)
 
 
+def _annual(project) -> None:
+    """The init's funding line made annual: 2 000 € each of the action's six years, its budget of 12 000 €."""
+    edit(project / FICHE, "    montant: 10000\n", "    montant: 2000\n    recurrence: annuelle\n")
+    edit(project / FICHE, "  budget: 10000\n", "  budget: 12000\n")
+
+
 def _rows(document) -> list[list[str]]:
     return [[plain(cell.text) for cell in row.cells] for table in document.tables for row in table.rows]
 
@@ -42,7 +48,7 @@ def test_the_new_fields_of_init_and_the_sample_are_valid(project):
     [
         ("etp: 0.5", "etp: 0", "etp : "),
         ("structure: ville, ", "", "clé obligatoire « structure » manquante"),
-        ("recurrence: annuelle", "recurrence: mensuelle", "recurrence : "),
+        ("    statut: prevu", "    recurrence: mensuelle\n    statut: prevu", "recurrence : "),
         ("  debut: 2025\n", "  debut: 2025-13\n", "le mois 13 n'existe pas"),
         ("  debut: 2025\n", "  debut: 2025-9\n", "debut : "),
         (
@@ -62,7 +68,7 @@ def test_a_start_by_month_is_read_against_the_period_and_its_milestones(project)
     edit(project / FICHE, "  debut: 2025\n", "  debut: 2025-09\n  jalons: [{date: 2025-06, libelle: Trop tôt}]\n")
     problem = only_problem(project, "periode")
     assert (problem.line, problem.message) == (
-        27,
+        26,
         "jalon : 2025-06 est hors du calendrier de l'action (2025-09-2030)",
     )
     edit(project / FICHE, "  debut: 2025-09\n  jalons: [{date: 2025-06, libelle: Trop tôt}]\n", "  debut: 2024-12\n")
@@ -83,7 +89,8 @@ def test_a_baseline_before_the_period_is_accepted(project):
 
 
 def test_an_annual_line_counts_each_of_its_years_against_the_budget(project):
-    # 2 000 € a year over the action's six years is the init's budget, 12 000 €: a seventh euro goes over
+    _annual(project)  # 2 000 € a year over the action's six years is its budget, 12 000 €: a euro more a year goes over
+    assert [p for p in problems_of(project) if p.rule == "financements"] == []
     edit(project / FICHE, "    montant: 2000\n", "    montant: 2001\n")
     problem = only_problem(project, "financements")
     assert problem.message.startswith("financements : leur total (12\u202f006 €) dépasse le budget de l'action (12\u202f000 €")
@@ -117,12 +124,14 @@ def test_an_annual_line_counts_each_of_its_years_against_the_budget(project):
 def test_a_funding_line_says_its_years_as_its_recurrence_reads_them_and_names_another_funder(
     project, old, new, line_text, message
 ):
+    _annual(project)
     edit(project / FICHE, old, new)
     problem = only_problem(project, "financements")
     assert problem.message.startswith(message) and problem.source_line.startswith(line_text)
 
 
 def test_an_annual_line_s_years_lie_in_the_period(project):
+    _annual(project)
     edit(project / FICHE, "    recurrence: annuelle", "    recurrence: annuelle\n    annees: [2026, 2031]")
     problem = only_problem(project, "periode")
     assert problem.message == "financements : l'année 2031 est hors de la période de la stratégie (2025-2030)"

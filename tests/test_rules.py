@@ -39,7 +39,7 @@ def test_duplicate_partner_id(project):
 def test_indicator_ids_are_unique_within_a_fiche_only(project):
     edit(project / FICHE, "indicateurs:\n", "indicateurs:\n  - {id: realisations, type: resultat, libelle: x}\n")
     p = only_problem(project, "ids-uniques")
-    assert p.line == 25 and "dans la fiche 1.1.1" in p.message
+    assert p.line == 29 and "dans la fiche 1.1.1" in p.message
 
 
 # references
@@ -52,7 +52,7 @@ def test_unknown_objective_suggests_the_closest(project):
 def test_unknown_pilot(project):
     edit(project / FICHE, "pilote: ville", "pilote: vile")
     p = only_problem(project, "references")
-    assert p.line == 12 and "« vile » ; vouliez-vous dire « ville » ?" in p.message
+    assert p.line == 13 and "« vile » ; vouliez-vous dire « ville » ?" in p.message
 
 
 def test_unknown_partner_and_constat(project):
@@ -60,14 +60,14 @@ def test_unknown_partner_and_constat(project):
     edit(project / FICHE, "constats: [C-tranquillite-1]", "constats: [C-tranquilite-1]")
     lines = sorted((p.line, p.message.split(" ;")[0]) for p in problems_of(project))
     assert lines == [
-        (7, "constats : constat du diagnostic inconnu « C-tranquilite-1 »"),
-        (13, "partenaires : partenaire inconnu « pn »"),
+        (8, "constats : constat du diagnostic inconnu « C-tranquilite-1 »"),
+        (15, "partenaires : partenaire inconnu « pn »"),
     ]
 
 
 def test_unknown_qpv(project):
     edit(project / FICHE, "territoire: Ensemble de la commune", "territoire: Quartier\nqpv: [QN04701M]")
-    assert only_problem(project, "references").line == 12
+    assert only_problem(project, "references").line == 13
 
 
 def test_declared_qpv_resolves(project):
@@ -95,7 +95,7 @@ def test_references_to_an_unreadable_strategy_are_not_reported(project):
 def test_measure_of_another_axe(project):
     edit(project / FICHE, "pilote: ville", "pilote: ville\nmesures_nationales: [{strategie: snpd-2020-2024, axe: 2, mesure: 4}]")
     p = only_problem(project, "mesures-nationales")
-    assert p.line == 13 and "relève de l'axe 1, pas de l'axe 2" in p.message
+    assert p.line == 14 and "relève de l'axe 1, pas de l'axe 2" in p.message
 
 
 def test_unknown_national_strategy_and_axe(project):
@@ -123,7 +123,7 @@ def test_a_measure_whose_title_is_not_known_is_a_warning(project):
     result = validate(project)
     assert result.errors == []
     [warning] = [p for p in result.warnings if p.rule == "mesures-nationales"]
-    assert warning.line == 13 and warning.column > 60
+    assert warning.line == 14 and warning.column > 60
     assert "le titre de la mesure 25 du référentiel « snpd-2020-2024 » n'est pas connu" in warning.message
 
 
@@ -138,7 +138,7 @@ def test_schedule_outside_the_period(project):
     edit(project / FICHE, "  fin: 2030", "  fin: 2031")
     p = only_problem(project, "periode")
     assert (
-        p.file.endswith("1.1.1.yaml") and p.line == 22 and "2031 est hors de la période de la stratégie (2025-2030)" in p.message
+        p.file.endswith("1.1.1.yaml") and p.line == 26 and "2031 est hors de la période de la stratégie (2025-2030)" in p.message
     )
 
 
@@ -153,12 +153,12 @@ def test_schedule_ending_before_it_starts(project):
 def test_milestone_outside_the_schedule(project):
     edit(project / FICHE, "  fin: 2030", "  fin: 2027\n  jalons: [{date: 2028-05, libelle: x}]")
     p = only_problem(project, "periode")
-    assert p.line == 23 and p.message == "jalon : 2028-05 est hors du calendrier de l'action (2025-2027)"
+    assert p.line == 27 and p.message == "jalon : 2028-05 est hors du calendrier de l'action (2025-2027)"
 
 
 def test_target_year_outside_the_period(project):
     edit(project / FICHE, "cible: {valeur: 20, annee: 2030}", "cible: {valeur: 20, annee: 2035}")
-    assert only_problem(project, "periode").line == 29
+    assert only_problem(project, "periode").line == 33
 
 
 def test_evaluation_year_outside_the_period_and_misnamed(project):
@@ -181,7 +181,7 @@ def test_evaluation_within_the_period(project):
 def test_funding_above_budget(project):
     edit(project / FICHE, "    statut: prevu", "    statut: prevu\n  - {source: fipd, montant: 2500}")
     p = only_problem(project, "financements")
-    assert p.line == 16 and "12\u202f500 €" in p.message and "10\u202f000 €" in p.message
+    assert p.line == 20 and "12\u202f500 €" in p.message and "10\u202f000 €" in p.message
 
 
 def test_fipd_above_spending(project):
@@ -315,10 +315,10 @@ def test_a_triennial_indicator_is_placed_by_its_first_measure_or_its_reference(p
     assert problems_of(project) == []  # premiere_mesure alone places it
     edit(project / FICHE, "    premiere_mesure: 2026\n", "")
     p = warning(project, "frequences")
-    assert p.is_warning and p.line == 30 and "mesuré tous les trois ans, sans dire depuis quand" in p.message
+    assert p.is_warning and p.line == 34 and "mesuré tous les trois ans, sans dire depuis quand" in p.message
 
 
 def test_an_unknown_frequency_is_refused_at_its_line(project):
     edit(project / FICHE, "    sens: hausse\n", "    sens: hausse\n    frequence: quadriennale\n")
     p = only_problem(project, "schema")
-    assert p.line == 31 and "triennale" in p.message and "« quadriennale »" in p.message
+    assert p.line == 35 and "triennale" in p.message and "« quadriennale »" in p.message

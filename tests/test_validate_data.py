@@ -55,7 +55,7 @@ def test_a_leap_day_is_a_date(project):
 def test_milestone_month_or_date_exists(project, typed, message):
     edit(project / FICHE, "  fin: 2030", f"  fin: 2030\n  jalons:\n    - date: {typed}\n      libelle: x")
     p = only_problem(project, "schema")
-    assert (p.file.endswith("1.1.1.yaml"), p.line, p.column) == (True, 24, 13) and p.message.startswith(message)
+    assert (p.file.endswith("1.1.1.yaml"), p.line, p.column) == (True, 28, 13) and p.message.startswith(message)
 
 
 def test_evaluation_date_exists(project):
@@ -75,22 +75,22 @@ HUGE_INTEGER = "1" + "0" * 308
             FICHE,
             "budget: 10000",
             "budget: 1.0e+308",
-            15,
+            19,
             f"budget : « 1e+308 » trop grand : une valeur ≤ 1{NNBSP}000{NNBSP}000{NNBSP}000{NNBSP}000 est attendue",
         ),
         (
             FICHE,
             "budget: 10000",
             f"budget: {HUGE_INTEGER}",
-            15,
+            19,
             f"budget : « {HUGE_INTEGER[:59]}… » trop grand",
         ),  # not 309 digits
-        (FICHE, "montant: 10000", "montant: 1.0e+12", 16, None),  # at the bound: the funding rule speaks, not the schema
+        (FICHE, "montant: 10000", "montant: 1.0e+12", 20, None),  # at the bound: the funding rule speaks, not the schema
         (
             FICHE,
             "reference: {valeur: 0",
             "reference: {valeur: -1.0e+308",
-            28,
+            32,
             "valeur : « -1e+308 » trop petit : une valeur ≥ -1",
         ),
         (
@@ -152,7 +152,7 @@ def test_evaluation_and_statistics_values_are_bounded(project):
             FICHE,
             "  À rédiger : ce que fait l'action.",
             "  " + "x" * 30_000,
-            8,  # and the block's final line feed
+            9,  # and the block's final line feed
             f"description : texte trop long (30{NNBSP}001 caractères) : 30{NNBSP}000 caractères au plus",
         ),
         (
