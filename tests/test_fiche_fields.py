@@ -177,13 +177,13 @@ def test_the_docx_prints_the_new_fields_where_a_reader_looks(built):
     assert ["Calendrier", "mars 2025 – juin 2028"] in rows
     means = next(row[1] for row in rows if row[0] == "Moyens" and "Médiaval" in row[1])
     assert means.startswith("Humains : 4,5 ETP — Médiateurs de soirée (adultes-relais), Médiaval")
-    assert any(
-        "78 % (2022)" in row
-        and row[1].endswith(
-            "(Objectif de maintien : la part est déjà élevée, l'enjeu est de la tenir avec plus de victimes reçues)"
-        )
-        for row in rows
-    )  # a baseline before the period, printed with its year
+    pupils = next(row for row in rows if len(row) == 5 and row[1].startswith("Nombre d'élèves sensibilisés"))
+    assert pupils[1:4] == [
+        "Nombre d'élèves sensibilisés dans l'année (Un élève qui suit le cycle deux années de suite compte une fois)",
+        "0 élèves (2023)",  # a baseline before the period (2024-2028), printed with its year
+        "1 000 élèves (2028)",
+    ]
+    assert any(row[1].endswith("(Part des victimes reçues dans l'année, hors simples demandes d'information)") for row in rows)
     assert ["Structure", "Axe 1", "Axe 2", "Axe 3", "Axe 4", "Total"] in rows
     assert ["Total", "2,7", "1,6", "5", "0,5", "9,8"] in rows
     assert ["Régie de quartier des Hauts de Loire", "", "", "0,5", "", "0,5"] in rows
