@@ -11,12 +11,16 @@ from collections.abc import Iterator
 
 from stspd.check.index import Index
 from stspd.check.shapes import amount, integer, items, mapping
-from stspd.fr import number
 from stspd.load.project import Project
 from stspd.problems import Problem
 
 NAME = "enquete"
 ROUNDING = 1  # percentages rounded one by one may add up to 101
+
+
+def number(value: float) -> str:
+    """1 500, 130,5: plain formatting on purpose, validate must not import the rendering stack (Babel included)."""
+    return f"{value:,}".replace(",", "\u202f").replace(".", ",")
 
 
 def check(project: Project, index: Index) -> Iterator[Problem]:
