@@ -201,7 +201,7 @@ def test_statistics_row_with_a_missing_year(project):
         "statistiques:\n  - id: ssmsi\n    titre: T\n    annees: [2021, 2022, 2023]\n    lignes:\n      - {indicateur: Vols, valeurs: [1, 2]}\n      - {indicateur: Cambriolages, valeurs: [1, ~, 3]}",
     )
     p = only_problem(project, "tableaux")
-    assert p.line == 22 and "2 valeurs pour 3 années" in p.message
+    assert p.line == 28 and "2 valeurs pour 3 années" in p.message
 
 
 # evaluations

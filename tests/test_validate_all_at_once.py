@@ -165,7 +165,7 @@ def test_checks_not_made_are_in_the_summary_and_the_json(project):
     text = report(result, "text").splitlines()
     assert " textes restent à rédiger (À rédiger : " in text[-2]
     assert text[-3].startswith("4 vérifications n'ont pas pu être faites : les références aux objectifs (strategie.yaml")
-    assert text[-1] == "1 erreur et 3 avertissements dans 3 fichiers : le projet n'est pas valide."
+    assert text[-1] == "1 erreur et 4 avertissements dans 3 fichiers : le projet n'est pas valide."
     skipped = json.loads(report(result, "json"))["verifications_non_faites"]
     assert {"check": "les références aux partenaires", "reason": "strategie.yaml illisible"} in skipped
 

@@ -128,7 +128,7 @@ def test_evaluation_and_statistics_values_are_bounded(project):
         "statistiques:\n  - id: t\n    titre: T\n    annees: [2024, 2025]\n    lignes:\n      - {indicateur: I, valeurs: [~, 1.0e+13]}",
     )
     found = sorted((p.file.rsplit("/", 1)[-1], p.line, p.message.split(" :")[0]) for p in problems_of(project))
-    assert found == [("2026.yaml", 5, "valeur"), ("diagnostic.yaml", 22, "valeurs n° 2")]
+    assert found == [("2026.yaml", 5, "valeur"), ("diagnostic.yaml", 28, "valeurs n° 2")]
 
 
 @pytest.mark.parametrize(

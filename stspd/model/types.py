@@ -309,6 +309,18 @@ class Interview(TypedDict):
     nombre: int
 
 
+class ProfileCount(TypedDict):
+    modalite: str
+    nombre: int
+
+
+class RespondentProfile(TypedDict):
+    """The respondents split by one criterion (sex, age, neighbourhood)."""
+
+    critere: str
+    effectifs: list[ProfileCount]
+
+
 class Survey(TypedDict):
     public: str
     echantillon: int
@@ -316,6 +328,9 @@ class Survey(TypedDict):
     debut: NotRequired[str]
     fin: NotRequired[str]
     mode: NotRequired[str]
+    questionnaires_diffuses: NotRequired[int]
+    questionnaires_retournes: NotRequired[int]
+    profils: NotRequired[list[RespondentProfile]]
 
 
 class WorkingGroup(TypedDict):
@@ -338,6 +353,7 @@ class FindingData(TypedDict):
 
     id: str
     texte: str
+    titre: NotRequired[str]
     sources: NotRequired[list[str]]
 
 
@@ -361,6 +377,19 @@ class Theme(TypedDict):
 
 
 Figure = float | str | None  # a number; "secret": withheld (statistical secrecy); None: missing
+Column = int | str  # a year, or a period of years such as a school year (« 2023-2024 »)
+
+
+def end_year(column: Column) -> int:
+    """The year a column ends in: a period's last year, where a bilan cuts it and a chart places it."""
+    return column if isinstance(column, int) else int(column.rpartition("-")[2])
+
+
+class ValueNote(TypedDict):
+    """A comment on one value of a row: `annee` is one of its table's columns."""
+
+    annee: Column
+    texte: str
 
 
 class StatisticLine(TypedDict):
@@ -370,6 +399,7 @@ class StatisticLine(TypedDict):
     taux: NotRequired[list[Figure]]  # per 1,000 inhabitants (dwellings when base_taux is logements)
     base_taux: NotRequired[str]
     commentaire: NotRequired[str]
+    notes: NotRequired[list[ValueNote]]
 
 
 class Comparison(TypedDict):
@@ -382,7 +412,7 @@ class Statistic(TypedDict):
     titre: str
     source: NotRequired[str]
     unite: NotRequired[str]
-    annees: list[int]
+    annees: list[Column]
     lignes: list[StatisticLine]
     commentaire: NotRequired[str]
     populations: NotRequired[list[int | None]]
@@ -400,6 +430,8 @@ class SurveyQuestion(TypedDict):
     question: str
     reponses: list[SurveyAnswer]
     commentaire: NotRequired[str]
+    base: NotRequired[int]  # respondents to this question
+    reponses_multiples: NotRequired[bool]
 
 
 class Scheme(TypedDict):

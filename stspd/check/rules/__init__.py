@@ -26,6 +26,8 @@ from stspd.check.rules import (
     placeholders,
     references,
     revisions,
+    survey,
+    table_notes,
     table_shape,
     unique_ids,
 )
@@ -42,6 +44,8 @@ RULES = (
     evaluation_files,
     funding,
     table_shape,
+    table_notes,
+    survey,
     evaluation_scope,
     decisions,
     measure_schedule,
