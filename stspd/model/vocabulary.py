@@ -70,7 +70,11 @@ SCHEMES = {
     "cls": "Contrat local de santé (CLS)",
     "autre": "Autre dispositif",
 }
-EVALUATION_STEPS = {"bilan_annuel": "Bilan annuel", "mi_parcours": "Revue à mi-parcours", "evaluation_finale": "Évaluation finale"}
+EVALUATION_STEPS = {
+    "bilan_annuel": "Bilan annuel",
+    "mi_parcours": "Revue à mi-parcours",
+    "evaluation_finale": "Évaluation finale",
+}
 # The year's state of a fiche, in the order the bilan lists them; « non évaluée » is no key of the YAML but the
 # state of a fiche that the year's evaluation leaves out.
 STATE_ORDER = ["realisee", "en_cours", "non_engagee", "reportee", "abandonnee", "non_evaluee"]
