@@ -13,7 +13,7 @@ from stspd.problems import Problem
 NAME = "adoption"
 # each step: its path under adoption, how to say it
 _STEPS = (
-    (("pleniere",), "la séance plénière du CLSPD"),
+    (("pleniere",), "la séance plénière"),
     (("deliberation", "date"), "la délibération"),
     (("signature", "date"), "la signature"),
 )
