@@ -137,7 +137,7 @@ def test_governance_and_calendar_are_printed_as_tables(built):
     assert links[3][0] == "Conseil pour les droits et devoirs des familles (CDDF)"  # no name given: what it is
     calendar = _table(tables, "Étape", 5)
     assert [row[0] for row in calendar[1:]].count("Bilan annuel") == 4
-    assert calendar[1][:4] == ["Bilan annuel", "2024", "10 avril 2025", "CLSPD en séance plénière"]
+    assert calendar[0][1] == "Année" and calendar[1][:4] == ["Bilan annuel", "2024", "10 avril 2025", "CLSPD en séance plénière"]
     assert calendar[-1][:3] == ["Évaluation finale", "2028", "décembre 2028"]
 
 
