@@ -6,7 +6,17 @@ from stspd import fr
 from stspd.evaluation import compute
 from stspd.evaluation.grid import COLUMNS
 from stspd.model.types import DatedValue, Indicator, end_year
-from stspd.model.vocabulary import FUNDING_SOURCES, FUNDING_STATUS, INDICATOR_TYPES, NEXT_STEPS, PARTNER_TYPES, STATE_LABELS
+from stspd.model.vocabulary import (
+    BODY_TYPES,
+    EVALUATION_STEPS,
+    FUNDING_SOURCES,
+    FUNDING_STATUS,
+    INDICATOR_TYPES,
+    NEXT_STEPS,
+    PARTNER_TYPES,
+    SCHEMES,
+    STATE_LABELS,
+)
 from stspd.render.markdown_syntax import grid_table, inline
 
 
@@ -183,8 +193,53 @@ def scheme_row(s: dict) -> list[str]:
     return [_esc(s["nom"]), _esc(s.get("porteur")), _esc(s.get("appreciation"))]
 
 
-def body_row(i: dict) -> list[str]:
-    return [_esc(i["nom"]), _esc(i.get("presidence")), _esc(i.get("composition")), _esc(i.get("rythme"))]
+def body_row(i: dict, partners: list[dict]) -> list[str]:
+    """An instance of the governance: its members named by their sigle (or name) when they are listed as partners,
+    else the composition as written; who presides and who leads together, the axes it follows last."""
+    by_id = {p["id"]: p for p in partners}
+    # a semicolon between names that hold commas themselves (« Val Habitat, office public de l'habitat »)
+    members = " ; ".join(_esc(by_id[m].get("sigle") or by_id[m]["nom"]) for m in i.get("membres", []) if m in by_id)
+    lead = _esc(i.get("presidence"))
+    if i.get("animation"):
+        lead += f" ; animation : {inline(i['animation'])}"
+    kind = BODY_TYPES[i["type"]].lower() if i.get("type") else ""
+    name = _esc(i["nom"]) + (f" *({kind})*" if kind not in i["nom"].casefold() else "")  # not when the name says it
+    axes = ", ".join(_esc(a) for a in i.get("axes", [])) or fr.MISSING
+    return [name, lead, members or _esc(i.get("composition")), _esc(i.get("rythme")), axes]
+
+
+def coordination_rows(post: dict) -> list[list[str]]:
+    """The coordination post, one row per fact given."""
+    rows = [["Fonction", _esc(post["fonction"])]]
+    if post.get("rattachement"):
+        rows.append(["Rattachement", _esc(post["rattachement"])])
+    if post.get("etp"):
+        rows.append(["Temps consacré", f"{fr.number(post['etp'], 2)}\u00a0ETP"])
+    if post.get("missions"):
+        rows.append(["Missions", " ; ".join(_esc(m) for m in post["missions"])])
+    return rows
+
+
+def scheme_link_row(link: dict) -> list[str]:
+    """A scheme the strategy works with: its own name when given, else what it is."""
+    return [_esc(link.get("nom") or SCHEMES[link["dispositif"]]), _esc(link["lien"])]
+
+
+def calendar_row(step: dict, bodies: list[dict]) -> list[str]:
+    """A step of the evaluation calendar: what, which year, when, before which instance, how."""
+    names = {b["id"]: b["nom"] for b in bodies}
+    when = fr.month(step["date"]) if step.get("date") else fr.MISSING
+    return [
+        EVALUATION_STEPS[step["type"]],
+        str(step["annee"]),
+        when,
+        _esc(names.get(step.get("instance", ""))),
+        _esc(step.get("modalites")),
+    ]
+
+
+def neighbourhood_row(q: dict) -> list[str]:
+    return [_esc(q["nom"]), fr.number(q.get("population")), _esc(q.get("motif"))]
 
 
 def identity_rows(f: dict) -> list[list[str]]:
@@ -269,9 +324,13 @@ def revision_row(revision: dict) -> list[str]:
     return [fr.date(revision["date"]), decided, _esc(revision["objet"]), _capital(" ; ".join(changes)) or fr.MISSING]
 
 
-def signature_table(signatories: list[dict]) -> str:
-    """The signature page: each signatory's role and institution, and the place for the date and the signature."""
-    space = ["Fait à ………………………………………", "le ………………………………………", "", "", ""]
+def signature_table(signatories: list[dict], signing: dict | None = None) -> str:
+    """The signature page: each signatory's role and institution, and the place for the date and the signature,
+    the place and date already written when strategie.yaml knows them."""
+    signing = signing or {}
+    place = inline(signing["lieu"]) if signing.get("lieu") else "………………………………………"
+    day = fr.date(signing["date"]) if signing.get("date") else "………………………………………"
+    space = [f"Fait à {place}", f"le {day}", "", "", ""]
     return grid_table(["Signataire", "Date et signature"], [45, 55], [[_signatory(s), space] for s in signatories])
 
 
@@ -426,6 +485,10 @@ FILTERS = {
     "survey_returns": survey_returns,
     "scheme_row": scheme_row,
     "body_row": body_row,
+    "coordination_rows": coordination_rows,
+    "scheme_link_row": scheme_link_row,
+    "calendar_row": calendar_row,
+    "neighbourhood_row": neighbourhood_row,
     "identity_rows": identity_rows,
     "funding_row": funding_row,
     "indicator_row": indicator_row,

@@ -11,12 +11,15 @@ from collections.abc import Iterator
 
 from stspd.check.index import Index
 from stspd.check.rules import (
+    adoption,
     decisions,
     diagnostic_fragments,
+    evaluation_calendar,
     evaluation_files,
     evaluation_scope,
     frames,
     funding,
+    governance,
     headings,
     logo,
     measure_schedule,
@@ -41,7 +44,10 @@ RULES = (
     national_measures,
     period,
     revisions,
+    adoption,
+    governance,
     evaluation_files,
+    evaluation_calendar,
     funding,
     table_shape,
     table_notes,
