@@ -100,7 +100,7 @@ def test_docx_starts_each_fiche_but_the_first_on_a_new_page(docx):
 
 
 def test_docx_header_names_the_territory(docx):
-    assert "Valmont-sur-Loire · STSPD 2024\u20132028" in [p.text for p in docx.sections[0].header.paragraphs]
+    assert "Valmont-sur-Loire · STSPD 2024\u20132028 · version 1.1" in [p.text for p in docx.sections[0].header.paragraphs]
 
 
 def test_docx_wide_table_in_a_landscape_section_keeping_headers(docx):
@@ -148,7 +148,7 @@ def test_odt_headings_and_contents(built):
 
 def test_odt_header_names_the_territory(built):
     styles = _odt(built, "styles.xml")
-    assert "Valmont-sur-Loire · STSPD 2024\u20132028" in ["".join(p.itertext()) for p in styles.iter(f"{TEXT_NS}p")]
+    assert "Valmont-sur-Loire · STSPD 2024\u20132028 · version 1.1" in ["".join(p.itertext()) for p in styles.iter(f"{TEXT_NS}p")]
 
 
 # HTML

@@ -13,8 +13,8 @@ def test_valid_project_exits_0_with_a_summary(project):
     result = run("validate", project)
     assert result.exit_code == 0  # the texts « À rédiger » of a new project are warnings
     assert result.output.splitlines()[-2:] == [
-        "8 textes restent à rédiger (À rédiger : actions/1.1.1.yaml ×5, diagnostic.yaml ×2, strategie.yaml).",
-        "Projet valide : 1 axe, 1 objectif, 1 fiche action ; 8 avertissements.",
+        "11 textes restent à rédiger (À rédiger : actions/1.1.1.yaml ×5, diagnostic.yaml ×3, strategie.yaml ×3).",
+        "Projet valide : 1 axe, 1 objectif, 1 fiche action ; 11 avertissements.",
     ]
     strict = run("validate", project, "--strict")
     assert strict.exit_code == 1 and "mode strict" in strict.output.splitlines()[-1]
@@ -31,7 +31,7 @@ def test_invalid_project_exits_1_with_file_line_column_and_the_quoted_line(proje
     )
     assert lines[1] == "   13 | pilote: vile"
     assert lines[2] == "      |         ^"
-    assert lines[-1] == "1 erreur et 8 avertissements dans 3 fichiers : le projet n'est pas valide."
+    assert lines[-1] == "1 erreur et 11 avertissements dans 3 fichiers : le projet n'est pas valide."
 
 
 def test_json_format(project):
@@ -53,7 +53,7 @@ def test_github_format(project):
     lines = result.output.splitlines()
     errors = [line for line in lines if line.startswith("::error ")]
     warnings = [line for line in lines if line.startswith("::warning ")]
-    assert result.exit_code == 1 and len(errors) == 2 and len(warnings) == 8 and len(lines) == 12
+    assert result.exit_code == 1 and len(errors) == 2 and len(warnings) == 11 and len(lines) == 15
     assert (
         f"::error file={project}/actions/1.1.1.yaml,line=4,col=1,title=stspd schema::clé obligatoire « pilote » manquante"
         in lines

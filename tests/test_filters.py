@@ -60,7 +60,7 @@ def test_readers_see_a_constat_s_number_never_its_id(tmp_path):
     assert run("build", SAMPLE, "--format", "md", "--sortie", tmp_path).exit_code == 0
     text = (tmp_path / "strategie.md").read_text(encoding="utf-8")
     assert "C-preados" not in text and "C-video" not in text
-    assert "- **Constat 1.1** · " in text and "*(constat 1.1)*" in text
+    assert "- **Constat 3.2** · " in text and "*(constat 1.1)*" in text  # 3.2 has no title: number, then text
 
 
 def test_a_schedule_is_a_span_with_an_en_dash(tmp_path):

@@ -38,3 +38,14 @@ def test_the_sample_names_roles_not_people():
     assert not re.search(r"[\w.-]+@[\w-]+\.\w+", text)  # no e-mail address
     assert not re.search(r"\b0[1-9](?:[ .]?\d{2}){4}\b", text)  # no French phone number
     assert not re.search(r"\b(?:M\.|Mme|Monsieur|Madame) [A-Z][a-zé]+", text)  # no « Mme Dupont »
+
+
+def test_the_sample_s_diagnostic_uses_every_field_of_a_real_one():
+    diagnostic, local = _load("diagnostic.yaml"), _load("diagnostic/statistiques-locales.yaml")["statistiques"]
+    survey = diagnostic["methode"]["enquete"]
+    assert survey["questionnaires_retournes"] <= survey["questionnaires_diffuses"] and len(survey["profils"]) >= 2
+    assert any(q.get("reponses_multiples") for q in diagnostic["enquete_resultats"])
+    assert all("base" in q for q in diagnostic["enquete_resultats"][:1])
+    assert any("titre" in c for t in diagnostic["themes"] for c in t["constats"])
+    assert any(isinstance(column, str) for table in local for column in table["annees"])  # a school year
+    assert any(row.get("notes") for table in local for row in table["lignes"])

@@ -49,7 +49,7 @@ def test_three_problems_in_three_files_are_reported_in_one_run(sample_copy):
             "date : « 2024-13 » n'est pas un mois ou une date valide : le mois 13 n'existe pas (01 à 12)",
         ),
         ("actions/2.2.1.yaml", 23, "references", "pilote : partenaire inconnu « cas » ; vouliez-vous dire « ccas » ?"),
-        ("strategie.yaml", 13, "schema", "population : un nombre entier attendu, « 60 412 » trouvé (sans espace : 60412)"),
+        ("strategie.yaml", 17, "schema", "population : un nombre entier attendu, « 60 412 » trouvé (sans espace : 60412)"),
     ]
     result = run("validate", sample_copy)
     assert result.exit_code == 1
@@ -133,7 +133,10 @@ def test_a_misspelt_list_of_partners_makes_no_false_unknown_partner(sample_copy)
         ("schema", "clé obligatoire « partenaires » manquante"),
         ("schema", "clé inconnue « partenaire »"),
     ]
-    assert [str(s) for s in result.skipped] == ["les références aux partenaires (« partenaires » absent de strategie.yaml)"]
+    assert [str(s) for s in result.skipped] == [
+        "les références aux partenaires (« partenaires » absent de strategie.yaml)",
+        "les membres des instances (« partenaires » absent de strategie.yaml)",
+    ]
 
 
 def test_a_partner_without_an_id_stops_only_the_references_to_partners(sample_copy):
@@ -143,7 +146,8 @@ def test_a_partner_without_an_id_stops_only_the_references_to_partners(sample_co
     result = validate(sample_copy)
     assert {(p.rule, Path(p.file).name) for p in result.errors} == {("schema", "strategie.yaml"), ("references", "2.2.1.yaml")}
     assert [str(s) for s in result.skipped] == [
-        "les références aux partenaires (un partenaire sans identifiant lisible dans strategie.yaml)"
+        "les références aux partenaires (un partenaire sans identifiant lisible dans strategie.yaml)",
+        "les membres des instances (un partenaire sans identifiant lisible dans strategie.yaml)",
     ]
 
 
@@ -165,7 +169,7 @@ def test_checks_not_made_are_in_the_summary_and_the_json(project):
     text = report(result, "text").splitlines()
     assert " textes restent à rédiger (À rédiger : " in text[-2]
     assert text[-3].startswith("4 vérifications n'ont pas pu être faites : les références aux objectifs (strategie.yaml")
-    assert text[-1] == "1 erreur et 7 avertissements dans 3 fichiers : le projet n'est pas valide."
+    assert text[-1] == "1 erreur et 8 avertissements dans 3 fichiers : le projet n'est pas valide."
     skipped = json.loads(report(result, "json"))["verifications_non_faites"]
     assert {"check": "les références aux partenaires", "reason": "strategie.yaml illisible"} in skipped
 

@@ -21,12 +21,12 @@ def _evaluation(project, date_line: str = "", value: str = "3") -> None:
 @pytest.mark.parametrize(
     ("typed", "line", "message"),
     [
-        ("2024-02-31", 22, "date : « 2024-02-31 » n'est pas une date valide : février 2024 compte 29 jours, pas de jour 31"),
-        ("2025-02-29", 22, "date : « 2025-02-29 » n'est pas une date valide : février 2025 compte 28 jours, pas de jour 29"),
-        ("2025-04-00", 22, "date : « 2025-04-00 » n'est pas une date valide : avril 2025 compte 30 jours, pas de jour 00"),
-        ("2025-13-01", 22, "date : « 2025-13-01 » n'est pas une date valide : le mois 13 n'existe pas (01 à 12)"),
-        ("0001-01-01", 22, "date : « 0001-01-01 » n'est pas une date valide : l'année 1 est hors de 1990-2100"),
-        ('"2025-03-12\\n"', 22, "date : « 2025-03-12\n » n'est pas une date valide : AAAA-MM-JJ attendu, par exemple 2025-03-12"),
+        ("2024-02-31", 30, "date : « 2024-02-31 » n'est pas une date valide : février 2024 compte 29 jours, pas de jour 31"),
+        ("2025-02-29", 30, "date : « 2025-02-29 » n'est pas une date valide : février 2025 compte 28 jours, pas de jour 29"),
+        ("2025-04-00", 30, "date : « 2025-04-00 » n'est pas une date valide : avril 2025 compte 30 jours, pas de jour 00"),
+        ("2025-13-01", 30, "date : « 2025-13-01 » n'est pas une date valide : le mois 13 n'existe pas (01 à 12)"),
+        ("0001-01-01", 30, "date : « 0001-01-01 » n'est pas une date valide : l'année 1 est hors de 1990-2100"),
+        ('"2025-03-12\\n"', 30, "date : « 2025-03-12\n » n'est pas une date valide : AAAA-MM-JJ attendu, par exemple 2025-03-12"),
     ],
 )
 def test_adoption_date_exists_in_the_calendar(project, typed, line, message):
@@ -97,10 +97,10 @@ HUGE_INTEGER = "1" + "0" * 308
             "strategie.yaml",
             "  # population: 22000",
             f"  population: {HUGE_INTEGER}",
-            12,
+            16,
             f"population : « {HUGE_INTEGER[:59]}… » trop grand : une valeur ≤ 100{NNBSP}000{NNBSP}000 est attendue",
         ),
-        ("strategie.yaml", "  debut: 2025", "  debut: 2025.0", 18, "debut : un nombre entier attendu, « 2025.0 » trouvé"),
+        ("strategie.yaml", "  debut: 2025", "  debut: 2025.0", 26, "debut : un nombre entier attendu, « 2025.0 » trouvé"),
         (
             "diagnostic.yaml",
             "      nombre: 1",
@@ -128,7 +128,7 @@ def test_evaluation_and_statistics_values_are_bounded(project):
         "statistiques:\n  - id: t\n    titre: T\n    annees: [2024, 2025]\n    lignes:\n      - {indicateur: I, valeurs: [~, 1.0e+13]}",
     )
     found = sorted((p.file.rsplit("/", 1)[-1], p.line, p.message.split(" :")[0]) for p in problems_of(project))
-    assert found == [("2026.yaml", 5, "valeur"), ("diagnostic.yaml", 22, "valeurs n° 2")]
+    assert found == [("2026.yaml", 5, "valeur"), ("diagnostic.yaml", 28, "valeurs n° 2")]
 
 
 @pytest.mark.parametrize(
@@ -138,7 +138,7 @@ def test_evaluation_and_statistics_values_are_bounded(project):
             "strategie.yaml",
             '  nom: "Testville"',
             "  nom: " + "T" * 151,
-            8,
+            11,
             "nom : texte trop long (151 caractères) : 150 caractères au plus",
         ),
         (
@@ -159,7 +159,7 @@ def test_evaluation_and_statistics_values_are_bounded(project):
             "strategie.yaml",
             "      rythme: Au moins une fois par an",
             "      composition: " + "x" * 2001,
-            35,
+            61,
             f"composition : texte trop long (2{NNBSP}001 caractères) : 2{NNBSP}000 caractères au plus",
         ),
     ],

@@ -200,4 +200,4 @@ def test_date_where_text_is_meant_is_kept(project):
 def test_invalid_date_is_located(project):
     edit(project / "strategie.yaml", "  # date: 2025-03-12", "  date: 2025-13-45")
     p = only_problem(project)
-    assert p.line == 22 and "date valide" in p.message
+    assert p.line == 30 and "date valide" in p.message

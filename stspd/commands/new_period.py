@@ -146,6 +146,10 @@ def _strategy(data: dict, old: Period, first: int, last: int) -> dict:
     strategy["titre"] = _SPAN.sub(f"{first}-{last}", strategy.get("titre", "")) or f"Stratégie {first}-{last}"
     strategy.pop("adoption", None)  # the new strategy is not adopted yet
     strategy.pop("revisions", None)  # the old strategy's history
+    strategy.pop("calendrier_evaluation", None)  # its years are the old period's
+    strategy.pop("version", None)  # the new document starts its own versions
+    if "statut" in strategy:
+        strategy["statut"] = "projet"
     span = fr.years(old["debut"], old["fin"])
     texts = strategy.get("textes") or {}
     for key in ("edito", "cadre", "suivi_evaluation"):

@@ -69,15 +69,26 @@ class Qpv(TypedDict):
     population: NotRequired[int]
 
 
+class Neighbourhood(TypedDict):
+    """A neighbourhood the strategy follows besides the QPVs."""
+
+    nom: str
+    population: NotRequired[int]
+    motif: NotRequired[str]
+
+
 class Territory(TypedDict):
     nom: str
     type: str  # commune, epci
     code_insee: NotRequired[str]
     departement: NotRequired[str]
+    region: NotRequired[str]
     population: NotRequired[int]
     population_annee: NotRequired[int]
+    logements: NotRequired[int]
     communes: NotRequired[list[str]]
     qpv: NotRequired[list[Qpv]]
+    quartiers: NotRequired[list[Neighbourhood]]
     presentation: NotRequired[str]
 
 
@@ -91,9 +102,22 @@ class Signatory(TypedDict):
     qualite: NotRequired[str]
 
 
+class Deliberation(TypedDict):
+    date: str  # AAAA-MM-JJ, as typed
+    numero: NotRequired[str]
+
+
+class Signing(TypedDict):
+    lieu: str
+    date: NotRequired[str]  # AAAA-MM-JJ, as typed
+
+
 class Adoption(TypedDict, total=False):
     date: str  # AAAA-MM-JJ, as typed
     instance: str
+    pleniere: str  # AAAA-MM-JJ: the CLSPD's opinion
+    deliberation: Deliberation
+    signature: Signing
     signataires: list[Signatory]
 
 
@@ -102,17 +126,38 @@ class Body(TypedDict):
 
     id: str
     nom: str
+    type: NotRequired[str]  # pleniere, formation_restreinte, comite_pilotage, groupe_thematique, …
     presidence: NotRequired[str]
+    animation: NotRequired[str]
     composition: NotRequired[str]
+    membres: NotRequired[list[str]]  # partner ids
+    axes: NotRequired[list[str]]  # axis ids
     rythme: NotRequired[str]
     role: NotRequired[str]
     confidentielle: NotRequired[bool]
 
 
+class CoordinationPost(TypedDict):
+    fonction: str
+    rattachement: NotRequired[str]
+    etp: NotRequired[float]
+    missions: NotRequired[list[str]]
+
+
+class Link(TypedDict):
+    """Another scheme the strategy works with (contrat de ville, GLTD, CDDF…)."""
+
+    dispositif: str
+    nom: NotRequired[str]
+    lien: str
+
+
 class Governance(TypedDict, total=False):
     presentation: str
     coordination: str
+    coordonnateur: CoordinationPost
     instances: list[Body]
+    articulations: list[Link]
 
 
 class Partner(TypedDict):
@@ -151,6 +196,16 @@ class Texts(TypedDict, total=False):
     suivi_evaluation: str
 
 
+class EvaluationStep(TypedDict):
+    """A bilan or evaluation of the evaluation calendar."""
+
+    type: str  # bilan_annuel, mi_parcours, evaluation_finale
+    annee: int
+    date: NotRequired[str]  # AAAA-MM or AAAA-MM-JJ, as typed
+    instance: NotRequired[str]  # a governance instance id
+    modalites: NotRequired[str]
+
+
 class GlossaryEntry(TypedDict):
     sigle: str
     definition: str
@@ -160,6 +215,9 @@ class Strategy(TypedDict):
     """strategie.yaml."""
 
     titre: str
+    sous_titre: NotRequired[str]
+    version: NotRequired[str]
+    statut: NotRequired[str]  # projet, adopte
     territoire: Territory
     periode: Period
     adoption: NotRequired[Adoption]
@@ -167,6 +225,7 @@ class Strategy(TypedDict):
     partenaires: list[Partner]
     axes: list[AxisData]
     textes: NotRequired[Texts]
+    calendrier_evaluation: NotRequired[list[EvaluationStep]]
     glossaire: NotRequired[list[GlossaryEntry]]
     logo: NotRequired[str]
     revisions: NotRequired[list[dict]]  # avenants and prolongations, as strategie.schema.json says
@@ -323,6 +382,18 @@ class Interview(TypedDict):
     nombre: int
 
 
+class ProfileCount(TypedDict):
+    modalite: str
+    nombre: int
+
+
+class RespondentProfile(TypedDict):
+    """The respondents split by one criterion (sex, age, neighbourhood)."""
+
+    critere: str
+    effectifs: list[ProfileCount]
+
+
 class Survey(TypedDict):
     public: str
     echantillon: int
@@ -330,6 +401,9 @@ class Survey(TypedDict):
     debut: NotRequired[str]
     fin: NotRequired[str]
     mode: NotRequired[str]
+    questionnaires_diffuses: NotRequired[int]
+    questionnaires_retournes: NotRequired[int]
+    profils: NotRequired[list[RespondentProfile]]
 
 
 class WorkingGroup(TypedDict):
@@ -352,6 +426,7 @@ class FindingData(TypedDict):
 
     id: str
     texte: str
+    titre: NotRequired[str]
     sources: NotRequired[list[str]]
 
 
@@ -375,6 +450,19 @@ class Theme(TypedDict):
 
 
 Figure = float | str | None  # a number; "secret": withheld (statistical secrecy); None: missing
+Column = int | str  # a year, or a period of years such as a school year (« 2023-2024 »)
+
+
+def end_year(column: Column) -> int:
+    """The year a column ends in: a period's last year, where a bilan cuts it and a chart places it."""
+    return column if isinstance(column, int) else int(column.rpartition("-")[2])
+
+
+class ValueNote(TypedDict):
+    """A comment on one value of a row: `annee` is one of its table's columns."""
+
+    annee: Column
+    texte: str
 
 
 class StatisticLine(TypedDict):
@@ -384,6 +472,7 @@ class StatisticLine(TypedDict):
     taux: NotRequired[list[Figure]]  # per 1,000 inhabitants (dwellings when base_taux is logements)
     base_taux: NotRequired[str]
     commentaire: NotRequired[str]
+    notes: NotRequired[list[ValueNote]]
 
 
 class Comparison(TypedDict):
@@ -396,7 +485,7 @@ class Statistic(TypedDict):
     titre: str
     source: NotRequired[str]
     unite: NotRequired[str]
-    annees: list[int]
+    annees: list[Column]
     lignes: list[StatisticLine]
     commentaire: NotRequired[str]
     populations: NotRequired[list[int | None]]
@@ -414,6 +503,8 @@ class SurveyQuestion(TypedDict):
     question: str
     reponses: list[SurveyAnswer]
     commentaire: NotRequired[str]
+    base: NotRequired[int]  # respondents to this question
+    reponses_multiples: NotRequired[bool]
 
 
 class Scheme(TypedDict):

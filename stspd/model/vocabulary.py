@@ -54,6 +54,29 @@ PARTNER_TYPES = {
     "entreprise": "Entreprise",
     "autre": "Autre",
 }
+# The governance's instances, its links with other schemes, the evaluation calendar's steps (strategie.schema.json)
+BODY_TYPES = {
+    "pleniere": "Séance plénière",
+    "formation_restreinte": "Formation restreinte",
+    "comite_pilotage": "Comité de pilotage",
+    "groupe_thematique": "Groupe thématique",
+    "groupe_territorial": "Groupe territorial",
+    "cellule_veille": "Cellule de veille",
+    "autre": "Autre instance",
+}
+SCHEMES = {
+    "contrat_de_ville": "Contrat de ville",
+    "gltd": "Groupe local de traitement de la délinquance (GLTD)",
+    "cddf": "Conseil pour les droits et devoirs des familles (CDDF)",
+    "plan_departemental": "Plan départemental de prévention de la délinquance",
+    "cls": "Contrat local de santé (CLS)",
+    "autre": "Autre dispositif",
+}
+EVALUATION_STEPS = {
+    "bilan_annuel": "Bilan annuel",
+    "mi_parcours": "Revue à mi-parcours",
+    "evaluation_finale": "Évaluation finale",
+}
 # The year's state of a fiche, in the order the bilan lists them; « non évaluée » is no key of the YAML but the
 # state of a fiche that the year's evaluation leaves out.
 STATE_ORDER = ["realisee", "en_cours", "non_engagee", "reportee", "abandonnee", "non_evaluee"]

@@ -25,7 +25,7 @@ from stspd import fr
 from stspd.evaluation import compute
 from stspd.evaluation.bilan import BilanContent
 from stspd.evaluation.period import PeriodContent
-from stspd.model.types import Fiche, Indicator, Statistic
+from stspd.model.types import Fiche, Indicator, Statistic, end_year
 from stspd.resources import data_dir
 
 SCALE = 3  # shapes drawn 3× larger, then reduced: 3 × 3 samples a pixel
@@ -492,7 +492,9 @@ def _rows_to_draw(tables: list[Statistic]) -> Iterator[tuple[str, str, str, list
     for table in tables:
         for r, row in enumerate(table["lignes"], start=1):
             measured = [
-                (year, float(v)) for year, v in zip(table["annees"], row["valeurs"], strict=True) if isinstance(v, (int, float))
+                (end_year(column), float(v))
+                for column, v in zip(table["annees"], row["valeurs"], strict=True)
+                if isinstance(v, (int, float))
             ]
             if len(measured) >= 2:
                 yield f"statistiques-{table['id']}--{r}.png", row["indicateur"], row.get("unite", ""), measured

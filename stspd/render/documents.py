@@ -82,6 +82,17 @@ def find_template_file(name: str, templates: Path | None = None) -> Path:
 _FORMAT_FAILURES = (ChildError, OSError, zipfile.BadZipFile, SyntaxError)
 
 
+def running_header(view: DocumentModel) -> str:
+    """Each page's header: the territory and the period, the version when there is one, and « PROJET » first on a
+    draft, so that a page printed alone cannot pass for the adopted strategy."""
+    strategy = view["strategie"]
+    parts = ["PROJET"] if strategy.get("statut") == "projet" else []
+    parts.append(f"{view['territoire']['nom']} · STSPD {fr.years(view['periode']['debut'], view['periode']['fin'])}")
+    if strategy.get("version"):
+        parts.append(f"version {strategy['version']}")
+    return " · ".join(parts)
+
+
 class Formats:
     """Each format as pandoc's conversion and what finishes pandoc's output, run in parallel."""
 
@@ -89,7 +100,7 @@ class Formats:
         self.source = source
         self.stamp = stamp
         self.templates = templates
-        self.header = f"{view['territoire']['nom']} · STSPD {fr.years(view['periode']['debut'], view['periode']['fin'])}"
+        self.header = running_header(view)
         self.iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
         logo = view["strategie"].get("logo")
         self.logo = project / logo if logo else None

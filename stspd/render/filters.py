@@ -5,8 +5,18 @@ from __future__ import annotations
 from stspd import fr
 from stspd.evaluation import compute
 from stspd.evaluation.grid import COLUMNS
-from stspd.model.types import DatedValue, FundingLine, Indicator, Staffing
-from stspd.model.vocabulary import FUNDING_SOURCES, FUNDING_STATUS, INDICATOR_TYPES, NEXT_STEPS, PARTNER_TYPES, STATE_LABELS
+from stspd.model.types import DatedValue, FundingLine, Indicator, Staffing, end_year
+from stspd.model.vocabulary import (
+    BODY_TYPES,
+    EVALUATION_STEPS,
+    FUNDING_SOURCES,
+    FUNDING_STATUS,
+    INDICATOR_TYPES,
+    NEXT_STEPS,
+    PARTNER_TYPES,
+    SCHEMES,
+    STATE_LABELS,
+)
 from stspd.render.markdown_syntax import grid_table, inline
 
 
@@ -81,6 +91,35 @@ def stat_row(row: dict, units: bool = False) -> list[str]:
     return [_esc(row["indicateur"]), *unit, *_figures(row["valeurs"]), _change(row["valeurs"])]
 
 
+def _value_notes(table: dict) -> list[tuple[int, int, str]]:
+    """The notes on the table's values as (row, column, text), in the order a reader meets them: row by row, column
+    by column; their rank from 1 is the mark beside the value and before the note under the table."""
+    columns = table["annees"]
+    return sorted(
+        (r, columns.index(note["annee"]), note["texte"])
+        for r, row in enumerate(table["lignes"])
+        for note in row.get("notes", [])
+        if note["annee"] in columns  # the tableaux rule reports the others
+    )
+
+
+def stat_rows(table: dict, units: bool = False) -> list[list[str]]:
+    """The table's rows as stat_row gives them, each noted value followed by its note's mark (¹, ²…)."""
+    rows = [stat_row(row, units) for row in table["lignes"]]
+    first = 2 if units else 1  # the first figure's cell: after the indicator and its unit
+    for mark, (r, column, _) in enumerate(_value_notes(table), start=1):
+        rows[r][first + column] += f"^{mark}^"
+    return rows
+
+
+def stat_notes(table: dict) -> list[str]:
+    """The notes printed under the table, each after its mark: « ¹ 2022-2023, indicator : text »."""
+    return [
+        f"^{mark}^ {table['annees'][c]}, {_esc(table['lignes'][r]['indicateur'])} : {_esc(text)}"
+        for mark, (r, c, text) in enumerate(_value_notes(table), start=1)
+    ]
+
+
 def rate_row(row: dict, comparison: dict | None = None) -> list[str]:
     """An indicator's rates per 1,000, and the comparison territory's rate of the last year when there is one."""
     label = _esc(row["indicateur"]) + (" (pour 1 000 logements)" if row.get("base_taux") == "logements" else "")
@@ -93,7 +132,7 @@ def rate_row(row: dict, comparison: dict | None = None) -> list[str]:
 def up_to(table: dict, year: int) -> dict | None:
     """A statistics table cut at `year` (its later years left out), for a bilan of that year; None when it has
     no year up to it."""
-    kept = [i for i, y in enumerate(table["annees"]) if y <= year]
+    kept = [i for i, column in enumerate(table["annees"]) if end_year(column) <= year]
     if not kept:
         return None
 
@@ -119,12 +158,88 @@ def survey_row(answer: dict) -> list[str]:
     return [_esc(answer["modalite"]), fr.percent(answer["part"] / 100)]
 
 
+def survey_caption(question: dict) -> str:
+    """The question, with its base and whether several answers could be given: what its shares are a part of."""
+    facts = ["plusieurs réponses possibles"] if question.get("reponses_multiples") else []
+    facts += [f"base n = {fr.number(question['base'])}"] if "base" in question else []
+    return _esc(question["question"]) + (f" ({', '.join(facts)})" if facts else "")
+
+
+def profile_rows(survey: dict) -> list[list[str]]:
+    """The respondents by criterion and value: their count and their share of all respondents, the criterion named
+    on its first row only."""
+    return [
+        [
+            f"**{_esc(p['critere'])}**" if i == 0 else "",
+            _esc(c["modalite"]),
+            fr.number(c["nombre"]),
+            fr.percent(c["nombre"] / survey["echantillon"]),
+        ]
+        for p in survey.get("profils", [])
+        for i, c in enumerate(p["effectifs"])
+    ]
+
+
+def survey_returns(survey: dict) -> str:
+    """« 1 500 questionnaires diffusés, 640 retournés (taux de retour : 42,7 %) », or what of it is known."""
+    sent, back = survey.get("questionnaires_diffuses"), survey.get("questionnaires_retournes")
+    parts = [f"{fr.number(sent)} questionnaires diffusés"] if sent else []
+    parts += [f"{fr.number(back)} {'retournés' if sent else 'questionnaires retournés'}"] if back else []
+    rate = f" (taux de retour : {fr.percent(back / sent)})" if sent and back else ""
+    return ", ".join(parts) + rate
+
+
 def scheme_row(s: dict) -> list[str]:
     return [_esc(s["nom"]), _esc(s.get("porteur")), _esc(s.get("appreciation"))]
 
 
-def body_row(i: dict) -> list[str]:
-    return [_esc(i["nom"]), _esc(i.get("presidence")), _esc(i.get("composition")), _esc(i.get("rythme"))]
+def body_row(i: dict, partners: list[dict]) -> list[str]:
+    """An instance of the governance: its members named by their sigle (or name) when they are listed as partners,
+    else the composition as written; who presides and who leads together, the axes it follows last."""
+    by_id = {p["id"]: p for p in partners}
+    # a semicolon between names that hold commas themselves (« Val Habitat, office public de l'habitat »)
+    members = " ; ".join(_esc(by_id[m].get("sigle") or by_id[m]["nom"]) for m in i.get("membres", []) if m in by_id)
+    lead = _esc(i.get("presidence"))
+    if i.get("animation"):
+        lead += f" ; animation : {inline(i['animation'])}"
+    kind = BODY_TYPES[i["type"]].lower() if i.get("type") else ""
+    name = _esc(i["nom"]) + (f" *({kind})*" if kind not in i["nom"].casefold() else "")  # not when the name says it
+    axes = ", ".join(_esc(a) for a in i.get("axes", [])) or fr.MISSING
+    return [name, lead, members or _esc(i.get("composition")), _esc(i.get("rythme")), axes]
+
+
+def coordination_rows(post: dict) -> list[list[str]]:
+    """The coordination post, one row per fact given."""
+    rows = [["Fonction", _esc(post["fonction"])]]
+    if post.get("rattachement"):
+        rows.append(["Rattachement", _esc(post["rattachement"])])
+    if post.get("etp"):
+        rows.append(["Temps consacré", f"{fr.number(post['etp'], 2)}\u00a0ETP"])
+    if post.get("missions"):
+        rows.append(["Missions", " ; ".join(_esc(m) for m in post["missions"])])
+    return rows
+
+
+def scheme_link_row(link: dict) -> list[str]:
+    """A scheme the strategy works with: its own name when given, else what it is."""
+    return [_esc(link.get("nom") or SCHEMES[link["dispositif"]]), _esc(link["lien"])]
+
+
+def calendar_row(step: dict, bodies: list[dict]) -> list[str]:
+    """A step of the evaluation calendar: what, which year, when, before which instance, how."""
+    names = {b["id"]: b["nom"] for b in bodies}
+    when = fr.month(step["date"]) if step.get("date") else fr.MISSING
+    return [
+        EVALUATION_STEPS[step["type"]],
+        str(step["annee"]),
+        when,
+        _esc(names.get(step.get("instance", ""))),
+        _esc(step.get("modalites")),
+    ]
+
+
+def neighbourhood_row(q: dict) -> list[str]:
+    return [_esc(q["nom"]), fr.number(q.get("population")), _esc(q.get("motif"))]
 
 
 def identity_rows(f: dict) -> list[list[str]]:
@@ -273,9 +388,13 @@ def revision_row(revision: dict) -> list[str]:
     return [fr.date(revision["date"]), decided, _esc(revision["objet"]), _capital(" ; ".join(changes)) or fr.MISSING]
 
 
-def signature_table(signatories: list[dict]) -> str:
-    """The signature page: each signatory's role and institution, and the place for the date and the signature."""
-    space = ["Fait à ………………………………………", "le ………………………………………", "", "", ""]
+def signature_table(signatories: list[dict], signing: dict | None = None) -> str:
+    """The signature page: each signatory's role and institution, and the place for the date and the signature,
+    the place and date already written when strategie.yaml knows them."""
+    signing = signing or {}
+    place = inline(signing["lieu"]) if signing.get("lieu") else "………………………………………"
+    day = fr.date(signing["date"]) if signing.get("date") else "………………………………………"
+    space = [f"Fait à {place}", f"le {day}", "", "", ""]
     return grid_table(["Signataire", "Date et signature"], [45, 55], [[_signatory(s), space] for s in signatories])
 
 
@@ -418,13 +537,22 @@ FILTERS = {
     "summary_rows": summary_rows,
     "interview_row": interview_row,
     "stat_row": stat_row,
+    "stat_rows": stat_rows,
+    "stat_notes": stat_notes,
     "rate_row": rate_row,
     "revision_row": revision_row,
     "has_secret": has_secret,
     "up_to": up_to,
     "survey_row": survey_row,
+    "survey_caption": survey_caption,
+    "profile_rows": profile_rows,
+    "survey_returns": survey_returns,
     "scheme_row": scheme_row,
     "body_row": body_row,
+    "coordination_rows": coordination_rows,
+    "scheme_link_row": scheme_link_row,
+    "calendar_row": calendar_row,
+    "neighbourhood_row": neighbourhood_row,
     "identity_rows": identity_rows,
     "funding_row": funding_row,
     "indicator_row": indicator_row,
