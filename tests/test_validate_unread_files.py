@@ -28,7 +28,7 @@ def test_a_fiche_in_yml_or_in_capitals_is_read(project, name):
     assert problems_of(project) == []
     (project / "actions" / name).write_text(text.replace("pilote: ville", "pilote: vile"), encoding="utf-8")
     p = only_problem(project)
-    assert (p.file, p.line, p.rule) == (str(project / "actions" / name), 12, "references")
+    assert (p.file, p.line, p.rule) == (str(project / "actions" / name), 13, "references")
 
 
 def test_one_fiche_under_two_spellings_is_read_once(project):
