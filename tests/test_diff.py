@@ -209,3 +209,28 @@ def test_long_texts_indicators_and_partners_in_words(tmp_path):
     assert said[2]["champs"][0]["apres"].startswith("Une phrase ajoutée en tête de la description.")
     removed = run("diff", after, before).output.splitlines()
     assert "Fiche 2.1.1 : description : texte modifié ; indicateur « orientations » retiré" in removed
+
+
+def test_an_extension_recorded_in_a_commit_is_said_and_the_project_still_validates(repository):
+    """The Nîmes case: the period extended by two years while the next national strategy is awaited, recorded as a
+    revision in its own commit; the diff names the new end and the revision, and the extended project validates."""
+    project = repository / "communes" / "valmont"
+    edit(project / "strategie.yaml", "  fin: 2028\n", "  fin: 2030\n")
+    edit(
+        project / "strategie.yaml",
+        "\ngouvernance:\n",
+        "  - date: 2026-11-20\n"
+        "    instance: Conseil municipal\n"
+        "    deliberation: 2026-097\n"
+        "    objet: Prolongation jusqu'à l'adoption d'une stratégie conforme à la SNPD 2025-2030\n"
+        "    prolongation: {de: 2028, a: 2030}\n"
+        "\ngouvernance:\n",
+    )
+    assert run("validate", project).exit_code == 0
+    git(repository, "commit", "-q", "-a", "-m", "prolongation 2030")
+    lines = run("diff", "v1", "HEAD", project).output.splitlines()
+    said = [line for line in lines if line.startswith("Stratégie")]
+    assert len(said) == 1, lines
+    assert "fin de la période : 2028 → 2030" in said[0]
+    assert "révisions : + 20\u00a0novembre\u00a02026, délibération 2026-097 : Prolongation jusqu'à l'adoption" in said[0]
+    assert lines[-1].startswith("1 changement de v1 (")
