@@ -693,3 +693,23 @@ def test_a_zip_bomb_of_one_part_is_said_in_the_singular(sample_copy, tmp_path):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/workbook.xml", b" " * (16 * 1024 * 1024))
     refused(sample_copy, path, "une fois décompressé, en 1 partie ; au plus")
+
+
+def test_how_an_indicator_is_counted_is_a_note_on_its_name(sample_copy, tmp_path):
+    """The fiche's comment on an indicator reaches the pilot who measures it, as a note on the indicator's name (the
+    columns stay where a returned workbook is read), and the workbook still imports."""
+    path = template(sample_copy, tmp_path, 2026)
+    sheet = load_workbook(path).worksheets[1]
+    notes = {(row[0].value, cell.value): cell.comment.text for row in sheet.iter_rows(min_row=2) for cell in row if cell.comment}
+    assert notes == {
+        ("1.1.1", "Nombre d'élèves sensibilisés dans l'année"): "Un élève qui suit le cycle deux années de suite compte une fois",
+        ("2.1.1", "Part des victimes de violences intrafamiliales reçues orientées vers un accompagnement"): (
+            "Part des victimes reçues dans l'année, hors simples demandes d'information"
+        ),
+        ("2.2.1", "Nombre de seniors sensibilisés dans l'année"): (
+            "Chaque senior compte une fois dans l'année, quel que soit le nombre de réunions suivies"
+        ),
+    }
+    fill(path, {("1.1.1", "État d'avancement"): "en cours", ("1.1.1", "Valeur 2026"): 32})
+    imported = run("grid", "import", sample_copy, path)
+    assert imported.exit_code == 0, imported.output

@@ -289,3 +289,16 @@ def test_docx_fiche_without_indicators_says_so_instead_of_a_row_of_dashes():
     (table,) = Document(io.BytesIO(written)).tables
     assert [row.cells[0].text for row in table.rows[1:]][-1] == "Aucun indicateur pour cette fiche."
     assert "—" not in "".join(cell.text for row in table.rows for cell in row.cells)
+
+
+def test_how_an_indicator_is_counted_is_printed_beside_it_in_every_format(exported):
+    """The fiche's comment on an indicator (how it is counted) follows its name in the CSV, the XLSX and the DOCX:
+    the evaluator reads the year's value against it."""
+    counted = "Nombre d'élèves sensibilisés dans l'année (Un élève qui suit le cycle deux années de suite compte une fois)"
+    table = list(csv.reader(io.StringIO((exported / "grille-2025.csv").read_text(encoding="utf-8-sig")), delimiter=";"))
+    sheet = [[("" if v is None else str(v)) for v in row] for row in load_workbook(exported / "grille-2025.xlsx").active.values]
+    for rows in (table, sheet):
+        assert [r[COLUMN["Indicateur"]] for r in rows if r[COLUMN["N° fiche"]] == "1.1.1"][1] == counted
+    document = Document(str(exported / "grille-2025.docx"))
+    cells = [cell.text.replace("\u00a0", " ").replace("\u2019", "'") for row in document.tables[0].rows for cell in row.cells]
+    assert counted in cells  # the DOCX's apostrophes are typographic

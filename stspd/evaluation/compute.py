@@ -88,6 +88,11 @@ def measure_due(indicator: Indicator, year: int) -> bool:
     return (year - first) % CYCLE_YEARS.get(frequency, 1) == 0
 
 
+def label(indicator: Indicator) -> str:
+    """The indicator's name as every table prints it: a decrease aimed at is said, the reader cannot guess it."""
+    return indicator["libelle"] + (" (baisse visée)" if indicator.get("sens") == "baisse" else "")
+
+
 def schedule(indicator: Indicator) -> str | None:
     """How often the indicator is measured, as a fiche prints it: « mesure tous les trois ans depuis 2023 »."""
     frequency = indicator.get("frequence")

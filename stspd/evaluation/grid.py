@@ -108,7 +108,9 @@ def _indicator_cells(row: compute.IndicatorYear) -> list[Cell]:
     indicator = row.indicator
     baseline, target = indicator.get("reference"), indicator.get("cible")
     return [
-        indicator["libelle"] + (" (baisse visée)" if indicator.get("sens") == "baisse" else ""),
+        # how it is counted (« objectif de maintien », « un élève compte une fois ») beside it, as in the fiche: the
+        # evaluator reads the value against it
+        compute.label(indicator) + (f" ({_plain(indicator['commentaire'])})" if indicator.get("commentaire") else ""),
         indicator.get("unite", ""),
         baseline and baseline["valeur"],
         target and target["valeur"],

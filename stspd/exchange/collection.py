@@ -130,6 +130,7 @@ def sheet_name(name: str, taken: set[str]) -> str:
 def template(view: DocumentModel, year: int, groups: list[tuple[str, list[Fiche]]], iso_timestamp: str) -> bytes:
     """The collection workbook: instructions, then one sheet per group of fiches, prefilled with what is known."""
     from openpyxl import Workbook
+    from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -164,6 +165,12 @@ def template(view: DocumentModel, year: int, groups: list[tuple[str, list[Fiche]
         for line in sheet_lines:
             sheet.append(_row(line, cols, entries, values, previous))
         end = sheet.max_row
+        label_column = next(index for index, col in enumerate(cols, start=1) if col.key == "libelle")
+        for row, line in enumerate(sheet_lines, start=2):
+            if line.indicator and line.indicator.get("commentaire"):
+                # how the indicator is counted, where the pilot reads its name: a note, not a column, so that the
+                # columns a returned workbook is read by stay where they were
+                sheet.cell(row, label_column).comment = Comment(line.indicator["commentaire"], "stspd", width=320, height=80)
         for index, col in enumerate(cols, start=1):
             letter = get_column_letter(index)
             sheet.column_dimensions[letter].width = col.width

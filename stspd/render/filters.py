@@ -345,10 +345,9 @@ def _years_list(years: list[int]) -> str:
 
 
 def indicator_row(i: Indicator) -> list[str]:
-    direction = " (baisse visée)" if i.get("sens") == "baisse" else ""
     return [
         _capital(INDICATOR_TYPES[i["type"]]),
-        _esc(i["libelle"] + direction) + (f" *({_esc(i['commentaire'])})*" if i.get("commentaire") else ""),
+        _esc(compute.label(i)) + (f" *({_esc(i['commentaire'])})*" if i.get("commentaire") else ""),
         _dated(i.get("reference"), i.get("unite")),
         _dated(i.get("cible"), i.get("unite")),
         _esc(_capital(" ; ".join(part for part in (i.get("source"), compute.schedule(i)) if part))),  # where from, how often
@@ -501,7 +500,7 @@ def outcome_row(outcome) -> list[str]:
     last = _dated({"valeur": outcome.value, "annee": outcome.year}, unit) if outcome.year is not None else fr.MISSING
     return [
         _esc(outcome.fiche["id"]),
-        _esc(indicator["libelle"] + (" (baisse visée)" if indicator.get("sens") == "baisse" else "")),
+        _esc(compute.label(indicator)),
         _dated(indicator.get("reference"), unit),
         _dated(indicator.get("cible"), unit),
         last,
