@@ -11,6 +11,7 @@ from conftest import SAMPLE, edit, only_problem, problems_of, run
 from docx import Document
 from test_build import plain
 
+from stspd.check.validation import validate
 from stspd.commands.valid import valid_model
 
 FICHE = "actions/1.1.1.yaml"  # the fiche `stspd init` writes (period 2025-2030)
@@ -62,6 +63,27 @@ def test_the_schema_refuses_a_wrong_value_where_it_stands(project, old, new, mes
     edit(project / FICHE, old, new)
     problem = only_problem(project, "schema")
     assert problem.file.endswith(FICHE) and message in problem.message, problem.message
+
+
+@pytest.mark.parametrize(
+    ("structure", "said"),
+    [
+        ("vile", "vouliez-vous dire « ville » ?"),
+        ("mairie", "écrivez l'identifiant d'un partenaire ou le nom de la structure"),
+        ("CSAPA", None),  # a name, for a structure that is no partner
+        ('"Association Trait d\'union"', None),
+    ],
+)
+def test_a_post_s_structure_that_reads_as_an_unknown_partner_is_warned(project, structure, said):
+    """A typo in a partner's id would count the post under a structure of its own in the staffing table."""
+    edit(project / FICHE, "structure: ville, ", f"structure: {structure}, ")
+    found = [p for p in validate(project).problems if p.rule == "postes"]
+    if said is None:
+        assert found == []
+        return
+    assert [(p.severity, p.line) for p in found] == [("warning", 18)]
+    assert found[0].message.startswith(f"structure « {structure} » : ce n'est pas un partenaire de strategie.yaml")
+    assert found[0].message.endswith(said)
 
 
 def test_a_start_by_month_is_read_against_the_period_and_its_milestones(project):

@@ -27,6 +27,7 @@ from stspd.check.rules import (
     objectives_served,
     period,
     placeholders,
+    posts,
     references,
     revisions,
     survey,
@@ -40,6 +41,7 @@ from stspd.problems import Problem
 RULES = (
     unique_ids,
     references,
+    posts,
     frames,
     national_measures,
     period,
