@@ -162,6 +162,20 @@ def test_withheld_figures_are_printed_apart_from_missing_ones_in_every_format(re
         assert "3,6" not in text.split("Taux pour 1")[0][-3000:], kind  # the département's mean never shown
 
 
+def test_the_rates_print_as_published_with_the_populations_they_are_computed_on(rendered):
+    """Two decimals where the SSMSI publishes two (0,18 / 0,13 / 0,15, not 0,2 / 0,1 / 0,2), the département's rate
+    of the last year beside, and the inhabitants and dwellings of each year under the rates."""
+    from docx import Document
+
+    document = Document(str(rendered / "strategie.docx"))
+    table = next(t for t in document.tables if t.rows[0].cells[-1].text.startswith("Département"))
+    rows = {row.cells[0].text: [c.text.replace("\u202f", " ") for c in row.cells[1:]] for row in table.rows[1:]}
+    assert rows["Vols avec armes"] == ["0,18", "0,13", "0,15", "n.d.", "n.d.", "0,06"]
+    assert rows["Cambriolages de logement (pour 1 000 logements)"][-2:] == ["7,54", "6,48"]
+    assert rows["Population de référence (habitants)"] == ["60 120", "60 230", "60 412", "60 510", "60 600", ""]
+    assert rows["Logements de référence"][0] == "31 200"
+
+
 def test_the_diagnostic_draws_each_imported_indicator(rendered):
     from docx import Document
 

@@ -129,6 +129,15 @@ def rate_row(row: dict, comparison: dict | None = None) -> list[str]:
     return [label, *_figures(rates), *compared]
 
 
+def reference_rows(table: dict, comparison: dict | None = None) -> list[list[str]]:
+    """The populations the rates are computed on, under them: the inhabitants, and the dwellings when a row's rate
+    is per 1,000 dwellings; a reader checks a rate against them. The comparison territory's column left empty."""
+    wanted = [("populations", "Population de référence (habitants)")]
+    if any(row.get("base_taux") == "logements" for row in table["lignes"]):
+        wanted.append(("logements", "Logements de référence"))
+    return [[f"*{label}*", *map(fr.number, table[key]), *([""] if comparison else [])] for key, label in wanted if table.get(key)]
+
+
 def up_to(table: dict, year: int) -> dict | None:
     """A statistics table cut at `year` (its later years left out), for a bilan of that year; None when it has
     no year up to it."""
@@ -539,6 +548,7 @@ FILTERS = {
     "stat_rows": stat_rows,
     "stat_notes": stat_notes,
     "rate_row": rate_row,
+    "reference_rows": reference_rows,
     "revision_row": revision_row,
     "has_secret": has_secret,
     "up_to": up_to,
