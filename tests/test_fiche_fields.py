@@ -86,6 +86,14 @@ def test_a_post_s_structure_that_reads_as_an_unknown_partner_is_warned(project, 
     assert found[0].message.endswith(said)
 
 
+def test_full_time_equivalents_written_in_the_free_text_are_warned(project):
+    """« 0,3 ETP » in `humains` is printed but counted in no total: the warning says where they are counted."""
+    edit(project / FICHE, "moyens:\n", "moyens:\n  humains: Un juriste du CIDFF, 0,3 ETP de travailleur social\n")
+    found = [p for p in validate(project).problems if p.rule == "postes"]
+    assert [(p.severity, p.line) for p in found] == [("warning", 17)]
+    assert found[0].message.startswith("humains : « 0,3 ETP » écrit dans le texte n'entre dans aucun total")
+
+
 def test_a_start_by_month_is_read_against_the_period_and_its_milestones(project):
     edit(project / FICHE, "  debut: 2025\n", "  debut: 2025-09\n  jalons: [{date: 2025-06, libelle: Trop tôt}]\n")
     problem = only_problem(project, "periode")
@@ -172,10 +180,10 @@ def test_an_annual_line_is_its_amount_times_its_years(sample_model):
 def test_the_posts_add_up_per_fiche_axe_and_structure(sample_model):
     assert _fiche(sample_model, "3.2.2")["etp"] == 4.5
     staffing = sample_model["moyens_humains"]
-    assert [round(etp, 2) for etp in staffing["axes"]] == [2.7, 1.6, 5, 0.5] and round(staffing["total"], 2) == 9.8
+    assert [round(etp, 2) for etp in staffing["axes"]] == [4.5, 2, 5.3, 0.6] and round(staffing["total"], 2) == 12.4
     by_name = {row["structure"]: row for row in staffing["lignes"]}
     dtpp = by_name["Direction de la tranquillité publique et de la prévention (coordination du CLSPD)"]
-    assert dtpp["etp"] == [0.3, 0, 0, 0.5] and dtpp["total"] == 0.8  # one partner across two axes
+    assert [round(etp, 2) for etp in dtpp["etp"]] == [0.8, 0, 0.1, 0.6] and round(dtpp["total"], 2) == 1.5  # across three axes
     assert by_name["Régie de quartier des Hauts de Loire"]["total"] == 0.5  # a structure that is no partner
 
 
@@ -207,7 +215,7 @@ def test_the_docx_prints_the_new_fields_where_a_reader_looks(built):
     ]
     assert any(row[1].endswith("(Part des victimes reçues dans l'année, hors simples demandes d'information)") for row in rows)
     assert ["Structure", "Axe 1", "Axe 2", "Axe 3", "Axe 4", "Total"] in rows
-    assert ["Total", "2,7", "1,6", "5", "0,5", "9,8"] in rows
+    assert ["Total", "4,5", "2", "5,3", "0,6", "12,4"] in rows
     assert ["Régie de quartier des Hauts de Loire", "", "", "0,5", "", "0,5"] in rows
     summary = next(row for row in rows if len(row) == 7 and row[2] == "1.5.2")
     assert summary[5:] == ["03/2025", "06/2028"]
