@@ -97,10 +97,37 @@ def test_a_past_yearly_bilan_without_its_evaluation_is_warned(sample_copy):
     [warning] = [p for p in validate_project(sample_copy, strict=True)[1] if p.rule == "calendrier"]
     assert warning.is_warning and "le bilan annuel 2024 est prévu, 2025 est déjà évalué" in warning.message
     assert "evaluations/2024.yaml manque" in warning.message
-    # the last year evaluated has nothing after it: its bilan not yet made is no problem
-    edit(sample_copy / STRATEGIE, "  - type: bilan_annuel\n    annee: 2024\n", "  - type: bilan_annuel\n    annee: 2025\n")
+
+
+def test_the_last_year_evaluated_has_nothing_after_it_so_the_next_bilan_not_made_is_no_problem(sample_copy):
     (sample_copy / "evaluations" / "2025.yaml").unlink()
     assert [p for p in validate_project(sample_copy, strict=True)[1] if p.rule == "calendrier"] == []
+
+
+def test_an_evaluation_the_calendar_does_not_plan_or_dates_otherwise_is_warned(sample_copy):
+    """The document prints the calendar and each bilan's date: they must agree."""
+    edit(sample_copy / "evaluations" / "2025.yaml", "date_bilan: 2026-04-09", "date_bilan: 2026-05-09")
+    edit(sample_copy / STRATEGIE, "  - type: bilan_annuel\n    annee: 2024\n    date: 2025-04-10\n    instance: pleniere\n", "")
+    found = [p for p in validate_project(sample_copy, strict=True)[1] if p.rule == "calendrier"]
+    assert all(p.is_warning for p in found)
+    assert [(p.file.rsplit("/", 1)[-1], p.line, p.message) for p in found] == [
+        (
+            "2024.yaml",
+            3,
+            "annee : le calendrier d'évaluation (strategie.yaml) ne prévoit pas de bilan annuel 2024 : ajoutez-le au calendrier",
+        ),
+        (
+            "strategie.yaml",
+            513,
+            (
+                "date : le bilan annuel 2025 est prévu le 2026-04-09, evaluations/2025.yaml donne 2026-05-09 (date_bilan) : "
+                "mettez à jour l'une des deux dates"
+            ),
+        ),
+    ]
+    # a step dated by its month agrees with any day of it
+    edit(sample_copy / STRATEGIE, "    date: 2026-04-09\n", "    date: 2026-05\n")
+    assert len([p for p in validate_project(sample_copy, strict=True)[1] if p.rule == "calendrier"]) == 1
 
 
 # The document: each field where a reader looks for it.
