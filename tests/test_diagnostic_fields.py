@@ -63,6 +63,12 @@ def test_every_new_field_is_accepted(diagnostic, project):
         ("{modalite: Femmes, nombre: 210}", "{modalite: Femmes, nombre: 210, part: 52}", "part"),
         ("questionnaires_diffuses: 1000", "questionnaires_diffuses: 0", "questionnaires_diffuses"),
         ('{annee: "2022-2023", texte: Un collège fermé en juin}', '{annee: "2022-2023"}', "texte"),
+        # a rate is never negative, and is said to be too small rather than not « secret »
+        (
+            "        valeurs: [351, 412]\n",
+            "        valeurs: [351, 412]\n        taux: [-0.13, secret]\n",
+            "taux n° 1 : « -0.13 » trop petit",
+        ),
     ],
 )
 def test_a_malformed_new_field_is_refused_by_the_schema(diagnostic, project, old, new, said):

@@ -187,7 +187,9 @@ def _explain(document: Document, error) -> Iterator[Problem]:
         # a branch of the value's own type says what is wrong with it (« 2025-13 » is no month), not one that wants
         # another type (« un nombre entier attendu »)
         own_type = [e for e in error.context if e.validator != "type"]
-        yield from _explain(document, best_match(own_type or error.context))
+        # and a number out of bounds is said as such, not as « "secret" attendu » (a branch that wants one word)
+        said = [e for e in own_type if e.validator != "const"] or own_type
+        yield from _explain(document, best_match(said or error.context))
         return
     if kind == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
