@@ -302,3 +302,11 @@ def test_how_an_indicator_is_counted_is_printed_beside_it_in_every_format(export
     document = Document(str(exported / "grille-2025.docx"))
     cells = [cell.text.replace("\u00a0", " ").replace("\u2019", "'") for row in document.tables[0].rows for cell in row.cells]
     assert counted in cells  # the DOCX's apostrophes are typographic
+
+
+def test_the_pilot_is_named_with_its_service(exported):
+    """The service that pilots within the pilot institution, as the fiche says it: the evaluator knows whom to ask."""
+    table = list(csv.reader(io.StringIO((exported / "grille-2025.csv").read_text(encoding="utf-8-sig")), delimiter=";"))
+    pilots = {row[COLUMN["N° fiche"]]: row[COLUMN["Pilote"]] for row in table[1:]}
+    assert pilots["1.1.2"] == "Ville de Valmont-sur-Loire (Direction des sports)"
+    assert pilots["1.1.1"] == "Direction de la tranquillité publique et de la prévention (coordination du CLSPD)"

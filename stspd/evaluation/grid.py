@@ -82,7 +82,7 @@ def rows(view: DocumentModel, year: int) -> Grid:
                 axe["id"],
                 fiche["id"],
                 fiche["titre"],
-                fiche["pilote_detail"]["nom"],
+                fiche["pilote_service"],
                 ", ".join(p["nom"] for p in fiche["partenaires_detail"]),
                 ETATS.get(entry.get("etat", ""), "non évaluée"),
                 _plain(entry.get("realise")),

@@ -212,7 +212,7 @@ def _row(
     cells = {
         "fiche": fiche["id"],
         "titre": fiche["titre"],
-        "pilote": fiche["pilote_detail"]["nom"],
+        "pilote": fiche["pilote_service"],
         "indicateur": indicator["id"] if indicator else None,
         "libelle": indicator["libelle"] if indicator else None,
         "unite": indicator.get("unite") if indicator else None,

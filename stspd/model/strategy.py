@@ -145,6 +145,8 @@ def document_model(project: Project) -> DocumentModel:
             "axe": main_objective["axe"],
             "objectifs_detail": [objectives[o] for o in data["objectifs"]],
             "pilote_detail": partners[data["pilote"]],
+            "pilote_service": partners[data["pilote"]]["nom"]
+            + (f" ({data['service_pilote']})" if data.get("service_pilote") else ""),
             "partenaires_detail": [partners[p] for p in data.get("partenaires", [])],
             "constats_detail": [constats[c] for c in data.get("constats", []) if c in constats],
             "qpv_detail": [qpv[q] for q in data.get("qpv", []) if q in qpv],

@@ -572,6 +572,7 @@ class Fiche(FicheData):
     axe: Axis  # the main objective's
     objectifs_detail: list[Objective]
     pilote_detail: Partner
+    pilote_service: str  # the pilot and, when given, its service: « Ville de Valmont-sur-Loire (Direction des sports) »
     partenaires_detail: list[Partner]
     constats_detail: list[Finding]
     qpv_detail: list[Qpv]

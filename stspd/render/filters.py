@@ -265,7 +265,7 @@ def identity_rows(f: dict) -> list[list[str]]:
             if f.get("objectifs_operationnels")
             else []
         ),
-        ["**Pilote**", _esc(f["pilote_detail"]["nom"]) + (f" ({_esc(f['service_pilote'])})" if f.get("service_pilote") else "")],
+        ["**Pilote**", _esc(f["pilote_service"])],
         ["**Partenaires**", ", ".join(_esc(p["nom"]) for p in f["partenaires_detail"]) or fr.MISSING],
         ["**Public cible**", _capital(", ".join(_esc(p) for p in f.get("public", []))) or fr.MISSING],
         ["**Territoire**", _territory(f)],
