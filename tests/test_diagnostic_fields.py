@@ -95,6 +95,15 @@ def test_a_year_is_not_a_school_year(diagnostic, project):
     assert "n'est pas une colonne" in only_problem(project, "notes").message
 
 
+def test_a_quoted_year_is_told_to_lose_its_quotes(diagnostic, project):
+    edit(diagnostic, '["2021-2022", "2022-2023"]', "[2022, 2023]")
+    edit(diagnostic, '{annee: "2022-2023", texte', '{annee: "2023", texte')
+    message = only_problem(project, "notes").message
+    assert message.endswith(
+        "« 2023 » n'est pas une colonne du tableau « colleges » (2022, 2023) ; écrivez 2023 sans guillemets, comme dans annees"
+    )
+
+
 @pytest.mark.parametrize(
     ("old", "new", "line", "said"),
     [

@@ -99,7 +99,7 @@ def test_a_start_by_month_is_read_against_the_period_and_its_milestones(project)
     problem = only_problem(project, "periode")
     assert (problem.line, problem.message) == (
         26,
-        "jalon : 2025-06 est hors du calendrier de l'action (2025-09-2030)",
+        "jalon : 2025-06 est hors du calendrier de l'action (de 2025-09 à 2030)",
     )
     edit(project / FICHE, "  debut: 2025-09\n  jalons: [{date: 2025-06, libelle: Trop tôt}]\n", "  debut: 2024-12\n")
     assert only_problem(project, "periode").message == (

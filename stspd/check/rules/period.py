@@ -79,7 +79,9 @@ def _schedule(doc, data: dict, within: _Within) -> Iterator[Problem]:
         end = (within.period[1], 12)  # an action without an end runs to the strategy's
     if start is None or end is None:
         return
-    span = f"{schedule['debut']}-{schedule.get('fin', end[0])}"
+    first, last = schedule["debut"], schedule.get("fin", end[0])
+    # « 2025-2030 », but « de 2025-03 à 2028-06 »: two months joined by a hyphen read as one date
+    span = f"de {first} à {last}" if isinstance(first, str) or isinstance(last, str) else f"{first}-{last}"
     if start > end:  # no milestone can lie between: the schedule is said wrong, once
         yield doc.problem(
             ("calendrier", "fin"), NAME, f"calendrier : la fin ({schedule['fin']}) précède le début ({schedule['debut']})"

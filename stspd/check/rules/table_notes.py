@@ -28,8 +28,12 @@ def check(project: Project, index: Index) -> Iterator[Problem]:
             for j, row in items(table.get("lignes")):
                 for n, note in items(row.get("notes")):
                     if "annee" in note and note["annee"] not in columns:
-                        message = (
-                            f"annee : « {note['annee']} » n'est pas une colonne du tableau « {table.get('id')} » ({shown}) ; "
-                            "écrivez-la comme dans annees"
+                        said = str(note["annee"])
+                        # « "2021" » for the column 2021: the same characters, but a text against a number
+                        how = (
+                            f"écrivez {said} sans guillemets, comme dans annees"
+                            if said in map(str, columns)
+                            else "écrivez-la comme dans annees"
                         )
+                        message = f"annee : « {said} » n'est pas une colonne du tableau « {table.get('id')} » ({shown}) ; {how}"
                         yield doc.problem(("statistiques", i, "lignes", j, "notes", n, "annee"), NAME, message)
