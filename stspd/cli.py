@@ -823,7 +823,9 @@ def diagnostic_import_ssmsi(
     click.echo("\n".join(imported.changes))
     changed = count(len(imported.changes), "changement", "changements")
     if imported.written and not imported.existed:
-        click.echo(f"{imported.target} {'écrit' if imported.block is None else ': ' + imported.block + ' écrits'}. Vérifiez : stspd validate {root}")
+        click.echo(
+            f"{imported.target} {'écrit' if imported.block is None else ': ' + imported.block + ' écrits'}. Vérifiez : stspd validate {root}"
+        )
     elif imported.written:
         click.echo(
             f"{imported.target} : {changed} enregistré{'s' if len(imported.changes) > 1 else ''}. Vérifiez : stspd validate {root}"
@@ -972,8 +974,7 @@ def grid_import(chemins: tuple[Path, ...], dry_run: bool, force: bool) -> None:
     elif dry_run:
         click.echo(f"{changed} ; --simulation : rien n'a été écrit.")
     else:
-        what = f"{imported.target} existe" if imported.block is None else f"{imported.target} a déjà {imported.block}"
-        raise Misuse(f"{what} : ajoutez --force pour le mettre à jour (--simulation pour voir les changements)")
+        raise Misuse(f"{imported.target} existe : ajoutez --force pour le mettre à jour (--simulation pour voir les changements)")
 
 
 class _FramesGroup(_DefaultCommandGroup):

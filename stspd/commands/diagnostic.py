@@ -105,7 +105,9 @@ def import_ssmsi_year(root: Path, source: Path, codes: list[str], year: int, dry
         span = fr.years(extract.years[0], extract.years[-1]) if extract.years else "aucune"
         raise Refused(
             str(source),
-            [f"pas de chiffres de {year} dans ce fichier (ses années : {span}) : une année paraît dans l'édition suivante de la base"],
+            [
+                f"pas de chiffres de {year} dans ce fichier (ses années : {span}) : une année paraît dans l'édition suivante de la base"
+            ],
         )
     entries = [dict(e) for e in document.data.get("delinquance") or []]
     old = next((e for e in entries if e.get("tableau") == table["id"]), None)
@@ -122,7 +124,9 @@ def import_ssmsi_year(root: Path, source: Path, codes: list[str], year: int, dry
     written = bool(changes) and not dry_run and (force or old is None)
     if written:
         write_bytes(document.path, text.encode("utf-8"))
-    return Imported(document.path, changes, old is not None, written, codes, f"les chiffres de {year} du tableau « {table['id']} »")
+    return Imported(
+        document.path, changes, old is not None, written, codes, f"les chiffres de {year} du tableau « {table['id']} »"
+    )
 
 
 def _ssmsi_table(project) -> dict:
