@@ -150,13 +150,18 @@ def _year_entry(table: dict, source: Path, extract: ssmsi.Extract, codes: list[s
         series = extract.series.get(row["indicateur"])
         if series is None:
             continue
-        line: dict = {"indicateur": series.indicator, "valeur": series.count(year, places)}
-        line["taux"] = series.rate(year, places)
+        line: dict = {"indicateur": series.indicator, "valeur": _plain(series.count(year, places))}
+        line["taux"] = _plain(series.rate(year, places))
         if kept.get(series.indicator):
             line["commentaire"] = kept[series.indicator]
         lines.append(line)
     source_text = f"SSMSI, base statistique communale de la délinquance enregistrée, {_edition(extract)} ({source.name})"
     return {"tableau": table["id"], "source": source_text, "lignes": lines}
+
+
+def _plain(value: float | str | None) -> float | str | None:
+    """A whole number written as one (11, not 11.0: what the schemas' integers and the fast check expect)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _year_changes(old: dict | None, new: dict, year: int) -> list[str]:
