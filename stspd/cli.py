@@ -750,6 +750,7 @@ stspd diagnostic import-ssmsi donnee-comm-data.gouv-2025.csv.gz --commune 45234
 stspd diagnostic import-ssmsi valmont base-communale.csv.gz --commune 45234 --departement base-departementale.csv
 stspd diagnostic import-ssmsi base-communale.csv.gz --commune 45001 --commune 45002 --commune 45234
 stspd diagnostic import-ssmsi base-communale-2026.csv.gz --commune 45234 --simulation
+stspd diagnostic import-ssmsi base-communale-2026.csv.gz --commune 45234 --evaluation 2025
 """,
 )
 @click.argument("chemins", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="[PROJET] FICHIER")
@@ -773,9 +774,26 @@ stspd diagnostic import-ssmsi base-communale-2026.csv.gz --commune 45234 --simul
 @click.option(
     "--simulation", "--dry-run", "dry_run", cls=_Option, is_flag=True, help="Montrer ce qui changerait, sans rien écrire."
 )
-@click.option("--force", is_flag=True, help="Mettre à jour diagnostic/ssmsi.yaml s'il existe (ses commentaires sont gardés).")
+@click.option(
+    "--evaluation",
+    "evaluation_year",
+    type=int,
+    metavar="AAAA",
+    help="Écrire plutôt les chiffres de l'année AAAA dans evaluations/AAAA.yaml (bloc delinquance), pour le bilan : "
+    "le diagnostic ne change pas.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Mettre à jour diagnostic/ssmsi.yaml s'il existe, ou les chiffres déjà dans l'évaluation (les commentaires sont gardés).",
+)
 def diagnostic_import_ssmsi(
-    chemins: tuple[Path, ...], communes: tuple[str, ...], department_file: Path | None, dry_run: bool, force: bool
+    chemins: tuple[Path, ...],
+    communes: tuple[str, ...],
+    department_file: Path | None,
+    evaluation_year: int | None,
+    dry_run: bool,
+    force: bool,
 ) -> None:
     """Écrire dans diagnostic/ssmsi.yaml la délinquance enregistrée de la commune, lue dans FICHIER.
 
@@ -783,7 +801,7 @@ def diagnostic_import_ssmsi(
     l'édition actuelle ou une plus ancienne. Un chiffre non diffusé (secret statistique) est noté « secret », jamais
     remplacé par la moyenne départementale que le fichier donne à sa place.
     """
-    from stspd.commands.diagnostic import import_ssmsi
+    from stspd.commands.diagnostic import import_ssmsi, import_ssmsi_year
     from stspd.commands.locate import project_root
 
     if len(chemins) > 2:
@@ -792,15 +810,22 @@ def diagnostic_import_ssmsi(
     for path in (fichier, department_file):
         if path is not None and not path.is_file():
             raise Misuse(f"le fichier « {path} » n'existe pas" if not path.exists() else f"« {path} » n'est pas un fichier")
+    if evaluation_year is not None and department_file is not None:
+        raise Misuse("--departement ne va pas avec --evaluation : les taux du département sont ceux du diagnostic")
     root = project_root(projet)
-    imported = import_ssmsi(root, fichier, list(communes), department_file, dry_run, force)
+    if evaluation_year is not None:
+        imported = import_ssmsi_year(root, fichier, list(communes), evaluation_year, dry_run, force)
+    else:
+        imported = import_ssmsi(root, fichier, list(communes), department_file, dry_run, force)
     if not imported.changes:
         click.echo(f"Rien à changer : {imported.target} dit déjà ce que le fichier contient.")
         return
     click.echo("\n".join(imported.changes))
     changed = count(len(imported.changes), "changement", "changements")
     if imported.written and not imported.existed:
-        click.echo(f"{imported.target} écrit. Vérifiez : stspd validate {root}")
+        click.echo(
+            f"{imported.target} {'écrit' if imported.block is None else ': ' + imported.block + ' écrits'}. Vérifiez : stspd validate {root}"
+        )
     elif imported.written:
         click.echo(
             f"{imported.target} : {changed} enregistré{'s' if len(imported.changes) > 1 else ''}. Vérifiez : stspd validate {root}"
@@ -808,7 +833,8 @@ def diagnostic_import_ssmsi(
     elif dry_run:
         click.echo(f"{changed} ; --simulation : rien n'a été écrit.")
     else:
-        raise Misuse(f"{imported.target} existe : ajoutez --force pour le mettre à jour (--simulation pour voir les changements)")
+        what = f"{imported.target} existe" if imported.block is None else f"{imported.target} a déjà {imported.block}"
+        raise Misuse(f"{what} : ajoutez --force pour le mettre à jour (--simulation pour voir les changements)")
 
 
 @main.group(

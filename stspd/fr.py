@@ -80,6 +80,12 @@ def years(first: int, last: int) -> str:
     return f"{first}\u2013{last}"
 
 
+def listing(items: list) -> str:
+    """« 2024 », « 2024 et 2025 », « 2023, 2024 et 2025 »."""
+    words = [str(item) for item in items]
+    return ", ".join(words[:-1]) + " et " + words[-1] if len(words) > 1 else "".join(words)
+
+
 def evolution(first: float | None, last: float | None) -> float | None:
     """Relative change from first to last; unknown when either is missing or first is zero."""
     if first in (None, 0) or last is None:

@@ -191,8 +191,9 @@ def test_the_bilan_shows_the_recorded_delinquency_up_to_its_year(tmp_path):
     assert run("bilan", SAMPLE, "--annee", "2024", "--format", "md", "--sortie", tmp_path).exit_code == 0
     text = (tmp_path / "bilan-2024.md").read_text(encoding="utf-8")
     section = text[text.index("## Délinquance enregistrée") : text.index("# Les indicateurs")]
-    assert "les chiffres publiés jusqu'en 2023 (ceux de 2024 ne le sont pas encore)" in section
-    assert "| Violences sexuelles | Victime | 57 | 63 | 76 | 89 | 97 | +70,2\u202f% |" in section
+    # 2024's figures come from evaluations/2024.yaml (tests/test_evaluation_delinquency.py), the diagnostic's stop in 2023
+    assert "les chiffres publiés jusqu'en 2024\u202f; ceux de 2024 viennent de l'évaluation annuelle" in section
+    assert "| Violences sexuelles | Victime | 57 | 63 | 76 | 89 | 97 | 104 | +82,5\u202f% |" in section
     table = {
         "annees": [2022, 2023, 2024],
         "lignes": [{"indicateur": "A", "valeurs": [1, "secret", 3], "taux": [0.1, "secret", 0.3]}],

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from stspd import fr
-from stspd.commands.errors import Misuse, Refused
+from stspd.commands.errors import InvalidProject, Misuse, Refused
 from stspd.exchange import ssmsi
 from stspd.output.atomic import write_bytes
 
@@ -32,20 +32,15 @@ class Imported:
     existed: bool
     written: bool
     places: list[str]
+    block: str | None = None  # in an evaluation: what the import writes there (the diagnostic's file: None)
 
 
 def import_ssmsi(
     root: Path, source: Path, codes: list[str], department_file: Path | None, dry_run: bool, force: bool
 ) -> Imported:
     """Read `source` for the communes `codes` (an EPCI's: summed), and the département's rates from `department_file`."""
-    codes = [code.strip().upper() for code in codes]
-    bad = [code for code in codes if not re.fullmatch(r"\d[0-9AB]\d{3}", code)]
-    if bad:
-        raise Misuse(f"code commune « {bad[0]} » : 5 caractères attendus, le code INSEE de la commune (ex. 45234, 2A004)")
-    extract = _read(source, set(codes))
-    missing = [code for code in codes if code not in extract.found]
-    if missing:
-        raise Refused(str(source), [f"aucune ligne pour {', '.join(missing)} : vérifiez le code INSEE de la commune"])
+    codes = _codes(codes)
+    extract = _extract(source, codes)
     comparison = None
     if department_file is not None:
         department = codes[0][:3] if codes[0].startswith("97") else codes[0][:2]
@@ -62,6 +57,128 @@ def import_ssmsi(
     if written:
         write_bytes(target, (_modeline(target) + HEADER + _yaml({"statistiques": [table]})).encode("utf-8"))
     return Imported(target, changes, existed, written, codes)
+
+
+def _codes(codes: list[str]) -> list[str]:
+    codes = [code.strip().upper() for code in codes]
+    bad = [code for code in codes if not re.fullmatch(r"\d[0-9AB]\d{3}", code)]
+    if bad:
+        raise Misuse(f"code commune « {bad[0]} » : 5 caractères attendus, le code INSEE de la commune (ex. 45234, 2A004)")
+    return codes
+
+
+def _extract(source: Path, codes: list[str]) -> ssmsi.Extract:
+    """The file's rows for the communes `codes`, each of which it must name."""
+    extract = _read(source, set(codes))
+    missing = [code for code in codes if code not in extract.found]
+    if missing:
+        raise Refused(str(source), [f"aucune ligne pour {', '.join(missing)} : vérifiez le code INSEE de la commune"])
+    return extract
+
+
+def import_ssmsi_year(root: Path, source: Path, codes: list[str], year: int, dry_run: bool, force: bool) -> Imported:
+    """Write the year's figures of the communes `codes`, read in `source`, into evaluations/`year`.yaml: its
+    `delinquance` entry for the diagnostic's SSMSI table (the other entries and the rest of the file as they were;
+    each row's comment kept). The diagnostic is not touched: the adopted strategy's document does not change."""
+    from stspd.check.validation import validate_project
+    from stspd.exchange.evaluation_file import check, with_block
+
+    codes = _codes(codes)
+    project, problems = validate_project(root)
+    if problems:
+        raise InvalidProject(problems)
+    document = next((d for d in project.evaluations if d.data.get("annee") == year), None)
+    if document is None:
+        raise Misuse(
+            f"--evaluation {year} : evaluations/{year}.yaml n'existe pas ; les chiffres d'une année s'écrivent dans son "
+            f"évaluation : créez-la d'abord (stspd grid template --annee {year}, puis stspd grid import)"
+        )
+    table = _ssmsi_table(project)
+    if sorted(table.get("origine", {}).get("codes") or []) != sorted(codes):
+        known = ", ".join(table["origine"].get("codes") or [])
+        raise Misuse(
+            f"--commune {', '.join(codes)} : le tableau « {table['id']} » du diagnostic est celui de {known} ; "
+            "donnez les mêmes communes, pour que l'année continue sa série"
+        )
+    extract = _extract(source, codes)
+    if year not in extract.years:
+        span = fr.years(extract.years[0], extract.years[-1]) if extract.years else "aucune"
+        raise Refused(
+            str(source),
+            [
+                f"pas de chiffres de {year} dans ce fichier (ses années : {span}) : une année paraît dans l'édition suivante de la base"
+            ],
+        )
+    entries = [dict(e) for e in document.data.get("delinquance") or []]
+    old = next((e for e in entries if e.get("tableau") == table["id"]), None)
+    entry = _year_entry(table, source, extract, codes, year, old or {})
+    if old is None:
+        entries.append(entry)
+    else:
+        entries[entries.index(old)] = entry
+    text = with_block(document, "delinquance", entries)
+    found = check(project, text, document.path)
+    if found:
+        raise Refused(str(document.path), [message for _, message in found])
+    changes = _year_changes(old, entry, year)
+    written = bool(changes) and not dry_run and (force or old is None)
+    if written:
+        write_bytes(document.path, text.encode("utf-8"))
+    return Imported(
+        document.path, changes, old is not None, written, codes, f"les chiffres de {year} du tableau « {table['id']} »"
+    )
+
+
+def _ssmsi_table(project) -> dict:
+    """The diagnostic's table written by the import (`origine`), whose series an evaluation's year continues."""
+    for doc in project.diagnostics:
+        for table in doc.data.get("statistiques") or []:
+            if table.get("origine"):
+                return table
+    raise Misuse(
+        "le diagnostic n'a pas de tableau importé du SSMSI : importez d'abord sa série "
+        "(stspd diagnostic import-ssmsi FICHIER --commune CODE), l'évaluation en donne ensuite chaque année"
+    )
+
+
+def _year_entry(table: dict, source: Path, extract: ssmsi.Extract, codes: list[str], year: int, old: dict) -> dict:
+    """The `delinquance` entry of `year`: a line per row of the diagnostic's table that the file gives, in its order."""
+    places = len(codes)
+    kept = {line.get("indicateur"): line.get("commentaire") for line in old.get("lignes") or []}
+    lines = []
+    for row in table["lignes"]:
+        series = extract.series.get(row["indicateur"])
+        if series is None:
+            continue
+        line: dict = {"indicateur": series.indicator, "valeur": _plain(series.count(year, places))}
+        line["taux"] = _plain(series.rate(year, places))
+        if kept.get(series.indicator):
+            line["commentaire"] = kept[series.indicator]
+        lines.append(line)
+    source_text = f"SSMSI, base statistique communale de la délinquance enregistrée, {_edition(extract)} ({source.name})"
+    return {"tableau": table["id"], "source": source_text, "lignes": lines}
+
+
+def _plain(value: float | str | None) -> float | str | None:
+    """A whole number written as one (11, not 11.0: what the schemas' integers and the fast check expect)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _year_changes(old: dict | None, new: dict, year: int) -> list[str]:
+    """What the import changes in the evaluation, in words: each figure of the year that differs."""
+    if old is None:
+        return [f"{fr.counted(len(new['lignes']), 'indicateur')} en {year} (tableau « {new['tableau']} »)"]
+    before = {line.get("indicateur"): line.get("valeur", "absent") for line in old.get("lignes") or []}
+    changes = [
+        f"{line['indicateur']}, {year} : {_said(before.get(line['indicateur'], 'absent'))} → {_said(line['valeur'])}"
+        for line in new["lignes"]
+        if before.get(line["indicateur"], "absent") != line["valeur"]
+    ]
+    kept = {line["indicateur"] for line in new["lignes"]}
+    changes += [f"{name} : absent du fichier, retiré" for name in before if name not in kept]
+    if not changes and _yaml(old) != _yaml(new):
+        changes.append("mêmes nombres ; taux ou source mis à jour")
+    return changes
 
 
 def _modeline(target: Path) -> str:

@@ -147,3 +147,21 @@ def _path_at(document, line: int, column: int) -> tuple | None:
         if (node.start_mark.line + 1, node.start_mark.column + 1) == (line, column)
     ]
     return max(found, key=len) if found else None
+
+
+def with_block(document, key: str, value: object) -> str:
+    """The file's text with its top-level block `key` written as `value` (block YAML), the rest byte for byte as it
+    was: the block's lines replaced where it stands (up to the next top-level key, the comment and blank lines just
+    before that key left to it), or added at the end of the file when it has none."""
+    block = block_yaml({key: value})
+    lines = document.text.splitlines(keepends=True)
+    starts = sorted(node.start_mark.line for path, node in document.key_nodes.items() if len(path) == 1)
+    own = document.key_nodes.get((key,))
+    if own is None:
+        text = document.text
+        return text + ("" if not text or text.endswith("\n") else "\n") + block
+    first = own.start_mark.line
+    end = next((line for line in starts if line > first), len(lines))
+    while end > first + 1 and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
+        end -= 1
+    return "".join(lines[:first]) + block + "".join(lines[end:])

@@ -367,11 +367,32 @@ class EntryUpdate(_EntryCommon):
     etat: NotRequired[str]
 
 
+Figure = float | str | None  # a number; "secret": withheld (statistical secrecy); None: missing
+
+
+class YearFigure(TypedDict):
+    """An indicator's figure of the evaluated year, for a row of a statistics table of the diagnostic."""
+
+    indicateur: str  # the row's label in that table
+    valeur: Figure
+    taux: NotRequired[Figure]
+    commentaire: NotRequired[str]
+
+
+class YearFigures(TypedDict):
+    """The evaluated year's figures for a statistics table of the diagnostic (`tableau`: its id)."""
+
+    tableau: str
+    source: NotRequired[str]
+    lignes: list[YearFigure]
+
+
 class Evaluation(TypedDict):
     annee: int
     date_bilan: NotRequired[str]
     synthese: NotRequired[str]
     fiches: list[EvaluationEntry]
+    delinquance: NotRequired[list[YearFigures]]
 
 
 # diagnostic.yaml or diagnostic/*.yaml (diagnostic.schema.json), merged: every section is optional
@@ -449,7 +470,6 @@ class Theme(TypedDict):
     constats: list[FindingData]
 
 
-Figure = float | str | None  # a number; "secret": withheld (statistical secrecy); None: missing
 Column = int | str  # a year, or a period of years such as a school year (« 2023-2024 »)
 
 

@@ -159,6 +159,68 @@ def up_to(table: dict, year: int) -> dict | None:
     return cut_table
 
 
+def recorded_delinquency(tables: list[dict], evaluations: list[dict], year: int) -> list[dict]:
+    """The diagnostic's statistics tables as the bilan of `year` shows them: each imported one (`origine`) and each
+    other one an evaluation up to `year` gives figures for, with_evaluations; those with no year up to it left out."""
+    given = {entry["tableau"] for e in evaluations if e["annee"] <= year for entry in e.get("delinquance", [])}
+    shown = (with_evaluations(t, evaluations, year) for t in tables if t.get("origine") or t["id"] in given)
+    return [table for table in shown if table]
+
+
+def with_evaluations(table: dict, evaluations: list[dict], year: int) -> dict | None:
+    """A statistics table cut at `year` (up_to), followed by the figures each evaluation up to `year` gives for it
+    (`delinquance`): a column per evaluated year, in place of the diagnostic's column of the same year if it has
+    one. For a table of periods (« 2022-2023 »), an evaluated year is the period that ends in it, as long as the
+    table's last. A row an evaluation does not give is missing that year; a comment on a figure is a note on it.
+
+    The table gets `evaluees` (the columns from the evaluations) and `annee_manquante` (whether `year` has no
+    figures yet): what the bilan's sentence says."""
+    figures = {
+        e["annee"]: entry
+        for e in evaluations
+        if e["annee"] <= year
+        for entry in e.get("delinquance", [])
+        if entry["tableau"] == table["id"]
+    }
+    seen = up_to(table, year)
+    if seen is None and not figures:
+        return None
+    empty = [{**row, "valeurs": [], **({"taux": []} if "taux" in row else {})} for row in table["lignes"]]
+    base = seen or {**table, "annees": [], "lignes": empty}
+    last = table["annees"][-1]
+    width = 0 if isinstance(last, int) else end_year(last) - int(last.partition("-")[0])
+    label = {y: y if not width else f"{y - width}-{y}" for y in figures}
+    kept = [i for i, column in enumerate(base["annees"]) if end_year(column) not in figures]
+    columns = sorted([(end_year(base["annees"][i]), base["annees"][i], i) for i in kept] + [(y, label[y], None) for y in figures])
+    lines = {y: {line["indicateur"]: line for line in figures[y]["lignes"]} for y in figures}
+
+    def merged(values: list, name: str, key: str) -> list:
+        return [values[i] if i is not None else lines[y].get(name, {}).get(key) for y, _, i in columns]
+
+    rows = []
+    for row in base["lignes"]:
+        name = row["indicateur"]
+        notes = [n for n in row.get("notes", []) if end_year(n["annee"]) not in figures]
+        notes += [
+            {"annee": label[y], "texte": lines[y][name]["commentaire"]}
+            for y in figures
+            if lines[y].get(name, {}).get("commentaire")
+        ]
+        new = {**row, "valeurs": merged(row["valeurs"], name, "valeur"), "notes": notes}
+        if "taux" in row:
+            new["taux"] = merged(row["taux"], name, "taux")
+        rows.append(new)
+    result = {**base, "annees": [column for _, column, _ in columns], "lignes": rows}
+    if figures:
+        result.pop("comparaison", None)  # the département's rates stop at the diagnostic's last year
+    sources = [f"{label[y]} : {figures[y]['source']}" for y in sorted(figures) if figures[y].get("source")]
+    if sources:
+        result["source"] = " ; ".join(([table["source"]] if table.get("source") else []) + sources)
+    result["evaluees"] = [label[y] for y in sorted(figures)]
+    result["annee_manquante"] = end_year(result["annees"][-1]) < year
+    return result
+
+
 def has_secret(table: dict) -> bool:
     return any(isinstance(v, str) for row in table["lignes"] for v in [*row["valeurs"], *row.get("taux", [])])
 
@@ -552,6 +614,8 @@ FILTERS = {
     "revision_row": revision_row,
     "has_secret": has_secret,
     "up_to": up_to,
+    "recorded_delinquency": recorded_delinquency,
+    "listing": fr.listing,
     "survey_row": survey_row,
     "survey_caption": survey_caption,
     "profile_rows": profile_rows,
