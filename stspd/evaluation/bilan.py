@@ -5,7 +5,6 @@ Pure functions over the document model; charts are drawn by render/charts.py, th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TypedDict
 
 from stspd.evaluation import compute, grid
@@ -99,8 +98,8 @@ def _content(view: DocumentModel, year: int) -> BilanContent:
         "strategie_rollup": rollups["strategie"],
         "indicateurs_annee": rows,
         "verdict_regle": compute.VERDICT_RULE,
-        "verdict_comptes": _count(r.verdict for r in rows if r.counted),
-        "hors_comptes": _count(r.verdict for r in rows if not r.counted),
+        "verdict_comptes": compute.count_verdicts(r.verdict for r in rows if r.counted),
+        "hors_comptes": compute.count_verdicts(r.verdict for r in rows if not r.counted),
         "regressions": [r for r in rows if r.regressed],
         "changements": _changes(view, year, entries, rows) if previous else [],
         "remontees": [
@@ -118,13 +117,6 @@ def _content(view: DocumentModel, year: int) -> BilanContent:
         "commentaires_valeurs": comments,
         "grille": grid.rows(view, year),
     }
-
-
-def _count(values: Iterable[str]) -> dict[str, int]:
-    counted: dict[str, int] = {}
-    for value in values:
-        counted[value] = counted.get(value, 0) + 1
-    return {compute.VERDICTS[k]: counted[k] for k in compute.VERDICTS if k in counted}
 
 
 def _changes(

@@ -473,6 +473,15 @@ def synthesis_row(row: dict, states: list[str]) -> list[str]:
     ]
 
 
+def out_of_counts(counts: dict[str, int], averages: bool = True) -> str:
+    """« Hors des comptes et des moyennes : 2 indicateurs « fiche abandonnée » ; … »: the indicators no value was
+    expected of (compute.NOT_EXPECTED), said apart in the yearly bilan and the bilan of the period alike."""
+    if not counts:
+        return ""
+    listed = " ; ".join(f"{fr.counted(n, 'indicateur')} « {words} »" for words, n in counts.items())
+    return f"Hors des comptes{' et des moyennes' if averages else ''} : {listed}."  # spaces: see typography()
+
+
 def suite(step: str) -> str:
     return NEXT_STEPS[step]
 
@@ -575,6 +584,7 @@ FILTERS = {
     "etat_libelle": etat_libelle,
     "synthesis_row": synthesis_row,
     "suite": suite,
+    "out_of_counts": out_of_counts,
     "grid_rows": grid_rows,
     "change_rows": change_rows,
     "trajectory_row": trajectory_row,
