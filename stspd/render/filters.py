@@ -30,12 +30,15 @@ def _capital(label: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-def _dated(value: DatedValue | None, unit: str | None) -> str:
+def _dated(value: DatedValue | None, unit: str | None, narrow: bool = False) -> str:
+    """« 152 signalements (2023) ». `narrow`: a column too narrow for « 152 signalements » on one line, where the
+    unit may go under its number rather than run into the next column; « % » stays on its number's line."""
     if not value:
         return fr.MISSING
     amount = fr.number(value["valeur"])
     if unit:  # kept on the number's line: a no-break space, narrow before « % » as French typesetting has it
-        amount += ("\u202f" if unit.lstrip().startswith("%") else "\u00a0") + _esc(unit)
+        percent = unit.lstrip().startswith("%")
+        amount += ("\u202f" if percent else " " if narrow else "\u00a0") + _esc(unit)
     return f"{amount} ({value['annee']})"
 
 
@@ -515,12 +518,13 @@ def outcome_row(outcome) -> list[str]:
     """The bilan of the period: an indicator's baseline, target, last value (its year) and how far it went."""
     indicator = outcome.indicator
     unit = indicator.get("unite")
-    last = _dated({"valeur": outcome.value, "annee": outcome.year}, unit) if outcome.year is not None else fr.MISSING
+    measured = {"valeur": outcome.value, "annee": outcome.year}
+    last = _dated(measured, unit, narrow=True) if outcome.year is not None else fr.MISSING
     return [
         _esc(outcome.fiche["id"]),
         _esc(compute.label(indicator)),
-        _dated(indicator.get("reference"), unit),
-        _dated(indicator.get("cible"), unit),
+        _dated(indicator.get("reference"), unit, narrow=True),
+        _dated(indicator.get("cible"), unit, narrow=True),
         last,
         fr.percent(outcome.attainment, digits=0),
         compute.VERDICTS[outcome.verdict],
