@@ -518,8 +518,8 @@ def outcome_row(outcome) -> list[str]:
     """The bilan of the period: an indicator's baseline, target, last value (its year) and how far it went."""
     indicator = outcome.indicator
     unit = indicator.get("unite")
-    measured = {"valeur": outcome.value, "annee": outcome.year}
-    last = _dated(measured, unit, narrow=True) if outcome.year is not None else fr.MISSING
+    measured: DatedValue | None = {"valeur": outcome.value, "annee": outcome.year} if outcome.year is not None else None
+    last = _dated(measured, unit, narrow=True)
     return [
         _esc(outcome.fiche["id"]),
         _esc(compute.label(indicator)),
