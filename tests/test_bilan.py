@@ -270,7 +270,8 @@ def test_the_bilan_says_what_leaves_the_counts_the_regressions_and_the_decisions
     assert [(r.fiche["id"], r.indicator["id"]) for r in content["regressions"]] == [("3.1.1", "rodeos")]
     assert content["decisions"]["3.4.2"].replace("\u00a0", " ").startswith("18 novembre 2025, CLSPD en formation restreinte : ")
     (abandoned,) = [c for c in content["changements"] if c["fiche"]["id"] == "3.4.2"]
-    assert abandoned["avant"] == "en cours" and abandoned["apres"].startswith("abandonnée (18")
+    assert (abandoned["avant"], abandoned["apres"]) == ("en cours", "abandonnée")
+    assert abandoned["decision"].replace("\u00a0", " ").startswith("abandonnée (18 novembre 2025, CLSPD")
     assert abandoned["verdicts"] == []  # said « abandonnée », not « en retard → fiche abandonnée » per indicator
     assert ("Nombre d'exclusions temporaires prononcées dans les collèges de la ville", "Année scolaire 2024-2025.") in content[
         "commentaires_valeurs"
@@ -283,7 +284,9 @@ def test_the_bilan_prints_the_decisions_the_comments_and_the_regressions(bilan):
     assert "Décision : abandonnée. 18 novembre 2025, CLSPD en formation restreinte : Refus du dispositif" in text
     changes = next(t for t in document.tables if t.rows[0].cells[1].text == "Ce qui a changé")
     after = [row.cells[3].text.replace("\u00a0", " ") for row in changes.rows if row.cells[0].text.startswith("3.4.2")]
-    assert after and after[0].startswith("abandonnée (18 novembre 2025, CLSPD en formation restreinte : Refus")  # what changed
+    assert after == ["abandonnée"]  # the state alone in its narrow year cell…
+    # …its decision in a line under the table, where it reads
+    assert "Fiche 3.4.2 : abandonnée (18 novembre 2025, CLSPD en formation restreinte : Refus" in text
     assert "Nombre d'exclusions temporaires prononcées dans les collèges de la ville : Année scolaire 2024-2025." in text
     assert "Indicateurs en régression, dont la valeur s'éloigne de la cible depuis la référence" in text
     assert "Fiche 3.1.1 · Interventions de la police municipale pour rodéos motorisés : 163 en 2025, contre 142 en 2023" in text

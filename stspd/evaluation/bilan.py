@@ -26,7 +26,10 @@ class Change(TypedDict):
 
     fiche: Fiche
     avant: str
-    apres: str  # with the decision that postponed or abandoned it, « abandonnée (date, instance : motif) »: user text
+    apres: str
+    # its state with the decision that postponed or abandoned it, « abandonnée (date, instance : motif) » (user
+    # text), said under the table: in the narrow year cell it took 18 lines
+    decision: str | None
     etat_change: bool
     verdicts: list[tuple[str, str, str]]  # (indicator, verdict before, verdict now); none once abandoned
 
@@ -149,7 +152,8 @@ def _changes(
                 {
                     "fiche": fiche,
                     "avant": STATE_LABELS[then or "non_evaluee"],
-                    "apres": compute.state_text(entry) if entry else STATE_LABELS["non_evaluee"],
+                    "apres": STATE_LABELS[now or "non_evaluee"],
+                    "decision": compute.state_text(entry) if entry and "decision" in entry else None,
                     "etat_change": now != then,
                     "verdicts": moved,
                 }
