@@ -46,7 +46,7 @@ def euros(value: float | None) -> str:
     if value is None:
         return MISSING
     pattern = "#,##0\u00a0¤" if float(value).is_integer() else "#,##0.00\u00a0¤"  # no line break before €
-    return format_currency(value, "EUR", format=pattern, currency_digits=False, locale=LOCALE)
+    return _minus(format_currency(value, "EUR", format=pattern, currency_digits=False, locale=LOCALE))
 
 
 @_once
