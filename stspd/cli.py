@@ -876,7 +876,7 @@ stspd grid export --annee 2025 --format docx --papier a3
     type=click.Choice(["a4", "a3"], case_sensitive=False),
     default="a4",
     show_default=True,
-    help="Le format de la page, à l'italienne, du DOCX et du XLSX imprimé (a3 : chaque colonne sur moins de lignes).",
+    help="Le format de la page, à l'italienne, du DOCX (a3 : chaque colonne sur moins de lignes). Le XLSX s'imprime en A3.",
 )
 def grid_export(projet: Path | None, year: int, formats: tuple[str, ...], output: Path, paper: str) -> None:
     """Écrire la grille d'évaluation de l'année : une ligne par fiche et par indicateur, valeur, écart, verdict."""

@@ -24,9 +24,15 @@ def number(value: float | None, digits: int = 1, fixed: bool = False) -> str:
     if round(value, digits) == 0:  # what rounds to nothing is written unsigned: « 0 », never « −0,0 »
         value = 0
     if float(value).is_integer() and not (fixed and digits):
-        return format_decimal(int(value), locale=LOCALE)
+        return _minus(format_decimal(int(value), locale=LOCALE))
     decimals = ("0" if fixed else "#") * digits
-    return format_decimal(round(value, digits), format=f"#,##0.{decimals}" if digits else "#,##0", locale=LOCALE)
+    return _minus(format_decimal(round(value, digits), format=f"#,##0.{decimals}" if digits else "#,##0", locale=LOCALE))
+
+
+def _minus(text: str) -> str:
+    """A negative number with the minus sign (−) French typesetting uses, not CLDR's hyphen-minus (« -2 »), in
+    every document alike: the bilan, the grid, the charts."""
+    return text.replace("-", "\u2212", 1)
 
 
 def decimals(values: list[float | None], most: int = 2) -> int:
@@ -40,7 +46,7 @@ def euros(value: float | None) -> str:
     if value is None:
         return MISSING
     pattern = "#,##0\u00a0¤" if float(value).is_integer() else "#,##0.00\u00a0¤"  # no line break before €
-    return format_currency(value, "EUR", format=pattern, currency_digits=False, locale=LOCALE)
+    return _minus(format_currency(value, "EUR", format=pattern, currency_digits=False, locale=LOCALE))
 
 
 @_once
@@ -52,9 +58,9 @@ def percent(value: float | None, signed: bool = False, digits: int | None = None
     if round(value * 100, 1 if digits is None else digits) == 0:  # « 0 % », never « −0 % »
         value = 0
     text = format_percent(value, format=f"#,##0{decimals}\u202f%", locale=LOCALE)  # narrow no-break space, as French sets it
-    if signed:  # a change: its sign always shown, a minus sign rather than a hyphen
-        return f"+{text}" if value > 0 else text.replace("-", "\u2212", 1)
-    return text
+    if signed and value > 0:  # a change: its sign always shown
+        return f"+{text}"
+    return _minus(text)
 
 
 @_once

@@ -25,6 +25,21 @@ function Table(tbl)
   end
 end
 
+-- A level-1 heading of class « suite » follows on the page instead of starting one (a section after a table's
+-- short tail): Typst's heading rule reads the state (style.typ); the DOCX's marker becomes the heading's
+-- pageBreakBefore turned off (render/docx_finish.py); the HTML page prints it where it falls (stspd.css).
+function Header(header)
+  if header.level ~= 1 or not header.classes:includes("suite") then
+    return nil
+  end
+  if FORMAT == "typst" then
+    return { pandoc.RawBlock("typst", '#state("stspd-suite", false).update(true)'), header }
+  end
+  if FORMAT == "docx" then
+    return { marker("StspdFollowOn"), header }
+  end
+end
+
 function Div(div)
   if div.classes:includes("nouvelle-page") and page_break[FORMAT] then
     -- before the div, not in it: Typst allows no page break inside a container

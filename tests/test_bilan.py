@@ -127,8 +127,9 @@ def test_bilan_pdf_shows_the_changes_and_the_charts(bilan):
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "Bilan 2025" in text and "Ce qui a changé depuis 2024" in text
     assert sum(len(page.images) for page in reader.pages) >= 6
-    # a narrow column's header breaks its word (a hyphen, or the soft one pypdf reads) rather than run into the next cell
-    assert re.search(r"aban\w*[-\u00ad]\n\w*née", text)
+    # the synthesis's état columns are wide enough for their header's word: « abandonnée » is not cut (a hyphen, or
+    # the soft one pypdf reads)
+    assert "abandonnée" in text and not re.search(r"aban\w*[-\u00ad]\n\w*née", text)
 
 
 def test_bilan_is_byte_identical(bilan, tmp_path):
@@ -273,7 +274,8 @@ def test_the_bilan_says_what_leaves_the_counts_the_regressions_and_the_decisions
     assert [(r.fiche["id"], r.indicator["id"]) for r in content["regressions"]] == [("3.1.1", "rodeos")]
     assert content["decisions"]["3.4.2"].replace("\u00a0", " ").startswith("18 novembre 2025, CLSPD en formation restreinte : ")
     (abandoned,) = [c for c in content["changements"] if c["fiche"]["id"] == "3.4.2"]
-    assert abandoned["avant"] == "en cours" and abandoned["apres"].startswith("abandonnée (18")
+    assert (abandoned["avant"], abandoned["apres"]) == ("en cours", "abandonnée")
+    assert abandoned["decision"].replace("\u00a0", " ").startswith("abandonnée (18 novembre 2025, CLSPD")
     assert abandoned["verdicts"] == []  # said « abandonnée », not « en retard → fiche abandonnée » per indicator
     assert ("Nombre d'exclusions temporaires prononcées dans les collèges de la ville", "Année scolaire 2024-2025.") in content[
         "commentaires_valeurs"
@@ -286,7 +288,40 @@ def test_the_bilan_prints_the_decisions_the_comments_and_the_regressions(bilan):
     assert "Décision : abandonnée. 18 novembre 2025, CLSPD en formation restreinte : Refus du dispositif" in text
     changes = next(t for t in document.tables if t.rows[0].cells[1].text == "Ce qui a changé")
     after = [row.cells[3].text.replace("\u00a0", " ") for row in changes.rows if row.cells[0].text.startswith("3.4.2")]
-    assert after and after[0].startswith("abandonnée (18 novembre 2025, CLSPD en formation restreinte : Refus")  # what changed
+    assert after == ["abandonnée"]  # the state alone in its narrow year cell…
+    # …its decision in a line under the table, where it reads
+    assert "Fiche 3.4.2 : abandonnée (18 novembre 2025, CLSPD en formation restreinte : Refus" in text
     assert "Nombre d'exclusions temporaires prononcées dans les collèges de la ville : Année scolaire 2024-2025." in text
     assert "Indicateurs en régression, dont la valeur s'éloigne de la cible depuis la référence" in text
     assert "Fiche 3.1.1 · Interventions de la police municipale pour rodéos motorisés : 163 en 2025, contre 142 en 2023" in text
+
+
+def test_sections_after_a_table_tail_follow_on_its_page_and_headers_keep_their_words(bilan):
+    """« Ce qui a changé » and « Difficultés et suites » continue the page before them rather than leave it half
+    empty (DOCX: their page break turned off; PDF: on the page of the table's end); the synthesis's « abandonnée »
+    header is one word on one line (it broke « abandonn/ée »)."""
+    from docx.oxml.ns import qn
+    from pypdf import PdfReader
+
+    document = Document(str(bilan / "bilan-2025.docx"))
+    breaks = {}
+    for paragraph in document.paragraphs:
+        if paragraph.style.name == "Heading 1":
+            found = paragraph._p.pPr.find(qn("w:pageBreakBefore"))
+            breaks[paragraph.text] = None if found is None else found.get(qn("w:val"))
+    assert breaks["Ce qui a changé depuis 2024"] == breaks["Difficultés et suites"] == "0"
+    assert breaks["Les indicateurs"] is None  # the style's break holds elsewhere
+    pages = [page.extract_text() for page in PdfReader(bilan / "bilan-2025.pdf").pages]
+    page = next(p for p in pages[2:] if "Difficultés et suites" in p)  # past the cover and the contents
+    assert "Fiche 3.4.2 : abandonnée (18" in page.replace("\u00a0", " ")  # the changes' last note, then the section
+    synthesis = next(p for p in pages if "atteinte moyenne, par axe" in p)
+    assert "abandonnée" in synthesis and "abandon-" not in synthesis and "abandonn\n" not in synthesis
+    headers = next(t for t in document.tables if t.rows[0].cells[-1].text == "Atteinte moyenne")
+    assert [c.text for c in headers.rows[0].cells][1:-2] == ["réalisée", "en cours", "reportée", "abandonnée"]
+    from stspd.exchange.grid_layout import length
+
+    widths = [int(col.get(qn("w:w"))) for col in headers._tbl.tblGrid.iterchildren(qn("w:gridCol"))]
+    section = document.sections[0]
+    usable = (section.page_width - section.left_margin - section.right_margin) / 12700  # points; the table is full width
+    # the column's share of the width holds the word in the table style's 9-point bold and the cell's margins (2 × 85 twips)
+    assert widths[4] / sum(widths) * usable >= length("abandonnée", 9, bold=True) + 2 * 85 / 20

@@ -634,14 +634,14 @@ def test_an_unknown_next_step_is_refused_with_a_suggestion(blank, sample_copy, t
 @pytest.mark.parametrize(
     ("cells", "message"),
     [
-        ({"N2": -15000}, "cellule N2 : un montant positif est attendu, « -15\u202f000\u00a0€ » trouvé"),
-        ({"N2": "-1 200,5"}, "cellule N2 : un montant positif est attendu, « -1\u202f200,50\u00a0€ » trouvé"),
+        ({"N2": -15000}, "cellule N2 : un montant positif est attendu, « \u221215\u202f000\u00a0€ » trouvé"),
+        ({"N2": "-1 200,5"}, "cellule N2 : un montant positif est attendu, « \u22121\u202f200,50\u00a0€ » trouvé"),
         ({"L2": 2e12}, "cellule L2 : un nombre est attendu, « 2\u202f000\u202f000\u202f000\u202f000 » trouvé"),
         (
             {"L2": "douze"},
             (
                 "cellule L2 : un nombre est attendu, « douze » trouvé : écrivez-le en chiffres, sans unité (12 ou 12,5), "
-                "entre -1\u202f000\u202f000\u202f000\u202f000 et 1\u202f000\u202f000\u202f000\u202f000"
+                "entre \u22121\u202f000\u202f000\u202f000\u202f000 et 1\u202f000\u202f000\u202f000\u202f000"
             ),
         ),
         (

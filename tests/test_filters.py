@@ -47,7 +47,8 @@ def test_the_fiche_says_how_often_an_indicator_is_measured():
         (lambda: fr.percent(-0.0001), "0\u202f%"),
         (lambda: fr.percent(-0.0001, signed=True), "0\u202f%"),
         (lambda: fr.percent(-0.0004, digits=1), "0,0\u202f%"),
-        (lambda: fr.number(-0.06), "-0,1"),  # a value that does not round to zero keeps its sign
+        (lambda: fr.number(-0.06), "\u22120,1"),  # a value that does not round to zero keeps its sign, a minus sign
+        (lambda: fr.percent(-0.404), "\u221240,4\u202f%"),
     ],
 )
 def test_what_rounds_to_zero_is_written_without_a_sign(written, expected):

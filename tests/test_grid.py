@@ -87,12 +87,27 @@ def test_xlsx_is_ready_to_filter_and_print(exported):
 def test_xlsx_prints_one_page_wide_paginated_down_with_titles_and_page_numbers(exported):
     sheet = load_workbook(exported / "grille-2025.xlsx").active
     setup = sheet.page_setup
-    assert setup.orientation == "landscape" and setup.paperSize == 9  # A4
+    assert setup.orientation == "landscape" and setup.paperSize == 8  # A3, whatever the DOCX's paper
     assert (setup.fitToWidth, setup.fitToHeight) == (1, 0) and sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.print_title_rows == "$1:$1"  # the header row on every page
     assert sheet.oddHeader.center.text == "Grille d'évaluation 2025 · Valmont-sur-Loire"
     assert sheet.oddFooter.center.text == "Page &P sur &N"
     assert sheet["A1"].font.name == "Calibri" and sheet["A1"].font.b  # not the serif LibreOffice gives a nameless font
+
+
+def test_xlsx_prints_at_a_scale_a_person_can_read(exported):
+    """Fitted to the paper's width, the grid prints at (printable width) / (sheet width): at least 60 %, 11-point
+    text printed at 6.6 points or more. A column `w` characters wide is 7 w + 5 pixels, ¾ of a point each."""
+    sheet = load_workbook(exported / "grille-2025.xlsx").active
+    setup, margins = sheet.page_setup, sheet.page_margins
+    paper_width = {9: 297, 8: 420}[int(setup.paperSize)] / 25.4 * 72  # landscape: the long side, in points
+    printable = paper_width - (margins.left + margins.right) * 72
+    widths = [sheet.column_dimensions[letter(c.title)].width for c in COLUMNS]
+    assert len(widths) == 23 and all(widths)
+    scale = printable / sum((7 * w + 5) * 0.75 for w in widths)
+    assert scale >= 0.6, scale
+    # the A4 it printed on before: a third of the size
+    assert (297 / 25.4 * 72 - (margins.left + margins.right) * 72) / sum((7 * w + 5) * 0.75 for w in widths) < 0.5
 
 
 def test_xlsx_amounts_in_euros_and_ratios_as_percentages(exported):
@@ -312,3 +327,21 @@ def test_the_pilot_is_named_with_its_service(exported):
     pilots = {row[COLUMN["N° fiche"]]: row[COLUMN["Pilote"]] for row in table[1:]}
     assert pilots["1.1.2"] == "Ville de Valmont-sur-Loire (Direction des sports)"
     assert pilots["1.1.1"] == "Direction de la tranquillité publique et de la prévention (coordination du CLSPD)"
+
+
+def test_docx_negatives_take_the_minus_sign_as_in_the_bilan(exported):
+    """« −40,4 % », « −2 » (U+2212), as stspd/fr.py writes every number; the XLSX keeps the number itself."""
+    document = Document(str(exported / "grille-2025.docx"))
+    (table,) = document.tables
+    header = [cell.text for cell in table.rows[0].cells]
+    figures = [
+        row.cells[header.index(title)].text
+        for row in table.rows[1:]
+        if len(set(row.cells)) == len(header)
+        for title in ("Écart à la cible", "Atteinte", "Valeur N")
+    ]
+    assert "\u221240,4\u202f%" in figures and "\u22122" in figures
+    assert not [f for f in figures if re.search(r"-\d", f)]
+    sheet = load_workbook(exported / "grille-2025.xlsx").active
+    attainments = [c.value for (c,) in sheet.iter_rows(min_row=2, min_col=COLUMN["Atteinte"] + 1, max_col=COLUMN["Atteinte"] + 1)]
+    assert -0.404 in attainments

@@ -78,7 +78,27 @@ def test_an_indicator_is_judged_at_its_last_value(view, content):
     assert (later.year, later.value) == (2024, 9) and (outcomes[key].year, outcomes[key].value) == (2025, 24)
     assert later.attainment == pytest.approx(9 / 40)  # from 0 (2023) to 40 (2028)
     assert later.verdict == "en_bonne_voie"  # 2024: 22.5 % of the way, 20 % of the time
-    assert sum(content["verdict_comptes"].values()) == 81
+    # abandoned 3.4.2's two and 4.3.1's triennial survey (no measure due in 2024 or 2025) are out of the counts
+    assert sum(content["verdict_comptes"].values()) == 78
+    assert content["hors_comptes"] == {"pas de mesure prévue cette année": 1, "fiche abandonnée": 2}
+
+
+def test_the_period_judges_as_the_yearly_grid(view, content):
+    """The same rule as the grid of the last year: an abandoned fiche's indicators abandoned, whatever they last
+    measured; an indicator with no measure due not « non renseigné »; the others as the grid judged their value."""
+    from stspd.evaluation import compute
+
+    outcomes = {(o.fiche["id"], o.indicator["id"]): o for o in content["indicateurs"]}
+    assert [(o.verdict, o.value) for k, o in outcomes.items() if k[0] == "3.4.2"] == [("abandonne", 8), ("abandonne", 4)]
+    survey = outcomes["4.3.1", "sentiment"]
+    assert (survey.verdict, survey.year, survey.value) == ("non_prevu", None, None)
+    grid_2025 = {
+        (r.fiche["id"], r.indicator["id"]): r.verdict for r in compute.indicator_years(view["fiches"], view["evaluations"], 2025)
+    }
+    differ = {k: (o.verdict, grid_2025[k]) for k, o in outcomes.items() if o.verdict != grid_2025[k]}
+    # the one indicator measured in 2024 and not in 2025: judged at its 2024 value, where 2025's grid has none
+    assert differ == {("2.2.1", "escroqueries"): ("en_retard", "non_renseigne")}
+    assert outcomes["2.2.1", "escroqueries"].year == 2024
 
 
 def test_the_period_up_to_the_first_year_holds_that_year_only(view):
@@ -127,14 +147,33 @@ def test_the_docx_says_the_shares_and_the_lessons(documents):
     assert "Première année de mise en œuvre de la stratégie" in text and "Extension à l’ensemble des écoles" in text
     outcomes = [t for t in document.tables if t.rows[0].cells[-1].text == "Verdict"]
     assert sum(len(t.rows) - 1 for t in outcomes) == 81
-    assert outcomes[0].rows[1].cells[4].text.replace("\u00a0", " ") == "24 classes (2025)"
+    assert outcomes[0].rows[1].cells[4].text == "24 classes (2025)"  # the unit may go under its number…
+    targets = [row.cells[3].text for row in outcomes[1].rows[1:]]
+    assert "140 professionnels (2025)" in targets  # …which ran into the next column joined by a no-break space
+    percent = next(row.cells[4].text for t in outcomes for row in t.rows[1:] if row.cells[4].text.startswith("78"))
+    assert percent == "78\u202f% (2025)"  # « % » stays on its number's line
+    verdicts = {row.cells[0].text + " " + row.cells[1].text: row.cells[-1].text for t in outcomes for row in t.rows[1:]}
+    assert [v for k, v in verdicts.items() if k.startswith("3.4.2 ")] == ["fiche abandonnée"] * 2
+    survey = next(v for k, v in verdicts.items() if k.startswith("4.3.1 ") and "se sentent en sécurité" in k)
+    assert survey == "pas de mesure prévue cette année"
+    counts = next(p.text for p in document.paragraphs if p.text.startswith("Indicateurs, à leur dernière valeur"))
+    counts = counts.replace("\u202f", " ").replace("\u00a0", " ")
+    assert "21 en retard ; 1 non renseigné." in counts
+    assert "Hors des comptes : 1 indicateur « pas de mesure prévue cette année » ; 2 indicateurs « fiche abandonnée »." in counts
+    # the abandonment's decision, under the table of its axe's fiches
+    assert "3.4.2 : abandonnée (18 novembre 2025, CLSPD en formation restreinte : Refus du dispositif" in text, (
+        "the decision is said"
+    )
 
 
 def test_the_period_bilan_comes_in_pdf_and_html(documents):
     from pypdf import PdfReader
 
-    text = " ".join(page.extract_text() for page in PdfReader(documents / "bilan-periode-2024-2025.pdf").pages)
+    pages = [page.extract_text() for page in PdfReader(documents / "bilan-periode-2024-2025.pdf").pages]
+    text = " ".join(pages)
     assert "Bilan 2024–2025" in text and "Le parcours des fiches actions" in text
+    # the parts follow on the page: the synthesis and the fiches' course share one (it was 55 % blank)
+    assert any("Synthèse" in page and "Le parcours des fiches actions" in page for page in pages[2:])
     html = (documents / "bilan-periode-2024-2025.html").read_text(encoding="utf-8")
     assert html.count('src="data:image/png;base64,') == 2  # the logo, the états per year
 

@@ -5,7 +5,6 @@ Pure functions over the document model; charts are drawn by render/charts.py, th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TypedDict
 
 from stspd.evaluation import compute, grid
@@ -27,7 +26,10 @@ class Change(TypedDict):
 
     fiche: Fiche
     avant: str
-    apres: str  # with the decision that postponed or abandoned it, « abandonnée (date, instance : motif) »: user text
+    apres: str
+    # its state with the decision that postponed or abandoned it, « abandonnée (date, instance : motif) » (user
+    # text), said under the table: in the narrow year cell it took 18 lines
+    decision: str | None
     etat_change: bool
     verdicts: list[tuple[str, str, str]]  # (indicator, verdict before, verdict now); none once abandoned
 
@@ -99,8 +101,8 @@ def _content(view: DocumentModel, year: int) -> BilanContent:
         "strategie_rollup": rollups["strategie"],
         "indicateurs_annee": rows,
         "verdict_regle": compute.VERDICT_RULE,
-        "verdict_comptes": _count(r.verdict for r in rows if r.counted),
-        "hors_comptes": _count(r.verdict for r in rows if not r.counted),
+        "verdict_comptes": compute.count_verdicts(r.verdict for r in rows if r.counted),
+        "hors_comptes": compute.count_verdicts(r.verdict for r in rows if not r.counted),
         "regressions": [r for r in rows if r.regressed],
         "changements": _changes(view, year, entries, rows) if previous else [],
         "remontees": [
@@ -118,13 +120,6 @@ def _content(view: DocumentModel, year: int) -> BilanContent:
         "commentaires_valeurs": comments,
         "grille": grid.rows(view, year),
     }
-
-
-def _count(values: Iterable[str]) -> dict[str, int]:
-    counted: dict[str, int] = {}
-    for value in values:
-        counted[value] = counted.get(value, 0) + 1
-    return {compute.VERDICTS[k]: counted[k] for k in compute.VERDICTS if k in counted}
 
 
 def _changes(
@@ -157,7 +152,8 @@ def _changes(
                 {
                     "fiche": fiche,
                     "avant": STATE_LABELS[then or "non_evaluee"],
-                    "apres": compute.state_text(entry) if entry else STATE_LABELS["non_evaluee"],
+                    "apres": STATE_LABELS[now or "non_evaluee"],
+                    "decision": compute.state_text(entry) if entry and "decision" in entry else None,
                     "etat_change": now != then,
                     "verdicts": moved,
                 }

@@ -39,6 +39,12 @@ VERDICT_RULE = (
 )
 
 
+def count_verdicts(verdicts: Iterable[str]) -> dict[str, int]:
+    """Verdict's words → how many of `verdicts` (keys of VERDICTS), in VERDICTS' order: the sentences that count."""
+    found = list(verdicts)
+    return {words: n for key, words in VERDICTS.items() if (n := found.count(key))}
+
+
 def reached(value: float, target: float, direction: str) -> bool:
     return value <= target if direction == "baisse" else value >= target
 

@@ -17,34 +17,37 @@ from stspd.model.vocabulary import ETATS, NEXT_STEPS
 @dataclass(frozen=True)
 class Column:
     title: str
-    width: int  # in characters, for the spreadsheet
+    # in characters, for the spreadsheet; narrow enough that the 23 columns print on A3 at 60 % or more, wrapped
+    # (tests/test_grid.py computes the scale)
+    width: int
     number: bool = False
+    prose: bool = False  # a fiche's text of a sentence or more: a paragraph of its own in the DOCX's fiche row
 
 
 COLUMNS = [
-    Column("Axe", 6),
-    Column("N° fiche", 9),
-    Column("Fiche action", 30),
-    Column("Pilote", 20),
-    Column("Partenaires", 28),
+    Column("Axe", 5),
+    Column("N° fiche", 8),
+    Column("Fiche action", 20, prose=True),
+    Column("Pilote", 16),
+    Column("Partenaires", 20, prose=True),
     Column("État d'avancement", 13),
-    Column("Réalisé dans l'année", 40),
-    Column("Indicateur", 30),
-    Column("Unité", 10),
-    Column("Référence", 11, True),
-    Column("Cible", 11, True),
-    Column("Valeur N-1", 11, True),
-    Column("Valeur N", 11, True),
-    Column("Écart à la cible", 11, True),
-    Column("Atteinte", 10, True),
+    Column("Réalisé dans l'année", 26, prose=True),
+    Column("Indicateur", 22),
+    Column("Unité", 9),
+    Column("Référence", 10, True),
+    Column("Cible", 10, True),
+    Column("Valeur N-1", 10, True),
+    Column("Valeur N", 10, True),
+    Column("Écart à la cible", 10, True),
+    Column("Atteinte", 9, True),
     Column("Verdict", 12),
-    Column("Commentaire sur la valeur", 30),
-    Column("Dépenses (€)", 14, True),
-    Column("dont FIPD (€)", 14, True),
-    Column("Difficultés", 30),
-    Column("Suite", 11),
-    Column("Décision (date, instance, motif)", 30),
-    Column("Commentaires", 30),
+    Column("Commentaire sur la valeur", 18),
+    Column("Dépenses (€)", 10, True),
+    Column("dont FIPD (€)", 10, True),
+    Column("Difficultés", 22, prose=True),
+    Column("Suite", 10),
+    Column("Décision (date, instance, motif)", 20, prose=True),
+    Column("Commentaires", 18, prose=True),
 ]
 _TITLES = [c.title for c in COLUMNS]
 VERDICT_COLUMN = _TITLES.index("Verdict")

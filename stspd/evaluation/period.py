@@ -27,6 +27,9 @@ class FicheTrajectory(TypedDict):
     axe: Axis
     etats: list[str]
     final: str
+    # the decisions that postponed or abandoned it, in words (compute.state_text): « abandonnée (date, instance :
+    # motif) », said under the table, whose narrow year cells would not hold them
+    decisions: list[str]
 
 
 class YearStates(TypedDict):
@@ -47,6 +50,11 @@ class IndicatorOutcome:
     value: float | None
     attainment: float | None
     verdict: str
+
+    @property
+    def counted(self) -> bool:
+        """In the verdict counts, as in the yearly grid: not abandoned, and a measure was due."""
+        return self.verdict not in compute.NOT_EXPECTED
 
 
 class Lesson(TypedDict):
@@ -73,7 +81,8 @@ class PeriodContent(DocumentModel):
     realisees: float | None  # the share of fiches done in the last year
     indicateurs: list[IndicatorOutcome]
     verdict_regle: str
-    verdict_comptes: dict[str, int]  # verdict's words → indicators, at their last value
+    verdict_comptes: dict[str, int]  # verdict's words → indicators counted, at their last value
+    hors_comptes: dict[str, int]  # verdict's words → indicators out of the counts (compute.NOT_EXPECTED)
     lecons: list[Lesson]
 
 
@@ -102,9 +111,8 @@ def period_content(view: DocumentModel, year: int) -> PeriodContent:
         "realisees": _share(final["etats"], ("realisee",)),
         "indicateurs": outcomes,
         "verdict_regle": compute.VERDICT_RULE,
-        "verdict_comptes": {
-            label: n for key, label in compute.VERDICTS.items() if (n := sum(o.verdict == key for o in outcomes))
-        },
+        "verdict_comptes": compute.count_verdicts(o.verdict for o in outcomes if o.counted),
+        "hors_comptes": compute.count_verdicts(o.verdict for o in outcomes if not o.counted),
         "lecons": [_lesson(view["fiches"], e) for e in evaluations],
     }
 
@@ -112,14 +120,27 @@ def period_content(view: DocumentModel, year: int) -> PeriodContent:
 def _trajectories(axes: list[Axis], evaluations: list[Evaluation]) -> list[FicheTrajectory]:
     """Each fiche's état each year, as the grid and the yearly bilan have it (compute.entries: an abandonment holds
     in the years whose evaluation leaves the fiche out)."""
-    states_by_year = [
-        {fiche: entry["etat"] for fiche, entry in compute.entries(evaluations, e["annee"]).items()} for e in evaluations
-    ]
+    entries_by_year = [(e["annee"], compute.entries(evaluations, e["annee"])) for e in evaluations]
     result: list[FicheTrajectory] = []
     for axe in axes:
         for fiche in axe["fiches"]:
-            states = [year_states.get(fiche["id"], NOT_EVALUATED) for year_states in states_by_year]
-            result.append({"fiche": fiche, "axe": axe, "etats": states, "final": states[-1] if states else NOT_EVALUATED})
+            found = [(year, entries.get(fiche["id"])) for year, entries in entries_by_year]
+            states = [entry["etat"] if entry else NOT_EVALUATED for _, entry in found]
+            decisions: list[str] = []
+            for _, entry in found:
+                # an abandonment carried into the later years (compute.entries) repeats its decision: said once
+                said = compute.state_text(entry) if entry and "decision" in entry else None
+                if said and said not in decisions:
+                    decisions.append(said)
+            result.append(
+                {
+                    "fiche": fiche,
+                    "axe": axe,
+                    "etats": states,
+                    "final": states[-1] if states else NOT_EVALUATED,
+                    "decisions": decisions,
+                }
+            )
     return result
 
 
@@ -134,21 +155,31 @@ def _share(counted: dict[str, int], states: tuple[str, ...]) -> float | None:
 
 
 def _outcomes(fiches: list[Fiche], evaluations: list[Evaluation]) -> list[IndicatorOutcome]:
-    """Each indicator with a target, at its last value of the period, judged in the year it was measured."""
-    values = [(e["annee"], compute.values_of(e)) for e in evaluations]
+    """Each indicator with a target at the end of the period, by the yearly grid's rule (compute.indicator_years)
+    applied to each year of the period, so that the two never disagree.
+
+    The last value of an indicator is the last one measured in the period, judged in its year: a biennial or
+    triennial indicator is measured only in the years its cycle expects a value, and the years between (« pas de
+    mesure prévue cette année ») neither carry a value nor erase it. The baseline is not a measure of the period.
+    An indicator never measured in the period is « non renseigné » if some year expected a value of it, otherwise
+    « pas de mesure prévue cette année » as in the last year's grid. The indicators of a fiche abandoned by the end
+    of the period are « fiche abandonnée », whatever they last measured: out of the counts, as in the grid."""
+    by_year = [compute.indicator_years(fiches, evaluations, e["annee"]) for e in evaluations]
     outcomes = []
-    for fiche in fiches:
-        for indicator in fiche.get("indicateurs", []):
-            target = indicator.get("cible")
-            if not target:
-                continue
-            key = (fiche["id"], indicator["id"])
-            measured = [(year, v[key]) for year, v in values if v.get(key) is not None]
-            year, value = measured[-1] if measured else (None, None)
-            baseline = indicator.get("reference")
-            share = compute.attainment(value, baseline and baseline["valeur"], target["valeur"], indicator.get("sens", "hausse"))
-            verdict = compute.verdict(value, indicator, year) if year is not None else "non_renseigne"
-            outcomes.append(IndicatorOutcome(fiche, indicator, year, value, share, verdict))
+    for k, last in enumerate(by_year[-1] if by_year else []):  # the same indicators, in the same order, each year
+        if not last.indicator.get("cible"):
+            continue
+        rows = [year_rows[k] for year_rows in by_year]
+        measured = [r for r in rows if r.value is not None]
+        shown = measured[-1] if measured else last
+        if last.verdict == "abandonne":
+            verdict = last.verdict
+        elif measured:
+            verdict = shown.verdict
+        else:
+            verdict = "non_renseigne" if any(r.verdict == "non_renseigne" for r in rows) else last.verdict
+        year = shown.year if measured else None
+        outcomes.append(IndicatorOutcome(last.fiche, last.indicator, year, shown.value, shown.attainment, verdict))
     return outcomes
 
 

@@ -109,8 +109,13 @@ def to_csv(grid: Grid) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def to_xlsx(grid: Grid, title: str, iso_timestamp: str, paper: str) -> bytes:
-    """The grid to filter on screen and to print: fitted to the paper's width and paginated down, its header row on
+# The XLSX prints on A3 whatever the DOCX's paper: its 23 columns fitted to an A4's width would print at a third
+# of their size (text under 4 points); on A3, wrapped in narrow columns, at 60 % or more (text of 7 points)
+XLSX_PAPER = "a3"
+
+
+def to_xlsx(grid: Grid, title: str, iso_timestamp: str) -> bytes:
+    """The grid to filter on screen and to print: fitted to an A3's width and paginated down, its header row on
     each page, each row as tall as its wrapped text, amounts in euros and ratios as percentages."""
     from openpyxl import Workbook
     from openpyxl.formatting.rule import CellIsRule
@@ -158,7 +163,7 @@ def to_xlsx(grid: Grid, title: str, iso_timestamp: str, paper: str) -> bytes:
     titles: list[Cell] = [c.title for c in COLUMNS]
     for number, values in enumerate([titles, *grid.rows], start=1):
         sheet.row_dimensions[number].height = row_height(values, bold=number == 1)
-    _print_setup(sheet, title, grid_layout.PAPERS[paper])
+    _print_setup(sheet, title, grid_layout.PAPERS[XLSX_PAPER])
     workbook.properties.title = title
     return workbook_bytes(workbook, iso_timestamp)
 
@@ -218,8 +223,6 @@ CELL_MARGIN = 85
 # The fiche's own columns shown in bold at the head of its row; the axe is said by its band above
 IDENTITY = ("N° fiche", "Fiche action")
 AXE = "Axe"
-# A fiche column at least this wide in the spreadsheet holds prose: it gets a paragraph of its own in the DOCX
-PROSE_WIDTH = 25
 HEADER_FILL, AXE_FILL, FICHE_FILL = "1F3864", "D9E2F3", "F2F2F2"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -381,7 +384,7 @@ def _fiche(values: list) -> list[list[Run]]:
             continue
         label = typographic(column.title.removesuffix(" (€)")) + "\u00a0: "  # French sets a space before the colon
         said: list[Run] = [(label, True), (_display(values[index], column), False)]
-        if column.width >= PROSE_WIDTH:
+        if column.prose:
             prose.append(said)
         else:
             facts += ([(" · ", False)] if facts else []) + said

@@ -67,7 +67,7 @@ def _clean(text: str) -> str:
 def number(value: float, digits: int = 0) -> str:
     """A figure of an axis: « 1 234,50 » with `digits` decimals, a narrow no-break space between thousands, a minus
     sign (−) rather than a hyphen; never scientific notation."""
-    return fr.number(value, digits, fixed=True).replace("-", "\u2212")
+    return fr.number(value, digits, fixed=True)
 
 
 def axis(low: float, high: float, count: int, whole: bool = False) -> tuple[float, float, float]:

@@ -100,6 +100,7 @@ def _document(xml: bytes, picture) -> bytes:
         _verdict_cells(table)
     _picture_lines(body)
     _pages_break_before(body)
+    _follow_on(body)
     _landscape(body)
     _bare_cover(body)
     return _serialise(root)
@@ -298,6 +299,30 @@ def _pages_break_before(body) -> None:
         position = properties.index(known[-1]) + 1 if known else 0
         properties.insert(position, OxmlElement("w:pageBreakBefore"))
         body.remove(paragraph)
+
+
+FOLLOW_ON = "StspdFollowOn"
+
+
+def _follow_on(body) -> None:
+    """stspd.lua's marker before a heading of class « suite » removed, and the heading's page break (its style's,
+    Heading 1 starting a page) turned off: the section follows on the page of the table's tail before it."""
+    for paragraph in list(body.iterchildren(qn("w:p"))):
+        if _style_of(paragraph) != FOLLOW_ON:
+            continue
+        heading = paragraph.getnext()
+        while heading is not None and heading.tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd")):  # pandoc's sections'
+            heading = heading.getnext()
+        body.remove(paragraph)
+        if heading is None or heading.tag != qn("w:p") or heading.find(qn("w:pPr")) is None:
+            continue
+        properties = heading.find(qn("w:pPr"))
+        for existing in properties.findall(qn("w:pageBreakBefore")):
+            properties.remove(existing)
+        known = [child for child in properties if child.tag in {qn(name) for name in _BEFORE_PAGE_BREAK}]
+        off = OxmlElement("w:pageBreakBefore")
+        off.set(qn("w:val"), "0")
+        properties.insert(properties.index(known[-1]) + 1 if known else 0, off)
 
 
 def _page_break():

@@ -30,12 +30,15 @@ def _capital(label: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-def _dated(value: DatedValue | None, unit: str | None) -> str:
+def _dated(value: DatedValue | None, unit: str | None, narrow: bool = False) -> str:
+    """« 152 signalements (2023) ». `narrow`: a column too narrow for « 152 signalements » on one line, where the
+    unit may go under its number rather than run into the next column; « % » stays on its number's line."""
     if not value:
         return fr.MISSING
     amount = fr.number(value["valeur"])
     if unit:  # kept on the number's line: a no-break space, narrow before « % » as French typesetting has it
-        amount += ("\u202f" if unit.lstrip().startswith("%") else "\u00a0") + _esc(unit)
+        percent = unit.lstrip().startswith("%")
+        amount += ("\u202f" if percent else " " if narrow else "\u00a0") + _esc(unit)
     return f"{amount} ({value['annee']})"
 
 
@@ -535,6 +538,15 @@ def synthesis_row(row: dict, states: list[str]) -> list[str]:
     ]
 
 
+def out_of_counts(counts: dict[str, int], averages: bool = True) -> str:
+    """« Hors des comptes et des moyennes : 2 indicateurs « fiche abandonnée » ; … »: the indicators no value was
+    expected of (compute.NOT_EXPECTED), said apart in the yearly bilan and the bilan of the period alike."""
+    if not counts:
+        return ""
+    listed = " ; ".join(f"{fr.counted(n, 'indicateur')} « {words} »" for words, n in counts.items())
+    return f"Hors des comptes{' et des moyennes' if averages else ''} : {listed}."  # spaces: see typography()
+
+
 def suite(step: str) -> str:
     return NEXT_STEPS[step]
 
@@ -568,12 +580,13 @@ def outcome_row(outcome) -> list[str]:
     """The bilan of the period: an indicator's baseline, target, last value (its year) and how far it went."""
     indicator = outcome.indicator
     unit = indicator.get("unite")
-    last = _dated({"valeur": outcome.value, "annee": outcome.year}, unit) if outcome.year is not None else fr.MISSING
+    measured: DatedValue | None = {"valeur": outcome.value, "annee": outcome.year} if outcome.year is not None else None
+    last = _dated(measured, unit, narrow=True)
     return [
         _esc(outcome.fiche["id"]),
         _esc(compute.label(indicator)),
-        _dated(indicator.get("reference"), unit),
-        _dated(indicator.get("cible"), unit),
+        _dated(indicator.get("reference"), unit, narrow=True),
+        _dated(indicator.get("cible"), unit, narrow=True),
         last,
         fr.percent(outcome.attainment, digits=0),
         compute.VERDICTS[outcome.verdict],
@@ -639,6 +652,7 @@ FILTERS = {
     "etat_libelle": etat_libelle,
     "synthesis_row": synthesis_row,
     "suite": suite,
+    "out_of_counts": out_of_counts,
     "grid_rows": grid_rows,
     "change_rows": change_rows,
     "trajectory_row": trajectory_row,

@@ -6,7 +6,8 @@
 -- (DOCX, ODT, HTML, Typst) sees it.
 --   - links: only http, https and mailto targets (and the document's own #anchors); no attributes;
 --   - images: only those stspd put there, named by the SHA-1 of their source in the metadata `stspd-images`;
---   - attributes: none, but the classes the templates use on their own blocks and the image sizes they set;
+--   - attributes: none, but the classes the templates use on their own blocks and headings (« suite »: a section
+--     that follows on the page) and the image sizes they set;
 --   - raw code and citations: their text;
 --   - in Typst, a text that starts a table cell, a caption or a link's text with a list or heading marker
 --     (« 1. », « - », « + », « / », « = ») keeps it as text.
@@ -125,7 +126,8 @@ local filters = {
       return code
     end,
     Header = function(header)
-      header.attr = pandoc.Attr(header.identifier)
+      local classes = header.classes:includes("suite") and { "suite" } or {}
+      header.attr = pandoc.Attr(header.identifier, classes)
       return header
     end,
     Figure = function(figure)
