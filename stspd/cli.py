@@ -488,9 +488,14 @@ def build(
     Les données sont d'abord validées : s'il y a une erreur, rien n'est écrit. Un fichier existant n'est
     remplacé que par un document complet.
     """
-    from stspd.commands.build import Settings, stale_documents
+    from stspd.commands.build import Settings, rebuild_command, stale_documents
     from stspd.commands.locate import project_root
 
+    if check and watch:  # checking writes nothing, watching writes at each change: one excludes the other
+        raise Misuse(
+            "--verifier et --surveiller ne vont pas ensemble : --verifier n'écrit rien, --surveiller réécrit les "
+            "documents à chaque changement ; lancez l'un ou l'autre"
+        )
     settings = Settings(
         project_root(projet), _formats(formats, DOCUMENT_FORMATS), output, templates_dir, changes_since=changes_since
     )
@@ -504,7 +509,7 @@ def build(
     for path, why in stale:
         click.echo(f"{path} : {why}")
     if stale:
-        click.echo(f"À refaire : stspd build {settings.project} --format {','.join(settings.formats)} --sortie {output}")
+        click.echo(f"À refaire : {rebuild_command(settings)}")
         raise SystemExit(1)
     click.echo(f"{count(len(settings.formats), 'document', 'documents')} à jour dans {output}.")
 
