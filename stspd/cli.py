@@ -555,7 +555,7 @@ def bilan(
     _build(settings, quiet)
 
 
-def _build(settings, quiet: bool) -> None:
+def _build(settings, quiet: bool) -> list[Path]:
     """Build, telling a person at a terminal what is done as it is done; a script gets only the files' paths."""
     from stspd.commands.build import build_documents
 
@@ -568,26 +568,52 @@ def _build(settings, quiet: bool) -> None:
 
     if talk:
         click.echo(f"Validation et mise en page de {len(settings.formats)} format(s)…", err=True)
-    for path in build_documents(settings, _warn, done):
+    written = build_documents(settings, _warn, done)
+    for path in written:
         click.echo(f"{path}  ({_size(path)})" if talk else path)
+    return written
 
 
 def _watch(settings, quiet: bool) -> None:
-    """Build, then build again at each change of the project's files; a failure is said, and the watch goes on."""
+    """Build, then build again at each change of the project's files; a failure is said, and the watch goes on.
+
+    Ctrl-C is how a watch ends: while waiting, it is the normal end (exit 0); during a build, that build writes
+    nothing (exit 130). Either way the documents written before stay, so the goodbye says which those are, rather
+    than the « rien n'a été écrit » of a command interrupted at its only build."""
     from stspd.commands.errors import BuildError, InvalidProject, Refused
     from stspd.commands.watch import changes
 
+    written: list[Path] = []
+    building = failed = False
+
     def attempt() -> None:
+        nonlocal building, failed
+        building = True
         try:
-            _build(settings, quiet)
+            written[:] = _build(settings, quiet)
+            failed = False
         except (InvalidProject, Refused, BuildError) as error:
             _say(error)
+            failed = True
+        building = False
 
-    attempt()
-    click.echo("En attente de changements (Ctrl-C pour finir)…", err=True)
-    for changed in changes(settings.project, settings.output.resolve()):
-        click.echo(f"Changé : {', '.join(changed)}", err=True)
+    try:
         attempt()
+        click.echo("En attente de changements (Ctrl-C pour finir)…", err=True)
+        for changed in changes(settings.project, settings.output.resolve()):
+            click.echo(f"Changé : {', '.join(changed)}", err=True)
+            attempt()
+    except KeyboardInterrupt:
+        last = (
+            f"derniers documents écrits : {', '.join(map(str, written))}"
+            + (" (sans les derniers changements, à corriger : voir plus haut)" if failed else "")
+            if written
+            else "aucun document écrit pendant la surveillance"
+        )
+        if building:
+            click.echo(f"Interrompu pendant la construction, qui n'a rien écrit ; {last}.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        click.echo(f"Surveillance terminée ; {last}.", err=True)
 
 
 def _on_terminal() -> bool:
