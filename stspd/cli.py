@@ -692,6 +692,8 @@ def new_period(nouveau: Path, source: Path, periode: str) -> None:
     from stspd.commands.new_period import new_period as start
 
     made = start(nouveau, project_root(source), periode)
+    if made.overlap:
+        _warn(made.overlap)
     for fate in made.fates:
         click.echo(f"{fate.fiche} : {'reprise' if fate.carried else 'laissée'} ({fate.why})")
     carried = sum(fate.carried for fate in made.fates)
