@@ -412,8 +412,8 @@ stspd schema --sortie schemas
     help="Écrire tous les schémas dans DOSSIER (pour l'éditeur) au lieu d'en afficher un.",
 )
 def schema(nom: str | None, output: Path | None) -> None:
-    """Afficher le schéma JSON NOM (strategie, diagnostic, fiche, evaluation, referentiel, correspondance, commun), ou les
-    lister."""
+    """Afficher le schéma JSON NOM (strategie, diagnostic, fiche, evaluation, referentiel, correspondance, commun,
+    export), ou les lister."""
     from stspd.check import schemas
     from stspd.check.suggest import did_you_mean
     from stspd.commands.init import write_schemas
