@@ -412,8 +412,8 @@ stspd schema --sortie schemas
     help="Écrire tous les schémas dans DOSSIER (pour l'éditeur) au lieu d'en afficher un.",
 )
 def schema(nom: str | None, output: Path | None) -> None:
-    """Afficher le schéma JSON NOM (strategie, diagnostic, fiche, evaluation, referentiel, correspondance, commun), ou les
-    lister."""
+    """Afficher le schéma JSON NOM (strategie, diagnostic, fiche, evaluation, referentiel, correspondance, commun,
+    export), ou les lister."""
     from stspd.check import schemas
     from stspd.check.suggest import did_you_mean
     from stspd.commands.init import write_schemas
@@ -488,9 +488,14 @@ def build(
     Les données sont d'abord validées : s'il y a une erreur, rien n'est écrit. Un fichier existant n'est
     remplacé que par un document complet.
     """
-    from stspd.commands.build import Settings, stale_documents
+    from stspd.commands.build import Settings, rebuild_command, stale_documents
     from stspd.commands.locate import project_root
 
+    if check and watch:  # checking writes nothing, watching writes at each change: one excludes the other
+        raise Misuse(
+            "--verifier et --surveiller ne vont pas ensemble : --verifier n'écrit rien, --surveiller réécrit les "
+            "documents à chaque changement ; lancez l'un ou l'autre"
+        )
     settings = Settings(
         project_root(projet), _formats(formats, DOCUMENT_FORMATS), output, templates_dir, changes_since=changes_since
     )
@@ -504,7 +509,7 @@ def build(
     for path, why in stale:
         click.echo(f"{path} : {why}")
     if stale:
-        click.echo(f"À refaire : stspd build {settings.project} --format {','.join(settings.formats)} --sortie {output}")
+        click.echo(f"À refaire : {rebuild_command(settings)}")
         raise SystemExit(1)
     click.echo(f"{count(len(settings.formats), 'document', 'documents')} à jour dans {output}.")
 
@@ -550,7 +555,7 @@ def bilan(
     _build(settings, quiet)
 
 
-def _build(settings, quiet: bool) -> None:
+def _build(settings, quiet: bool) -> list[Path]:
     """Build, telling a person at a terminal what is done as it is done; a script gets only the files' paths."""
     from stspd.commands.build import build_documents
 
@@ -563,26 +568,52 @@ def _build(settings, quiet: bool) -> None:
 
     if talk:
         click.echo(f"Validation et mise en page de {len(settings.formats)} format(s)…", err=True)
-    for path in build_documents(settings, _warn, done):
+    written = build_documents(settings, _warn, done)
+    for path in written:
         click.echo(f"{path}  ({_size(path)})" if talk else path)
+    return written
 
 
 def _watch(settings, quiet: bool) -> None:
-    """Build, then build again at each change of the project's files; a failure is said, and the watch goes on."""
+    """Build, then build again at each change of the project's files; a failure is said, and the watch goes on.
+
+    Ctrl-C is how a watch ends: while waiting, it is the normal end (exit 0); during a build, that build writes
+    nothing (exit 130). Either way the documents written before stay, so the goodbye says which those are, rather
+    than the « rien n'a été écrit » of a command interrupted at its only build."""
     from stspd.commands.errors import BuildError, InvalidProject, Refused
     from stspd.commands.watch import changes
 
+    written: list[Path] = []
+    building = failed = False
+
     def attempt() -> None:
+        nonlocal building, failed
+        building = True
         try:
-            _build(settings, quiet)
+            written[:] = _build(settings, quiet)
+            failed = False
         except (InvalidProject, Refused, BuildError) as error:
             _say(error)
+            failed = True
+        building = False
 
-    attempt()
-    click.echo("En attente de changements (Ctrl-C pour finir)…", err=True)
-    for changed in changes(settings.project, settings.output.resolve()):
-        click.echo(f"Changé : {', '.join(changed)}", err=True)
+    try:
         attempt()
+        click.echo("En attente de changements (Ctrl-C pour finir)…", err=True)
+        for changed in changes(settings.project, settings.output.resolve()):
+            click.echo(f"Changé : {', '.join(changed)}", err=True)
+            attempt()
+    except KeyboardInterrupt:
+        last = (
+            f"derniers documents écrits : {', '.join(map(str, written))}"
+            + (" (sans les derniers changements, à corriger : voir plus haut)" if failed else "")
+            if written
+            else "aucun document écrit pendant la surveillance"
+        )
+        if building:
+            click.echo(f"Interrompu pendant la construction, qui n'a rien écrit ; {last}.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        click.echo(f"Surveillance terminée ; {last}.", err=True)
 
 
 def _on_terminal() -> bool:
@@ -661,6 +692,8 @@ def new_period(nouveau: Path, source: Path, periode: str) -> None:
     from stspd.commands.new_period import new_period as start
 
     made = start(nouveau, project_root(source), periode)
+    if made.overlap:
+        _warn(made.overlap)
     for fate in made.fates:
         click.echo(f"{fate.fiche} : {'reprise' if fate.carried else 'laissée'} ({fate.why})")
     carried = sum(fate.carried for fate in made.fates)

@@ -234,3 +234,28 @@ def test_an_extension_recorded_in_a_commit_is_said_and_the_project_still_validat
     assert "fin de la période : 2028 → 2030" in said[0]
     assert "révisions : + 20\u00a0novembre\u00a02026, délibération 2026-097 : Prolongation jusqu'à l'adoption" in said[0]
     assert lines[-1].startswith("1 changement de v1 (")
+
+
+def test_the_readme_s_textconv_example_is_the_real_output(tmp_path):
+    """The README's example, run as it says: the project at the repository's top (its workflow), tag v2024-adoptee."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("- **`git diff` en mots**") : readme.index("- **Intégration continue**")]
+    command = next(line.strip() for line in section.splitlines() if line.strip().startswith("git diff "))
+    shown_in_readme = section[section.index("```text\n") + len("```text\n") :]
+    shown_in_readme = "\n".join(line[2:] for line in shown_in_readme[: shown_in_readme.index("  ```")].splitlines())
+    top = tmp_path / "depot"
+    assert run("init", "--exemple", top).exit_code == 0
+    git(top, "init", "-q", "-b", "main")
+    git(top, "add", "-A")
+    git(top, "-c", "user.name=CLSPD", "-c", "user.email=clspd@example.org", "commit", "-q", "-m", "adoptée")
+    git(top, "tag", "v2024-adoptee")
+    (top / ".gitattributes").write_text("*.yaml diff=stspd\n", encoding="utf-8")
+    git(top, "config", "diff.stspd.textconv", f"{sys.executable} -m stspd diff --textconv")
+    edit(top / "actions" / "1.1.1.yaml", "pilote: dtpp", "pilote: pm")
+    edit(top / "actions" / "1.1.1.yaml", "cible: {valeur: 40,", "cible: {valeur: 50,")
+    arguments = command.split("#")[0].split()[1:]
+    environment = {**os.environ, "PYTHONPATH": str(REPO), "GIT_PAGER": "cat"}
+    shown = subprocess.run(
+        ["git", "-C", str(top), *arguments], capture_output=True, text=True, check=True, env=environment, timeout=120
+    ).stdout
+    assert shown.rstrip("\n") == shown_in_readme

@@ -196,7 +196,7 @@ def test_a_bad_name_is_refused_before_anything_is_written(tmp_path, territoire, 
 @pytest.mark.parametrize(
     ("periode", "said"),
     [
-        ("2030-2025", "--periode attend deux années dans l'ordre, ex. 2025-2030 : 2025 précède 2030"),
+        ("2030-2025", "--periode attend deux années dans l'ordre, ex. 2025-2030 : la fin (2025) précède le début (2030)"),
         ("1900-2100", "--periode : l'année 1900 est hors des années admises (1990 à 2100)"),
         ("2000-2200", "l'année 2200 est hors des années admises (1990 à 2100)"),
         ("1989-1995", "l'année 1989 est hors"),

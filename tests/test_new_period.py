@@ -48,6 +48,27 @@ def test_new_period_refuses_a_folder_in_use_a_period_that_does_not_follow_and_a_
     (used / "notes.txt").write_text("x", encoding="utf-8")
     assert run("new-period", used, "--depuis", SAMPLE, "--periode", "2029-2034").exit_code == 2
     earlier = run("new-period", tmp_path / "a", "--depuis", SAMPLE, "--periode", "2020-2025")
-    assert earlier.exit_code == 2 and "commence après" in earlier.output
+    assert earlier.exit_code == 2 and "doit commencer après le début de la précédente (2024–2028)" in earlier.output
+    reversed_period = run("new-period", tmp_path / "c", "--depuis", SAMPLE, "--periode", "2034-2029")
+    assert reversed_period.exit_code == 2 and "la fin (2029) précède le début (2034)" in reversed_period.output
     never = run("new-period", tmp_path / "b", "--depuis", project, "--periode", "2031-2036")
     assert never.exit_code == 2 and "aucune évaluation" in never.output
+
+
+def test_new_period_refuses_a_folder_inside_the_previous_project_and_writes_nothing(sample_copy):
+    before = _digest(sample_copy)
+    inside = run("new-period", sample_copy / "suivante", "--depuis", sample_copy, "--periode", "2029-2034")
+    assert inside.exit_code == 2
+    assert "est dans le projet précédent" in inside.output and "créez le nouveau projet à côté" in inside.output
+    assert not (sample_copy / "suivante").exists() and _digest(sample_copy) == before
+
+
+def test_a_period_overlapping_the_previous_one_is_made_and_said(tmp_path):
+    target = tmp_path / "valmont-2026"
+    result = run("new-period", target, "--depuis", SAMPLE, "--periode", "2026-2030")
+    assert result.exit_code == 0, result.output
+    assert "commence en 2026, avant la fin de la précédente (2024–2028)" in result.output
+    assert "remplace l'ancienne dès 2026" in result.output and "prolongation" in result.output
+    assert validate_project(target)[1] == []
+    following = run("new-period", tmp_path / "valmont-2029", "--depuis", SAMPLE, "--periode", "2029-2034")
+    assert following.exit_code == 0 and "Attention" not in following.output

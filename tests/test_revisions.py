@@ -47,3 +47,20 @@ def test_an_evaluation_after_the_revision_that_still_runs_an_abandoned_fiche_is_
 
     warning = next(p for p in validate_project(sample_copy, strict=True)[1] if p.rule == "revisions")
     assert warning.is_warning and "la dit « en_cours »" in warning.message and warning.file.endswith("2025.yaml")
+
+
+def test_the_readme_s_revisions_example_is_valid_and_printed(sample_copy, tmp_path):
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    example = readme[readme.index("```yaml\nrevisions:") + len("```yaml\n") :]
+    example = example[: example.index("```")]
+    strategy = sample_copy / "strategie.yaml"
+    text = strategy.read_text(encoding="utf-8")
+    text = text[: text.index("revisions:\n")] + example + text[text.index("\ngouvernance:") :]
+    strategy.write_text(text, encoding="utf-8")
+    edit(strategy, "  fin: 2028", "  fin: 2029")  # as the example's prolongation says periode.fin must be
+    assert problems_of(sample_copy) == []
+    assert run("build", sample_copy, "--format", "md", "--sortie", tmp_path).exit_code == 0
+    printed = " ".join((tmp_path / "strategie.md").read_text(encoding="utf-8").split())  # French spaces are unbreakable
+    assert "| Période prolongée de 2028 à 2029 ; fiche ajoutée : 4.3.1 ; fiches 1.5.1, 1.5.2 réunies en 1.5.1 |" in printed

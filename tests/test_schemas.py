@@ -65,3 +65,15 @@ def test_every_object_is_closed(name):
 def test_examples_are_given(name):
     text = schemas.schema_path(name).read_text(encoding="utf-8")
     assert text.count('"examples"') >= 5
+
+
+def test_the_help_and_the_readme_name_every_schema():
+    from pathlib import Path
+
+    from conftest import run
+
+    help_text = " ".join(run("schema", "--help").output.split())
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### `stspd schema") : readme.index("## Le format des fichiers")]
+    for name in schemas.names():
+        assert name in help_text and f"`{name}`" in section, name

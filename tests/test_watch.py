@@ -34,3 +34,58 @@ def test_the_watch_says_an_error_and_goes_on(sample_copy, tmp_path, monkeypatch)
     assert result.exit_code == 0, result.output
     assert result.output.count(str(out / "strategie.md")) == 2  # built at the start and after the fix
     assert "inconnu-" in result.output and "rien n'a été écrit" in result.output  # the broken state, said
+
+
+def _changes_then_ctrl_c(count: int):
+    """watch.changes as it goes when the user presses Ctrl-C after `count` changes."""
+
+    def changes(root, ignored=None, sleep=None):
+        for _ in range(count):
+            yield ["actions/1.1.1.yaml"]
+        raise KeyboardInterrupt
+
+    return changes
+
+
+def test_ctrl_c_while_waiting_ends_the_watch_with_the_documents_last_written(sample_copy, tmp_path, monkeypatch):
+    monkeypatch.setattr(watch, "changes", _changes_then_ctrl_c(1))
+    out = tmp_path / "dist"
+    result = run("build", sample_copy, "--format", "md", "--sortie", out, "--surveiller")
+    assert result.exit_code == 0, result.output
+    assert f"Surveillance terminée ; derniers documents écrits : {out / 'strategie.md'}." in result.output
+    assert "rien n'a été écrit" not in result.output and (out / "strategie.md").is_file()
+
+
+def test_ctrl_c_after_a_failed_build_says_the_documents_miss_the_last_changes(sample_copy, tmp_path, monkeypatch):
+    def break_then_ctrl_c(root, ignored=None, sleep=None):
+        edit(sample_copy / "actions" / "1.1.1.yaml", "pilote: ", "pilote: inconnu-")
+        yield ["actions/1.1.1.yaml"]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watch, "changes", break_then_ctrl_c)
+    result = run("build", sample_copy, "--format", "md", "--sortie", tmp_path / "dist", "--surveiller")
+    assert result.exit_code == 0, result.output
+    assert "(sans les derniers changements, à corriger : voir plus haut)" in result.output
+
+
+def test_ctrl_c_during_a_build_exits_130_and_keeps_the_documents_written_before(sample_copy, tmp_path, monkeypatch):
+    from stspd.commands import build
+
+    made = build.build_documents
+    calls = iter([made])
+
+    def first_then_ctrl_c(*arguments, **options):
+        step = next(calls, None)
+        if step is None:
+            raise KeyboardInterrupt
+        return step(*arguments, **options)
+
+    monkeypatch.setattr(watch, "changes", _changes_then_ctrl_c(1))
+    monkeypatch.setattr(build, "build_documents", first_then_ctrl_c)
+    out = tmp_path / "dist"
+    result = run("build", sample_copy, "--format", "md", "--sortie", out, "--surveiller")
+    assert result.exit_code == 130
+    assert (
+        f"Interrompu pendant la construction, qui n'a rien écrit ; derniers documents écrits : {out / 'strategie.md'}."
+        in result.output
+    )

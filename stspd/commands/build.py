@@ -60,6 +60,19 @@ def stale_documents(settings: Settings, warn: Callable[[str], None] = print) -> 
     return stale
 
 
+def rebuild_command(settings: Settings) -> str:
+    """The `stspd build` that writes what `stale_documents` compared: every option that shapes the documents is
+    repeated, or following the hint would write other documents (without the annex, in the default templates)."""
+    import shlex
+
+    words = ["stspd", "build", str(settings.project), "--format", ",".join(settings.formats), "--sortie", str(settings.output)]
+    if settings.templates is not None:
+        words += ["--modeles", str(settings.templates)]
+    if settings.changes_since is not None:
+        words += ["--modifications-depuis", settings.changes_since]
+    return shlex.join(words)
+
+
 def make_documents(
     settings: Settings, warn: Callable[[str], None] = print, done: Callable[[str], None] = lambda fmt: None
 ) -> dict[Path, bytes]:
@@ -98,12 +111,19 @@ def _changes_since(settings: Settings) -> dict:
     """The annex « Tableau des modifications »: what changed in the project since a git revision, in words."""
     from stspd.commands.diff import NothingToCompare, compare_states
     from stspd.compare.elements import KINDS
+    from stspd.compare.revision import NotInRepository
 
     assert settings.changes_since is not None
     try:
         comparison = compare_states((settings.changes_since, str(settings.project)))
     except NothingToCompare as error:
         raise Misuse(f"--modifications-depuis {settings.changes_since} : {error}") from None
+    except NotInRepository as error:
+        raise Misuse(
+            f"--modifications-depuis {settings.changes_since} : le projet « {error.root} » n'est pas dans un dépôt git, "
+            "et le tableau des modifications compare le projet à une révision de son dépôt ; versionnez le projet "
+            "(git init, git add, git commit, puis git tag pour nommer la version adoptée) ou construisez sans cette option"
+        ) from None
     return {
         "depuis": comparison.before,
         "lignes": [[KINDS[change.kind][0], change.sentence] for change in comparison.changes],

@@ -133,7 +133,7 @@ def check_periode(periode: str) -> tuple[int, int]:
         if not lowest <= value <= highest:
             raise Misuse(f"--periode : l'année {value} est hors des années admises ({lowest} à {highest})")
     if debut > fin:
-        raise Misuse(f"--periode attend deux années dans l'ordre, ex. 2025-2030 : {fin} précède {debut}")
+        raise Misuse(f"--periode attend deux années dans l'ordre, ex. 2025-2030 : la fin ({fin}) précède le début ({debut})")
     return debut, fin
 
 

@@ -42,16 +42,27 @@ class Fate:
 class NewPeriod:
     files: list[Path]
     fates: list[Fate]
+    overlap: str | None = None  # the years both strategies cover, said in words, when the new one starts early
 
 
 def new_period(target: Path, source: Path, periode: str) -> NewPeriod:
     """Write the new project into `target` (new or empty) from the valid project `source`, for « AAAA-AAAA »."""
     first, last = check_periode(periode)
+    if target.resolve().is_relative_to(source.resolve()):
+        # The old project would then hold the new one's files: read as its own (a second strategie.yaml, fiches)
+        raise Misuse(
+            f"« {target} » est dans le projet précédent ({source}) : créez le nouveau projet à côté, "
+            f"ex. stspd new-period {source.resolve().name}-{first} --depuis {source} --periode {periode}"
+        )
     _refuse_if_not_empty(target, "stspd new-period")
     project, view = valid_model(source)
     old = view["periode"]
     if first <= old["debut"]:
-        raise Misuse(f"--periode {periode} : la nouvelle période commence après le début de la précédente ({old['debut']})")
+        raise Misuse(
+            f"--periode {periode} : la nouvelle période doit commencer après le début de la précédente "
+            f"({fr.years(old['debut'], old['fin'])})"
+        )
+    overlap = _overlap(old, first)
     evaluations = sorted(view["evaluations"], key=lambda e: e["annee"])
     if not evaluations:
         raise Misuse("le projet n'a aucune évaluation : sans bilan, rien ne dit quelles fiches poursuivre")
@@ -81,7 +92,20 @@ def new_period(target: Path, source: Path, periode: str) -> NewPeriod:
     files[target / "evaluations" / ".gitkeep"] = b""
     files[target / ".gitignore"] = (data_dir() / "init" / "gitignore.j2").read_bytes()
     files.update(_schema_files(target / "schemas"))
-    return NewPeriod(write_all(files), fates)
+    return NewPeriod(write_all(files), fates, overlap)
+
+
+def _overlap(old: Period, first: int) -> str | None:
+    """A new strategy may start before the old one's end: adopted early (a new national strategy, a new
+    municipal team), it replaces the old one from its first year. Allowed, but said: the town may rather have
+    meant to extend the old one, which is a revision of it (a prolongation), not a new period."""
+    if first > old["fin"]:
+        return None
+    return (
+        f"la nouvelle période commence en {first}, avant la fin de la précédente ({fr.years(old['debut'], old['fin'])}) : "
+        f"la nouvelle stratégie remplace l'ancienne dès {first}. Pour prolonger l'ancienne plutôt, c'est une révision "
+        "de son strategie.yaml (revisions:, prolongation), pas une nouvelle période"
+    )
 
 
 def _fate(fiche: str, evaluations: list[Evaluation]) -> Fate:

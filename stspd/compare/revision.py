@@ -33,14 +33,23 @@ class Repository:
     prefix: str  # the project's folder in it, « communes/valmont » or « » at the top
 
 
+class NotInRepository(Misuse):
+    """The project is in no git repository. Said in `stspd diff`'s words; a command that needs the repository for
+    something else (build --modifications-depuis) catches it to say its own."""
+
+    def __init__(self, root: Path):
+        super().__init__(
+            f"« {root} » n'est pas dans un dépôt git : donnez deux dossiers à comparer, ou placez le projet dans un dépôt"
+        )
+        self.root = root
+
+
 def repository_of(root: Path, children: Children) -> Repository:
-    """The repository holding the folder `root`; Misuse when there is none."""
+    """The repository holding the folder `root`; NotInRepository when there is none."""
     try:
         said = _lines(_git(children, root, "rev-parse", "--show-toplevel", "--show-prefix")).splitlines()
     except ChildError:
-        raise Misuse(
-            f"« {root} » n'est pas dans un dépôt git : donnez deux dossiers à comparer, ou placez le projet dans un dépôt"
-        ) from None
+        raise NotInRepository(root) from None
     top, prefix = said[0], said[1] if len(said) > 1 else ""
     return Repository(Path(top), prefix.rstrip("/"))
 
