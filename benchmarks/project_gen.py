@@ -49,6 +49,9 @@ def _evaluation(text: str, plan: list[tuple[str, str]]) -> str:
     head, separator, body = text.partition("\nfiches:")
     if not separator:
         raise ValueError("evaluation without a top-level « fiches: » list")
+    # the keys after the list (the year's `delinquance:`) are kept once, after the new entries
+    end = re.search(r"\n(?=[^\s#])", body)
+    body, tail = (body[: end.start()], body[end.start() :]) if end else (body, "")
     entries = {}
     for chunk in body.split(_ENTRY)[1:]:
         source_id = chunk.split("\n", 1)[0].strip()
@@ -58,7 +61,7 @@ def _evaluation(text: str, plan: list[tuple[str, str]]) -> str:
         if source_id in entries:
             rest = entries[source_id].split("\n", 1)[1]
             parts.append(f"{_ENTRY}{new_id}\n{rest}\n")
-    return "".join(parts)
+    return "".join(parts) + tail.lstrip("\n")
 
 
 def generate(folder: Path, count: int, sample: Path = SAMPLE) -> Path:
