@@ -1021,7 +1021,8 @@ stspd referentiels liste valmont --format json
 def referentiels_liste(projet: Path | None, fmt: str) -> None:
     """Lister les référentiels que le projet peut citer, avec leurs axes et leurs mesures.
 
-    Sans PROJET, ceux du projet du dossier courant ; hors d'un projet, ceux livrés avec stspd.
+    Sans PROJET, ceux du projet du dossier courant ; hors d'un projet, ceux livrés avec stspd. Code de sortie : 1
+    quand un fichier du dossier referentiels/ du projet a un problème (chacun est dit, à sa ligne).
     """
     from stspd.check.report import render
     from stspd.commands.frames import frame_json, frame_lines, list_frames
@@ -1031,11 +1032,13 @@ def referentiels_liste(projet: Path | None, fmt: str) -> None:
     if fmt == "json":
         found = {"referentiels": [frame_json(f) for f in listing.frames], "problemes": [p.as_dict() for p in listing.problems]}
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
-        return
-    click.echo("\n\n".join("\n".join(frame_lines(frame)) for frame in listing.frames))
+    else:
+        click.echo("\n\n".join("\n".join(frame_lines(frame)) for frame in listing.frames))
+        if listing.problems:
+            summary = f"{count(len(listing.problems), 'erreur', 'erreurs')} : ces référentiels du projet ne sont pas listés."
+            click.echo("\n" + render(listing.problems, "text", summary), nl=False)
     if listing.problems:
-        summary = f"{count(len(listing.problems), 'erreur', 'erreurs')} : ces référentiels du projet ne sont pas listés."
-        click.echo("\n" + render(listing.problems, "text", summary), nl=False)
+        sys.exit(EXIT_INVALID)
 
 
 @referentiels.command(

@@ -141,6 +141,26 @@ def test_the_command_says_a_project_frame_it_cannot_list(project):
     result = run("referentiels", project)
     assert "pdpd-loire ·" not in result.output and "1 erreur : ces référentiels du projet ne sont pas listés." in result.output
     assert "pdpd-loire.yaml:5:7" in result.output
+    assert result.exit_code == 1
+    listed = json.loads(run("referentiels", "liste", project, "--format", "json").output)
+    assert [(Path(p["file"]).name, p["line"]) for p in listed["problemes"]] == [("pdpd-loire.yaml", 5)]
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "said"),
+    [
+        (PDPD.replace("statut: publie", "statut: [publie"), "pdpd-loire.yaml:7:9:", "crochet"),
+        (PDPD.replace("Loire 2024", "Loire\x00 2024"), "pdpd-loire.yaml:3:", "NUL"),
+    ],
+    ids=["yaml", "nul"],
+)
+def test_a_project_frame_that_cannot_be_read_is_said_and_fails_the_listing(project, text, place, said):
+    _with_frame(project, text)
+    result = run("referentiels", project)
+    assert result.exit_code == 1, result.output
+    assert place in result.output and "1 erreur : ces référentiels du projet ne sont pas listés." in result.output
+    assert said in result.output
+    assert run("referentiels", "liste", project, "--format", "json").exit_code == 1
 
 
 MAPPING = """\

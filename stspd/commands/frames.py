@@ -37,8 +37,11 @@ def list_frames(root: Path | None) -> Listing:
     if root is None:
         return Listing(list(catalogue.shipped_frames().values()), [])
     result = validate(root)
-    own = {document.display for document in result.project.referentiels}
-    return Listing(list(catalogue.frames(result.project).values()), [p for p in result.errors if p.file in own])
+    # By place, not by the frames read: a file that could not be read at all (its YAML, a NUL byte) is no frame,
+    # and its problem is the one the town most needs to see.
+    folder = root / "referentiels"
+    own = [p for p in result.errors if Path(p.file) == folder or Path(p.file).parent == folder]
+    return Listing(list(catalogue.frames(result.project).values()), own)
 
 
 def frame_lines(frame: catalogue.Frame) -> list[str]:
