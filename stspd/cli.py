@@ -1073,8 +1073,10 @@ def referentiels_migrer(projet: Path | None, mapping: Path, dry_run: bool) -> No
         raise Misuse(f"le fichier de correspondance « {mapping} » n'existe pas")
     root = project_root(projet)
     done = migrate(root, mapping, dry_run)
-    click.echo("\n".join(done.rewritten + done.unmapped) or "Aucun lien vers l'ancien référentiel.")
+    click.echo("\n".join(done.changes + done.unmapped) or "Aucun lien vers l'ancien référentiel.")
     rewritten = count(len(done.rewritten), "lien réécrit", "liens réécrits")
+    if done.removed:
+        rewritten += " et " + count(len(done.removed), "doublon retiré", "doublons retirés")
     left = count(len(done.unmapped), "lien sans correspondance", "liens sans correspondance")
     if dry_run:
         click.echo(f"{rewritten}, {left} ; --simulation : rien n'a été écrit.")
