@@ -817,6 +817,10 @@ def diagnostic_import_ssmsi(
         imported = import_ssmsi_year(root, fichier, list(communes), evaluation_year, dry_run, force)
     else:
         imported = import_ssmsi(root, fichier, list(communes), department_file, dry_run, force)
+    for warning in imported.warnings:
+        click.echo(f"Attention : {warning}", err=True)
+    if imported.note:
+        click.echo(imported.note)
     if not imported.changes:
         click.echo(f"Rien à changer : {imported.target} dit déjà ce que le fichier contient.")
         return
