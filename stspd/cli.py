@@ -713,12 +713,13 @@ stspd export json valmont --sortie publication/strategie.json
     cls=_Option,
     type=click.Path(path_type=Path, dir_okay=False),
     metavar="FICHIER",
-    help="Écrire le JSON dans FICHIER (par défaut : sur la sortie standard).",
+    help="Écrire le JSON dans FICHIER, ses dossiers créés au besoin comme pour les autres --sortie (par défaut : sur la sortie standard).",
 )
 @click.option("--force", is_flag=True, help="Remplacer FICHIER s'il existe.")
 def export_json(projet: Path | None, output: Path | None, force: bool) -> None:
     """Tout le projet validé en un document JSON (schéma : stspd schema export), pour un portail de données
-    ouvertes ou un tableau de bord. Chaque partie a la forme du fichier YAML dont elle vient."""
+    ouvertes ou un tableau de bord. Chaque partie a la forme du fichier YAML dont elle vient ; ce que le document
+    tait y est tu aussi : d'une instance confidentielle (cellule de veille), seuls son nom et son identifiant."""
     from stspd.commands.export import export_json as exported
     from stspd.commands.locate import project_root
     from stspd.output.atomic import write_bytes
