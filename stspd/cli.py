@@ -682,9 +682,11 @@ def doctor() -> None:
     for check in found:
         if check.found:
             click.echo(f"ok        {check.what} : {check.found} — {check.serves}")
+        elif check.unchecked:
+            click.echo(f"inconnu   {check.what} — {check.serves} ; non vérifié : {check.unchecked}")
         else:
             click.echo(f"absent    {check.what} — {check.serves} ; sans : {check.without}")
-    if any(check.needed and not check.found for check in found):
+    if any(check.needed and not check.found and not check.unchecked for check in found):
         raise SystemExit(1)  # a document cannot be made here
 
 
