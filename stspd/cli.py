@@ -715,9 +715,11 @@ def doctor() -> None:
     for check in found:
         if check.found:
             click.echo(f"ok        {check.what} : {check.found} — {check.serves}")
+        elif check.unchecked:
+            click.echo(f"inconnu   {check.what} — {check.serves} ; non vérifié : {check.unchecked}")
         else:
             click.echo(f"absent    {check.what} — {check.serves} ; sans : {check.without}")
-    if any(check.needed and not check.found for check in found):
+    if any(check.needed and not check.found and not check.unchecked for check in found):
         raise SystemExit(1)  # a document cannot be made here
 
 
@@ -746,12 +748,13 @@ stspd export json valmont --sortie publication/strategie.json
     cls=_Option,
     type=click.Path(path_type=Path, dir_okay=False),
     metavar="FICHIER",
-    help="Écrire le JSON dans FICHIER (par défaut : sur la sortie standard).",
+    help="Écrire le JSON dans FICHIER, ses dossiers créés au besoin comme pour les autres --sortie (par défaut : sur la sortie standard).",
 )
 @click.option("--force", is_flag=True, help="Remplacer FICHIER s'il existe.")
 def export_json(projet: Path | None, output: Path | None, force: bool) -> None:
     """Tout le projet validé en un document JSON (schéma : stspd schema export), pour un portail de données
-    ouvertes ou un tableau de bord. Chaque partie a la forme du fichier YAML dont elle vient."""
+    ouvertes ou un tableau de bord. Chaque partie a la forme du fichier YAML dont elle vient ; ce que le document
+    tait y est tu aussi : d'une instance confidentielle (cellule de veille), seuls son nom et son identifiant."""
     from stspd.commands.export import export_json as exported
     from stspd.commands.locate import project_root
     from stspd.output.atomic import write_bytes
@@ -850,6 +853,10 @@ def diagnostic_import_ssmsi(
         imported = import_ssmsi_year(root, fichier, list(communes), evaluation_year, dry_run, force)
     else:
         imported = import_ssmsi(root, fichier, list(communes), department_file, dry_run, force)
+    for warning in imported.warnings:
+        click.echo(f"Attention : {warning}", err=True)
+    if imported.note:
+        click.echo(imported.note)
     if not imported.changes:
         click.echo(f"Rien à changer : {imported.target} dit déjà ce que le fichier contient.")
         return
@@ -1054,7 +1061,8 @@ stspd referentiels liste valmont --format json
 def referentiels_liste(projet: Path | None, fmt: str) -> None:
     """Lister les référentiels que le projet peut citer, avec leurs axes et leurs mesures.
 
-    Sans PROJET, ceux du projet du dossier courant ; hors d'un projet, ceux livrés avec stspd.
+    Sans PROJET, ceux du projet du dossier courant ; hors d'un projet, ceux livrés avec stspd. Code de sortie : 1
+    quand un fichier du dossier referentiels/ du projet a un problème (chacun est dit, à sa ligne).
     """
     from stspd.check.report import render
     from stspd.commands.frames import frame_json, frame_lines, list_frames
@@ -1064,11 +1072,13 @@ def referentiels_liste(projet: Path | None, fmt: str) -> None:
     if fmt == "json":
         found = {"referentiels": [frame_json(f) for f in listing.frames], "problemes": [p.as_dict() for p in listing.problems]}
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
-        return
-    click.echo("\n\n".join("\n".join(frame_lines(frame)) for frame in listing.frames))
+    else:
+        click.echo("\n\n".join("\n".join(frame_lines(frame)) for frame in listing.frames))
+        if listing.problems:
+            summary = f"{count(len(listing.problems), 'erreur', 'erreurs')} : ces référentiels du projet ne sont pas listés."
+            click.echo("\n" + render(listing.problems, "text", summary), nl=False)
     if listing.problems:
-        summary = f"{count(len(listing.problems), 'erreur', 'erreurs')} : ces référentiels du projet ne sont pas listés."
-        click.echo("\n" + render(listing.problems, "text", summary), nl=False)
+        sys.exit(EXIT_INVALID)
 
 
 @referentiels.command(
@@ -1103,8 +1113,10 @@ def referentiels_migrer(projet: Path | None, mapping: Path, dry_run: bool) -> No
         raise Misuse(f"le fichier de correspondance « {mapping} » n'existe pas")
     root = project_root(projet)
     done = migrate(root, mapping, dry_run)
-    click.echo("\n".join(done.rewritten + done.unmapped) or "Aucun lien vers l'ancien référentiel.")
+    click.echo("\n".join(done.changes + done.unmapped) or "Aucun lien vers l'ancien référentiel.")
     rewritten = count(len(done.rewritten), "lien réécrit", "liens réécrits")
+    if done.removed:
+        rewritten += " et " + count(len(done.removed), "doublon retiré", "doublons retirés")
     left = count(len(done.unmapped), "lien sans correspondance", "liens sans correspondance")
     if dry_run:
         click.echo(f"{rewritten}, {left} ; --simulation : rien n'a été écrit.")

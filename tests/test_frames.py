@@ -141,6 +141,26 @@ def test_the_command_says_a_project_frame_it_cannot_list(project):
     result = run("referentiels", project)
     assert "pdpd-loire ·" not in result.output and "1 erreur : ces référentiels du projet ne sont pas listés." in result.output
     assert "pdpd-loire.yaml:5:7" in result.output
+    assert result.exit_code == 1
+    listed = json.loads(run("referentiels", "liste", project, "--format", "json").output)
+    assert [(Path(p["file"]).name, p["line"]) for p in listed["problemes"]] == [("pdpd-loire.yaml", 5)]
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "said"),
+    [
+        (PDPD.replace("statut: publie", "statut: [publie"), "pdpd-loire.yaml:7:9:", "crochet"),
+        (PDPD.replace("Loire 2024", "Loire\x00 2024"), "pdpd-loire.yaml:3:", "NUL"),
+    ],
+    ids=["yaml", "nul"],
+)
+def test_a_project_frame_that_cannot_be_read_is_said_and_fails_the_listing(project, text, place, said):
+    _with_frame(project, text)
+    result = run("referentiels", project)
+    assert result.exit_code == 1, result.output
+    assert place in result.output and "1 erreur : ces référentiels du projet ne sont pas listés." in result.output
+    assert said in result.output
+    assert run("referentiels", "liste", project, "--format", "json").exit_code == 1
 
 
 MAPPING = """\
@@ -219,7 +239,7 @@ def test_the_move_rewrites_exactly_the_links_and_keeps_the_rest_of_the_text(samp
         assert [line for line in old_lines if "snpd" not in line and "mesure:" not in line and "axe:" not in line] == [
             line for line in new_lines if "snpd" not in line and "mesure:" not in line and "axe:" not in line
         ]
-    assert "liens réécrits dans" in result.output
+    assert "liens réécrits et 12 doublons retirés dans 16 fichiers" in result.output
     assert validate(sample_copy).errors == []
 
 
@@ -230,4 +250,51 @@ def test_a_mapping_to_an_axe_the_new_frame_lacks_is_refused_at_its_line(sample_c
     result = run("referentiels", "migrer", sample_copy, "--correspondance", mapping)
     assert result.exit_code == 1
     assert "correspondance.yaml:10:" in result.output and "n'a pas d'axe 6" in result.output
+    assert {p: p.read_bytes() for p in sample_copy.rglob("*.yaml")} == before
+
+
+def test_links_that_become_one_are_kept_once_and_the_removal_is_said(sample_copy, tmp_path):
+    mapping = tmp_path / "correspondance.yaml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    fiche = sample_copy / "actions" / "1.1.1.yaml"
+    # a block list (1.1.1) and a flow list holding a link to the new frame already (1.1.2)
+    edit(
+        fiche,
+        "  - {strategie: snpd-2020-2024, axe: 1, mesure: 5}",
+        "  - strategie: snpd-2020-2024  # note\n    axe: 1\n    mesure: 5",
+    )
+    other = sample_copy / "actions" / "1.1.2.yaml"
+    text = other.read_text(encoding="utf-8")
+    start = text.index("mesures_nationales:")
+    end = text.index("\n", text.index("mesure: 6}", start)) + 1
+    other.write_text(
+        text[:start]
+        + "mesures_nationales: [{strategie: snpd-2020-2024, axe: 1, mesure: 4}, {strategie: snpd-2025-2030, axe: 1}]\n"
+        + text[end:],
+        encoding="utf-8",
+    )
+    result = run("referentiels", "migrer", sample_copy, "--correspondance", mapping)
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load(fiche.read_text(encoding="utf-8"))["mesures_nationales"] == [{"strategie": "snpd-2025-2030", "axe": 1}]
+    assert "# note" not in fiche.read_text(encoding="utf-8")
+    assert "mesures_nationales:\n  - {strategie: snpd-2025-2030, axe: 1}\nconstats:" in fiche.read_text(encoding="utf-8")
+    assert "mesures_nationales: [{strategie: snpd-2025-2030, axe: 1}]\n" in other.read_text(encoding="utf-8")
+    lines = result.output.splitlines()
+    assert (
+        f"{fiche}, ligne 10 : snpd-2020-2024 axe 1 mesure 5 → snpd-2025-2030 axe 1 (par la correspondance de son axe),"
+        " déjà ligne 9 : lien retiré"
+    ) in lines
+    assert f"{other}, ligne 5 : snpd-2025-2030 axe 1 répète après réécriture celui de la ligne 5 : lien retiré" in lines
+    assert "; snpd-2025-2030 axe 1, déjà ligne 356, n'est pas répété" in result.output  # 1.3: measures 6 and 7
+    assert " et 12 doublons retirés dans " in lines[-1]
+    assert validate(sample_copy).errors == []
+
+
+def test_a_mapping_giving_one_old_axe_twice_is_refused_at_its_line(sample_copy, tmp_path):
+    mapping = tmp_path / "correspondance.yaml"
+    mapping.write_text(MAPPING + "  - ancien: {axe: 1, mesure: 7}\n    nouveau: [{axe: 2}]\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in sample_copy.rglob("*.yaml")}
+    result = run("referentiels", "migrer", sample_copy, "--correspondance", mapping)
+    assert result.exit_code == 1, result.output
+    assert "correspondance.yaml:11:13: snpd-2020-2024 axe 1 mesure 7 a déjà sa correspondance ligne 7" in result.output
     assert {p: p.read_bytes() for p in sample_copy.rglob("*.yaml")} == before

@@ -4,12 +4,13 @@ rates, an EPCI, a re-import; and withheld figures printed apart from missing one
 from __future__ import annotations
 
 import gzip
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SAMPLE, run
+from conftest import SAMPLE, edit, run
 
 from stspd.exchange import ssmsi
 
@@ -64,8 +65,11 @@ def test_the_older_layout_gzip_and_a_bom_read_the_same_figures(tmp_path):
 
 def test_an_epci_sums_its_communes_and_a_withheld_part_withholds_the_sum(tmp_path):
     root = _project(tmp_path)
+    edit(root / "strategie.yaml", '  type: commune\n  code_insee: "45999"', '  type: epci\n  code_insee: "244500000"')
     result = run("diagnostic", "import-ssmsi", root, CURRENT, "--commune", "45999", "--commune", "45001", "--commune", "45002")
     assert result.exit_code == 0, result.output
+    # an EPCI's SIREN names no commune: what was read is said, for the town to check
+    assert "Communes lues : 45999, 45001, 45002 (strategie.yaml ne donne pas le code INSEE d'une commune" in result.output
     table = _table(root)
     arms = _row(table, "Vols avec armes")
     assert arms["valeurs"][2:] == ["secret", "secret", "secret"]  # 45002 withheld from 2021: never its département mean
@@ -113,7 +117,7 @@ def test_a_re_import_shows_what_changes_needs_force_and_keeps_the_town_s_comment
     [
         (b'"a";"b"\n"1";"2"\n', "n'est pas celui d'un fichier du SSMSI"),
         (CURRENT.read_bytes().replace(b'"45999";"2021"', b'"45999";"deux"', 1), "ligne"),
-        (gzip.compress(CURRENT.read_bytes())[:300], "illisible"),
+        (gzip.compress(CURRENT.read_bytes())[:300], "le fichier compressé s'arrête avant sa fin (ligne"),
     ],
 )
 def test_a_file_that_is_not_the_ssmsi_s_is_refused_in_french(tmp_path, content, said):
@@ -202,3 +206,78 @@ def test_the_bilan_shows_the_recorded_delinquency_up_to_its_year(tmp_path):
     cut = up_to(table, 2023)
     assert cut["annees"] == [2022, 2023] and cut["lignes"][0]["taux"] == [0.1, "secret"]
     assert cut["comparaison"]["lignes"][0]["taux"] == [1.0, 2.0] and up_to(table, 2021) is None
+
+
+def _padded(lines: int) -> bytes:
+    """The current file with `lines` rows of another commune first: a failure far in, past the decoder's blocks."""
+    header, _, rows = CURRENT.read_bytes().partition(b"\n")
+    filler = b'"93048";"2019";"Violences physiques intrafamiliales";"Victime";"236";"2,15";"diff";"110000";"2021";"52000";"2021";"NA";"NA"\n'
+    return header + b"\n" + filler * lines + rows
+
+
+def test_a_gzip_cut_short_is_said_in_french_with_the_line_reached(tmp_path):
+    root = _project(tmp_path)
+    packed = gzip.compress(_padded(20_000))
+    cut = tmp_path / "base.csv.gz"
+    cut.write_bytes(packed[: len(packed) // 2])
+    result = run("diagnostic", "import-ssmsi", root, cut, "--commune", "45999")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    [said] = [line for line in result.output.splitlines() if "compressé" in line]
+    reached = int(
+        re.search(r"\(ligne ([\d\u202f\u00a0 ]+)\)", said).group(1).replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
+    )
+    assert 2 < reached < 20_000  # within the file, where the archive ends: not the header, not the whole file
+    assert said.startswith("le fichier compressé s'arrête avant sa fin") and "téléchargez-le à nouveau" in said
+    assert "end-of-stream" not in result.output
+    assert not (root / "diagnostic" / "ssmsi.yaml").exists()
+
+
+def test_a_file_not_in_utf8_is_said_at_the_line_of_its_first_such_character(tmp_path):
+    root = _project(tmp_path)
+    text = _padded(1_000).decode("utf-8")
+    expected = next(n for n, line in enumerate(text.splitlines(), start=1) if not line.isascii())
+    latin = tmp_path / "base.csv"
+    latin.write_bytes(text.encode("latin-1"))
+    result = run("diagnostic", "import-ssmsi", root, latin, "--commune", "45999")
+    assert result.exit_code == 1 and "codec" not in result.output and "Traceback" not in result.output
+    said = next(line for line in result.output.splitlines() if "UTF-8" in line)
+    assert re.match(r"ligne 1[\u202f\u00a0 ]?\d{3} : caractère non UTF-8 \(octet 0xE9, « é » en Windows-1252\)", said), said
+    assert said.replace("\u202f", "").replace("\u00a0", "").startswith(f"ligne {expected} :")
+    assert said.endswith("enregistrez le fichier en UTF-8")
+
+
+def test_the_department_file_given_as_the_commune_file_and_the_reverse_are_named(tmp_path):
+    root = _project(tmp_path)
+    swapped = run("diagnostic", "import-ssmsi", root, DEPARTMENTS, "--commune", "45999")
+    assert swapped.exit_code == 1 and "c'est la base départementale" in swapped.output
+    assert "donnez-la avec --departement FICHIER" in swapped.output and "aucune ligne" not in swapped.output
+    reverse = run("diagnostic", "import-ssmsi", root, CURRENT, "--commune", "45999", "--departement", CURRENT)
+    assert reverse.exit_code == 1 and "c'est la base communale" in reverse.output
+    assert not (root / "diagnostic" / "ssmsi.yaml").exists()
+
+
+def test_a_commune_that_is_not_the_project_s_is_warned_of_and_named_in_the_title(tmp_path):
+    root = _project(tmp_path)
+    result = run("diagnostic", "import-ssmsi", root, CURRENT, "--commune", "45001")
+    assert result.exit_code == 0, result.output
+    assert (
+        "Attention : commune lue : 45001, mais le territoire de strategie.yaml est Valmont-sur-Loire (code_insee 45999)"
+        in result.output
+    )
+    assert _table(root)["titre"] == "Délinquance enregistrée par la police et la gendarmerie nationales à la commune 45001"
+    own = _project(tmp_path / "own")
+    result = run("diagnostic", "import-ssmsi", own, CURRENT, "--commune", "45999")
+    assert "Attention" not in result.output and "lue" not in result.output
+    assert _table(own)["titre"].endswith(" à Valmont-sur-Loire")
+
+
+def test_communes_of_two_departements_compared_with_one_are_warned_of(tmp_path):
+    root = _project(tmp_path)
+    edit(root / "strategie.yaml", '  type: commune\n  code_insee: "45999"', '  type: epci\n  code_insee: "244500000"')
+    args = ("diagnostic", "import-ssmsi", root, CURRENT, "--commune", "45999", "--commune")
+    result = run(*args, "93048", "--departement", DEPARTMENTS)
+    assert result.exit_code == 0, result.output
+    assert "Attention : les communes sont de 2 départements (45, 93) : leurs chiffres additionnés" in result.output
+    assert _table(root)["comparaison"]["territoire"] == "département 45"
+    same = run(*args, "45001", "--departement", DEPARTMENTS, "--force")
+    assert same.exit_code == 0 and "départements" not in same.output

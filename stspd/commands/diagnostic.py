@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -14,6 +14,7 @@ import yaml
 from stspd import fr
 from stspd.commands.errors import InvalidProject, Misuse, Refused
 from stspd.exchange import ssmsi
+from stspd.os_errors import describe
 from stspd.output.atomic import write_bytes
 
 TARGET = Path("diagnostic") / "ssmsi.yaml"
@@ -33,6 +34,8 @@ class Imported:
     written: bool
     places: list[str]
     block: str | None = None  # in an evaluation: what the import writes there (the diagnostic's file: None)
+    warnings: list[str] = field(default_factory=list)  # what was read, but may not be what was meant
+    note: str | None = None  # what was read, when the project does not say what to expect
 
 
 def import_ssmsi(
@@ -41,22 +44,81 @@ def import_ssmsi(
     """Read `source` for the communes `codes` (an EPCI's: summed), and the département's rates from `department_file`."""
     codes = _codes(codes)
     extract = _extract(source, codes)
+    territory = _Territory.of(root)
+    warnings = territory.warnings(codes)
     comparison = None
     if department_file is not None:
-        department = codes[0][:3] if codes[0].startswith("97") else codes[0][:2]
-        other = _read(department_file, {department})
+        departments = list(dict.fromkeys(_department(code) for code in codes))
+        department = departments[0]
+        if len(departments) > 1:
+            warnings.append(
+                f"les communes sont de {len(departments)} départements ({', '.join(departments)}) : leurs chiffres "
+                f"additionnés sont mis en regard du seul département {department}, celui de la première commune"
+            )
+        other = _read(department_file, {department}, ssmsi.DEPARTMENTS)
         if department not in other.found:
             raise Refused(str(department_file), [f"aucune ligne pour le département {department}"])
         comparison = (department, other)
     target = root / TARGET
     old = _old(target)
-    table = _table(root, source, codes, extract, comparison, old)
+    table = _table(territory.place(codes), source, codes, extract, comparison, old)
     changes = _changes(old, table)
     existed = target.exists()
     written = bool(changes) and not dry_run and (force or not existed)
     if written:
         write_bytes(target, (_modeline(target) + HEADER + _yaml({"statistiques": [table]})).encode("utf-8"))
-    return Imported(target, changes, existed, written, codes)
+    return Imported(target, changes, existed, written, codes, warnings=warnings, note=territory.note(codes))
+
+
+def _department(code: str) -> str:
+    """The département of a commune's INSEE code: 3 characters overseas (971…), else 2 (45, 2A)."""
+    return code[:3] if code.startswith("97") else code[:2]
+
+
+@dataclass(frozen=True)
+class _Territory:
+    """The project's territory as strategie.yaml names it: the table's title says it only of its own communes."""
+
+    name: str | None
+    kind: str | None
+    code: str | None  # a commune's INSEE code, or an EPCI's SIREN
+
+    @classmethod
+    def of(cls, root: Path) -> _Territory:
+        try:
+            strategy = yaml.safe_load((root / "strategie.yaml").read_text(encoding="utf-8")) or {}
+            territory = strategy.get("territoire") or {}
+            return cls(*(str(territory[k]) if territory.get(k) else None for k in ("nom", "type", "code_insee")))
+        except (OSError, yaml.YAMLError, AttributeError):  # the validation says what is wrong with the file
+            return cls(None, None, None)
+
+    def known(self, codes: list[str]) -> bool | None:
+        """Whether `codes` are the project's commune; None when strategie.yaml does not say (an EPCI's SIREN
+        names no commune)."""
+        if self.kind != "commune" or not self.code:
+            return None
+        return codes == [self.code]
+
+    def warnings(self, codes: list[str]) -> list[str]:
+        if self.known(codes) is not False:
+            return []
+        read = f"commune lue : {codes[0]}" if len(codes) == 1 else f"communes lues : {', '.join(codes)}"
+        said = f"{read}, mais le territoire de strategie.yaml est {self.name} (code_insee {self.code}) : "
+        return [said + f"le titre du tableau nomme donc {self.place(codes)[2:]}, pas {self.name} ; vérifiez --commune"]
+
+    def note(self, codes: list[str]) -> str | None:
+        """What was read, said when strategie.yaml gives no commune's code to compare it with."""
+        if self.known(codes) is not None:
+            return None
+        read = f"Commune lue : {codes[0]}" if len(codes) == 1 else f"Communes lues : {', '.join(codes)}"
+        return f"{read} (strategie.yaml ne donne pas le code INSEE d'une commune à comparer)."
+
+    def place(self, codes: list[str]) -> str:
+        """Where the table's figures are, for its title: « à Valmont-sur-Loire », « à la commune 45001 »."""
+        if self.known(codes) is False:
+            return f"à la commune {codes[0]}" if len(codes) == 1 else f"aux communes {', '.join(codes)}"
+        name = self.name or "la commune"
+        return f"à {name}" if len(codes) == 1 else f"à {name} ({len(codes)} communes)"
 
 
 def _codes(codes: list[str]) -> list[str]:
@@ -190,13 +252,13 @@ def _modeline(target: Path) -> str:
     return MODELINE
 
 
-def _read(path: Path, codes: set[str]) -> ssmsi.Extract:
+def _read(path: Path, codes: set[str], wanted: str = ssmsi.COMMUNES) -> ssmsi.Extract:
     try:
-        return ssmsi.read(ssmsi.stream(path), codes)
+        return ssmsi.read(ssmsi.stream(path), codes, wanted)
     except ssmsi.SsmsiError as error:
         raise Refused(str(path), [str(error)]) from None
-    except (OSError, EOFError, UnicodeDecodeError) as error:  # gzip cut short, not UTF-8, unreadable
-        raise Refused(str(path), [f"fichier illisible ({error})"]) from None
+    except OSError as error:  # the system's refusal (a cut archive, a text not UTF-8: SsmsiError, by its line)
+        raise Refused(str(path), [f"fichier illisible : {describe(error)}"]) from None
 
 
 def _old(target: Path) -> dict:
@@ -210,7 +272,7 @@ def _old(target: Path) -> dict:
     return tables[0] if isinstance(tables[0], dict) else {}
 
 
-def _table(root: Path, source: Path, codes: list[str], extract: ssmsi.Extract, comparison, old: dict) -> dict:
+def _table(place: str, source: Path, codes: list[str], extract: ssmsi.Extract, comparison, old: dict) -> dict:
     years, places = extract.years, len(codes)
     kept = {row.get("indicateur"): row.get("commentaire") for row in old.get("lignes") or [] if isinstance(row, dict)}
     rows = []
@@ -225,10 +287,9 @@ def _table(root: Path, source: Path, codes: list[str], extract: ssmsi.Extract, c
         rows.append(row)
     inhabitants = next((s for s in extract.series.values() if s.indicator != ssmsi.DWELLINGS), None)
     dwellings = extract.series.get(ssmsi.DWELLINGS)
-    place = _territory(root) if places == 1 else f"{_territory(root)} ({places} communes)"
     table: dict = {
         "id": "ssmsi-import",
-        "titre": f"Délinquance enregistrée par la police et la gendarmerie nationales à {place}",
+        "titre": f"Délinquance enregistrée par la police et la gendarmerie nationales {place}",
         "source": f"SSMSI, base statistique communale de la délinquance enregistrée, {_edition(extract)}",
         "unite": "nombre, dans l'unité de compte de chaque indicateur",
         "annees": years,
@@ -254,14 +315,6 @@ def _edition(extract: ssmsi.Extract) -> str:
 
 def _whole(value: float | None) -> int | None:
     return None if value is None else int(value)
-
-
-def _territory(root: Path) -> str:
-    try:
-        strategy = yaml.safe_load((root / "strategie.yaml").read_text(encoding="utf-8")) or {}
-        return str((strategy.get("territoire") or {}).get("nom") or "la commune")
-    except (OSError, yaml.YAMLError):
-        return "la commune"
 
 
 def _changes(old: dict, new: dict) -> list[str]:

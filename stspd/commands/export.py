@@ -1,5 +1,6 @@
 """`stspd export json`: the whole validated project as one JSON document, of the shape schemas/export.schema.json
-describes (each part as the YAML file it comes from), for other tools: an open-data portal, a dashboard."""
+describes (each part as the YAML file it comes from), for other tools: an open-data portal, a dashboard. It is
+public as the document is: what the document leaves out (a confidential instance's role and members) it leaves out."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from stspd.check.validation import validate_project
 from stspd.commands.errors import InvalidProject
+from stspd.model.strategy import published
 
 SCHEMA_ID = "https://stspd.fr/schemas/1/export.schema.json"
 
@@ -21,7 +23,7 @@ def export_json(root: Path) -> bytes:
         "$schema": SCHEMA_ID,
         "format": "stspd-export",
         "version": 1,
-        "strategie": project.strategie.data if project.strategie else {},
+        "strategie": published(project.strategie.data) if project.strategie else {},
         "diagnostic": [doc.data for doc in project.diagnostics],
         "fiches": sorted((doc.data for doc in project.fiches), key=lambda fiche: _number(fiche["id"])),
         "evaluations": sorted((doc.data for doc in project.evaluations), key=lambda evaluation: evaluation["annee"]),

@@ -37,8 +37,11 @@ def list_frames(root: Path | None) -> Listing:
     if root is None:
         return Listing(list(catalogue.shipped_frames().values()), [])
     result = validate(root)
-    own = {document.display for document in result.project.referentiels}
-    return Listing(list(catalogue.frames(result.project).values()), [p for p in result.errors if p.file in own])
+    # By place, not by the frames read: a file that could not be read at all (its YAML, a NUL byte) is no frame,
+    # and its problem is the one the town most needs to see.
+    folder = root / "referentiels"
+    own = [p for p in result.errors if Path(p.file) == folder or Path(p.file).parent == folder]
+    return Listing(list(catalogue.frames(result.project).values()), own)
 
 
 def frame_lines(frame: catalogue.Frame) -> list[str]:
@@ -84,11 +87,22 @@ def frame_json(frame: catalogue.Frame) -> dict:
 
 @dataclass
 class Migration:
-    """What a move did or would do: a line per link rewritten, a line per link left as it was, the files written."""
+    """What a move did or would do: a line per link rewritten, per link removed (it would repeat one before it in
+    its list), per link left as it was; the files written."""
 
     rewritten: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
     unmapped: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)  # the rewritten and the removed, in the order of the files
+
+    def rewrite(self, line: str) -> None:
+        self.rewritten.append(line)
+        self.changes.append(line)
+
+    def remove(self, line: str) -> None:
+        self.removed.append(line)
+        self.changes.append(line)
 
 
 Target = tuple[int, int | None]  # an axe, and a measure or None for the axe as a whole
@@ -97,6 +111,8 @@ Target = tuple[int, int | None]  # an axe, and a measure or None for the axe as 
 def migrate(root: Path, mapping_file: Path, dry_run: bool) -> Migration:
     """Move every link of the project from the mapping's old frame to its new one; with `dry_run`, write nothing.
 
+    Two old links often become one new one (measures 4 and 5 of axe 1 both become axe 1): the first is kept, the
+    others are removed and said, lest the document print « Axe 1 ; Axe 1 ».
     Raises Misuse (a mapping file that cannot be read) or InvalidProject (the project's or the mapping's problems)."""
     project, problems = _valid_project(root)
     mapping = _read_mapping(mapping_file)
@@ -108,39 +124,76 @@ def migrate(root: Path, mapping_file: Path, dry_run: bool) -> Migration:
         raise InvalidProject(problems + found)
     old, new = mapping.data["de"], mapping.data["vers"]
     table = {
-        (entry["ancien"]["axe"], entry["ancien"].get("mesure")): [(t["axe"], t.get("mesure")) for t in entry["nouveau"]]
-        for entry in mapping.data["correspondances"]
+        _old_key(entry): [(t["axe"], t.get("mesure")) for t in entry["nouveau"]] for entry in mapping.data["correspondances"]
     }
     migration = Migration()
     files: dict[Path, bytes] = {}
     edited: dict[str, tuple[Document, list[_Edit]]] = {}
     expected: dict[str, dict[tuple, list]] = {}  # file → where a list of links stands → the list it must become
     for document, path, owner in links(project):
-        for i, link in enumerate(owner.get("mesures_nationales", [])):
-            becomes = expected.setdefault(document.display, {}).setdefault(path, [])
-            becomes.append(link)
-            if link["strategie"] != old:
-                continue
-            here = path + ("mesures_nationales", i)
-            line, _ = document.mark(here)
-            where = f"{document.display}, ligne {line}"
-            before = _label(old, link["axe"], link.get("mesure"))
-            targets = table.get((link["axe"], link.get("mesure"))) or table.get((link["axe"], None))
-            if targets is None:
-                migration.unmapped.append(f"{where} : {before} : aucune correspondance, lien laissé tel quel")
-                continue
-            becomes[-1:] = [{"strategie": new, "axe": a} | ({"mesure": m} if m else {}) for a, m in targets]
-            by_axe = link.get("mesure") is not None and (link["axe"], link["mesure"]) not in table
-            after = " et ".join(_label(new, *target) for target in targets)
-            migration.rewritten.append(
-                f"{where} : {before} → {after}" + (" (par la correspondance de son axe)" if by_axe else "")
-            )
-            edited.setdefault(document.display, (document, []))[1].extend(_edits(document, here, new, targets))
+        if owner.get("mesures_nationales"):
+            edits = edited.setdefault(document.display, (document, []))[1]
+            becomes = expected.setdefault(document.display, {})[path] = []
+            edits += _move_list(document, path, owner["mesures_nationales"], (old, new, table), becomes, migration)
     for document, edits in edited.values():
-        files[document.path] = _checked(document, _apply(document, edits), expected[document.display]).encode("utf-8")
+        if edits:
+            text = _checked(document, _apply(document, edits), expected[document.display])
+            files[document.path] = text.encode("utf-8")
     if not dry_run:
         migration.written = write_all(files)
     return migration
+
+
+def _move_list(
+    document: Document,
+    path: tuple,
+    links: list[dict],
+    move: tuple[str, str, dict[Target, list[Target]]],
+    becomes: list[dict],
+    migration: Migration,
+) -> list[_Edit]:
+    """The edits of one list of links, which `becomes` receives as it must read after them; each said."""
+    old, new, table = move
+    edits: list[_Edit] = []
+    seen: dict[tuple, tuple[int, int]] = {}  # a link of the list as it becomes → the index and line of its first place
+    for i, link in enumerate(links):
+        here = path + ("mesures_nationales", i)
+        line, _ = document.mark(here)
+        where = f"{document.display}, ligne {line}"
+        before = _label(link["strategie"], link["axe"], link.get("mesure"))
+        targets = table.get((link["axe"], link.get("mesure"))) or table.get((link["axe"], None))
+        if link["strategie"] != old or targets is None:
+            if link["strategie"] == old:
+                migration.unmapped.append(f"{where} : {before} : aucune correspondance, lien laissé tel quel")
+            first, first_line = seen.setdefault(_link_key(link), (i, line))
+            if first == i:
+                becomes.append(link)
+            else:  # a link of the new frame already there, which an earlier rewritten one now repeats
+                migration.remove(f"{where} : {before} répète après réécriture celui de la ligne {first_line} : lien retiré")
+                edits.append(_remove_item(document, here))
+            continue
+        kept = [t for t in targets if seen.setdefault((new, *t), (i, line))[0] == i]
+        becomes += [{"strategie": new, "axe": a} | ({"mesure": m} if m else {}) for a, m in kept]
+        by_axe = link.get("mesure") is not None and (link["axe"], link["mesure"]) not in table
+        after = " et ".join(_label(new, *target) for target in targets)
+        said = f"{where} : {before} → {after}" + (" (par la correspondance de son axe)" if by_axe else "")
+        if not kept:
+            migration.remove(f"{said}, déjà ligne {seen[(new, *targets[0])][1]} : lien retiré")
+            edits.append(_remove_item(document, here))
+            continue
+        repeated = [t for t in targets if t not in kept]
+        said += "".join(f" ; {_label(new, *t)}, déjà ligne {seen[(new, *t)][1]}, n'est pas répété" for t in repeated)
+        migration.rewrite(said)
+        edits += _edits(document, here, new, kept)
+    return edits
+
+
+def _old_key(entry: dict) -> Target:
+    return entry["ancien"]["axe"], entry["ancien"].get("mesure")
+
+
+def _link_key(link: dict) -> tuple:
+    return link["strategie"], link["axe"], link.get("mesure")
 
 
 def _valid_project(root: Path) -> tuple[Project, list[Problem]]:
@@ -168,7 +221,19 @@ def _mapping_problems(mapping: Document, frames: dict[str, catalogue.Frame]) -> 
             found.append(mapping.problem((key,), RULE, f"référentiel inconnu « {data[key]} » (connus : {', '.join(frames)})"))
     if found:
         return found
+    first: dict[Target, int] = {}  # an old axe or measure → the line of its correspondence
     for i, entry in enumerate(data["correspondances"]):
+        here = ("correspondances", i, "ancien")
+        line = first.setdefault(_old_key(entry), mapping.mark(here)[0])
+        if line != mapping.mark(here)[0]:
+            found.append(
+                mapping.problem(
+                    here,
+                    RULE,
+                    f"{_label(data['de'], *_old_key(entry))} a déjà sa correspondance ligne {line} : "
+                    "réunissez leurs « nouveau » dans une seule entrée, ou retirez celle-ci",
+                )
+            )
         found += _target_problems(mapping, ("correspondances", i, "ancien"), frames[data["de"]], entry["ancien"])
         for j, target in enumerate(entry["nouveau"]):
             found += _target_problems(mapping, ("correspondances", i, "nouveau", j), frames[data["vers"]], target)
@@ -238,6 +303,23 @@ def _remove(document: Document, node: yaml.MappingNode, key: str) -> _Edit:
     return _Edit(pairs[0][0].start_mark.index, pairs[1][0].start_mark.index, "")
 
 
+def _remove_item(document: Document, here: tuple) -> _Edit:
+    """Take the link at `here` out of its list: in a flow list, with the comma before it (never the first, which
+    is kept); in a block list, its whole lines, from its « - » to the end of its last line."""
+    node = document.node(here)
+    assert isinstance(node, yaml.MappingNode)
+    sequence = document.node(here[:-1])
+    if getattr(sequence, "flow_style", False):
+        previous = document.node(here[:-1] + (here[-1] - 1,))
+        assert previous is not None
+        return _Edit(previous.end_mark.index, node.end_mark.index, "")
+    text = document.text
+    end = node.end_mark.index if node.flow_style else node.value[-1][1].end_mark.index
+    line_end = text.find("\n", end)
+    start = text.rfind("\n", 0, node.start_mark.index) + 1
+    return _Edit(start, len(text) if line_end < 0 else line_end + 1, "")
+
+
 def _insert_after(document: Document, node: yaml.MappingNode, value: yaml.Node, pair: str) -> _Edit:
     at = value.end_mark.index
     if node.flow_style:
@@ -254,7 +336,8 @@ def _column_of_dash(text: str, index: int) -> int:
 
 def _apply(document: Document, edits: list[_Edit]) -> str:
     text = document.text
-    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+    # From the end, so that each edit's place still holds; of two at one place, the removal first, then the insertion
+    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
         added = edit.text.replace("\n", "\r\n") if "\r\n" in text else edit.text  # the file's own line ends
         text = text[: edit.start] + added + text[edit.end :]
     return text

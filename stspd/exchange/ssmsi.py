@@ -12,9 +12,12 @@ import csv
 import gzip
 import io
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from stspd import fr
 
 SECRET = "secret"  # how a withheld figure is written in the project's YAML
 
@@ -37,6 +40,9 @@ ORDER = (
     "Usage de stupéfiants (AFD)",
 )
 DWELLINGS = "Cambriolages de logement"  # its rate is per 1,000 dwellings, the others per 1,000 inhabitants
+
+
+COMMUNES, DEPARTMENTS = "communes", "départements"  # what a file is: the commune base, or the département base
 
 
 class SsmsiError(Exception):
@@ -83,7 +89,7 @@ LAYOUTS = {
         "LOG",
         two_digit_years=True,
     ),
-    "départements": Layout(
+    DEPARTMENTS: Layout(
         "Code_departement",
         "annee",
         "indicateur",
@@ -144,14 +150,18 @@ def open_text(path: Path) -> io.TextIOBase:
     return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
 
 
-def read(lines: Iterable[str], codes: set[str]) -> Extract:
-    """Keep the rows of the places whose code is in `codes` (communes' INSEE codes, or a département's code)."""
+def read(lines: Iterable[str], codes: set[str], wanted: str = COMMUNES) -> Extract:
+    """Keep the rows of the places whose code is in `codes` (communes' INSEE codes, or a département's code), in
+    a file that must be the `wanted` base (COMMUNES or DEPARTMENTS)."""
     iterator = iter(lines)
     header_line = next(iterator, None)
     if header_line is None:
         raise SsmsiError("le fichier est vide")
     header = next(csv.reader([header_line], delimiter=";"))
     name, layout, columns = _layout(header)
+    if (name == DEPARTMENTS) != (wanted == DEPARTMENTS):
+        # Said from its header, rather than « aucune ligne pour 45999 » after the whole file was read
+        raise SsmsiError(_misplaced(name))
     first = columns[layout.code]
     series: dict[str, Series] = {}
     found: set[str] = set()
@@ -186,6 +196,18 @@ def _layout(header: list[str]) -> tuple[str, Layout, dict[str, int]]:
     )
 
 
+def _misplaced(name: str) -> str:
+    if name == DEPARTMENTS:
+        return (
+            "c'est la base départementale (colonne « Code_departement ») : donnez-la avec --departement FICHIER, "
+            "et en FICHIER la base communale (colonne « CODGEO_AAAA »)"
+        )
+    return (
+        "c'est la base communale (colonne « CODGEO_AAAA ») : donnez-la en FICHIER ; --departement attend la base "
+        "départementale (colonne « Code_departement »)"
+    )
+
+
 def _number(text: str, number: int, what: str) -> float | None:
     """« 12,5 » → 12.5 ; « NA » or empty → None."""
     if text in ("NA", ""):
@@ -215,6 +237,41 @@ def _rank(indicator: str) -> tuple[int, str]:
 
 
 def stream(path: Path) -> Iterator[str]:
-    """The file's lines, read as it goes (the whole file is never in memory)."""
-    with open_text(path) as handle:
-        yield from handle
+    """The file's lines, read as it goes (the whole file is never in memory). A file cut short, a damaged archive
+    or a text not in UTF-8 is an SsmsiError said in French with the line reached, never Python's English."""
+    number = 0
+    try:
+        with open_text(path) as handle:
+            for number, line in enumerate(handle, start=1):
+                yield line
+    except EOFError:
+        raise SsmsiError(
+            f"le fichier compressé s'arrête avant sa fin (ligne {fr.number(number + 1)}) : son téléchargement a été "
+            "interrompu ; téléchargez-le à nouveau"
+        ) from None
+    except (zlib.error, gzip.BadGzipFile):
+        raise SsmsiError(f"le fichier compressé est abîmé (ligne {fr.number(number + 1)}) : téléchargez-le à nouveau") from None
+    except UnicodeDecodeError as error:
+        raise SsmsiError(_not_utf8(path, number + 1, error)) from None
+
+
+def _not_utf8(path: Path, reached: int, error: UnicodeDecodeError) -> str:
+    """Where the first byte that is not UTF-8 stands: the text is decoded by blocks, ahead of the lines read, so
+    the file is read again, line by line as bytes, to find it (only on this failure)."""
+    line, byte = reached, error.object[error.start]
+    try:
+        with path.open("rb") as probe:
+            gzipped = probe.read(2) == b"\x1f\x8b"
+        with gzip.open(path, "rb") if gzipped else path.open("rb") as raw:
+            for number, data in enumerate(raw, start=1):
+                try:
+                    data.decode("utf-8")
+                except UnicodeDecodeError as found:
+                    line, byte = number, found.object[found.start]
+                    break
+    except (OSError, EOFError, zlib.error):
+        pass  # the line reached is said
+    return (
+        f"ligne {fr.number(line)} : caractère non UTF-8 (octet 0x{byte:02X}, « {bytes([byte]).decode('cp1252', 'replace')} » "
+        "en Windows-1252) : le fichier a été enregistré dans un autre encodage ; enregistrez le fichier en UTF-8"
+    )

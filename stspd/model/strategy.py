@@ -19,6 +19,7 @@ from stspd.model import funding
 from stspd.model.types import (
     AlignmentRow,
     Axis,
+    Body,
     Diagnostic,
     DocumentModel,
     Evaluation,
@@ -179,11 +180,30 @@ def document_model(project: Project) -> DocumentModel:
         "alignement": _alignment(frames, axes, fiches),
         "moyens_humains": _staffing(axes),
         "glossaire": glossary_used(texts, glossary),
-        "instances_publiques": [i for i in strategie.get("gouvernance", {}).get("instances", []) if not i.get("confidentielle")],
-        "instances_confidentielles": [
-            i for i in strategie.get("gouvernance", {}).get("instances", []) if i.get("confidentielle")
-        ],
+        "instances_publiques": [i for i in strategie.get("gouvernance", {}).get("instances", []) if not confidential(i)],
+        "instances_confidentielles": [i for i in strategie.get("gouvernance", {}).get("instances", []) if confidential(i)],
     }
+
+
+# What the document says of a confidential instance (a cellule de veille): that it exists, by its name; its role,
+# its members and its composition are never printed, nor exported.
+SAID_OF_CONFIDENTIAL = ("id", "nom", "confidentielle")
+
+
+def confidential(body: Body | dict) -> bool:
+    return bool(body.get("confidentielle"))
+
+
+def published(strategie: dict) -> dict:
+    """strategie.yaml's data as the document makes them public: a confidential instance reduced to its name."""
+    governance = strategie.get("gouvernance")
+    if not governance or not any(confidential(body) for body in governance.get("instances", [])):
+        return strategie
+    bodies = [
+        {key: value for key, value in body.items() if key in SAID_OF_CONFIDENTIAL} if confidential(body) else body
+        for body in governance["instances"]
+    ]
+    return {**strategie, "gouvernance": {**governance, "instances": bodies}}
 
 
 def _post(post: Post, partners: dict[str, Partner]) -> StaffedPost:
