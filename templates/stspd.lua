@@ -26,8 +26,9 @@ function Table(tbl)
 end
 
 -- A level-1 heading of class « suite » follows on the page instead of starting one (a section after a table's
--- short tail): Typst's heading rule reads the state (style.typ); the DOCX's marker becomes the heading's
--- pageBreakBefore turned off (render/docx_finish.py); the HTML page prints it where it falls (stspd.css).
+-- short tail): Typst's heading rule reads the state (style.typ); the DOCX's and the ODT's markers become the
+-- heading's page break turned off (render/docx_finish.py, render/odt_finish.py); the HTML page prints it where it
+-- falls (stspd.css).
 function Header(header)
   if header.level ~= 1 or not header.classes:includes("suite") then
     return nil
@@ -37,6 +38,9 @@ function Header(header)
   end
   if FORMAT == "docx" then
     return { marker("StspdFollowOn"), header }
+  end
+  if FORMAT == "odt" then
+    return { pandoc.RawBlock("opendocument", '<text:p text:style-name="StspdFollowOn"/>'), header }
   end
 end
 

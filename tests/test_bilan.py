@@ -311,6 +311,18 @@ def test_sections_after_a_table_tail_follow_on_its_page_and_headers_keep_their_w
             breaks[paragraph.text] = None if found is None else found.get(qn("w:val"))
     assert breaks["Ce qui a changé depuis 2024"] == breaks["Difficultés et suites"] == "0"
     assert breaks["Les indicateurs"] is None  # the style's break holds elsewhere
+    # ODT: the two headings take a style of their own, Heading 1's but for its page break
+    import re
+    import zipfile
+
+    content = zipfile.ZipFile(bilan / "bilan-2025.odt").read("content.xml").decode()
+    styled = {text: style for style, text in re.findall(r'<text:h text:style-name="([^"]+)"[^>]*>(?:<[^>]+>)*([^<]+)', content)}
+    assert styled["Ce qui a changé depuis 2024"] == styled["Difficultés et suites"] == "StspdFollowOn_Heading_20_1"
+    assert styled["Les indicateurs"] == "Heading_20_1"
+    assert (
+        '<style:style style:name="StspdFollowOn_Heading_20_1" style:family="paragraph" '
+        'style:parent-style-name="Heading_20_1"><style:paragraph-properties fo:break-before="auto"/>'
+    ) in content
     pages = [page.extract_text() for page in PdfReader(bilan / "bilan-2025.pdf").pages]
     page = next(p for p in pages[2:] if "Difficultés et suites" in p)  # past the cover and the contents
     assert "Fiche 3.4.2 : abandonnée (18" in page.replace("\u00a0", " ")  # the changes' last note, then the section

@@ -306,14 +306,21 @@ def _landscape_paragraphs(content: bytes) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-PAGE_BREAK = "StspdPageBreak"
+PAGE_BREAK, FOLLOW_ON = "StspdPageBreak", "StspdFollowOn"
 
 
 def _page_breaks(content: bytes) -> bytes:
     """stspd.lua's empty paragraph before each fiche becomes a page break before the heading that follows it (an
-    empty paragraph at the top of the new page would push the fiche down a line)."""
+    empty paragraph at the top of the new page would push the fiche down a line); its marker before a heading of
+    class « suite » turns that heading's page break (Heading 1's) off: the section follows on the page."""
+    return _break_before(_break_before(content, PAGE_BREAK, "page"), FOLLOW_ON, "auto")
+
+
+def _break_before(content: bytes, marker_name: str, value: str) -> bytes:
+    """Each empty paragraph of style `marker_name` removed, the paragraph or heading after it given a style of its
+    own (its style's, but for `break-before`)."""
     root = etree.fromstring(content)
-    markers = [p for p in root.iter(_t("p")) if p.get(_t("style-name")) == PAGE_BREAK]
+    markers = [p for p in root.iter(_t("p")) if p.get(_t("style-name")) == marker_name]
     if not markers:
         return content
     styles = root.find(f"{{{OFFICE}}}automatic-styles")
@@ -322,14 +329,14 @@ def _page_breaks(content: bytes) -> bytes:
         following = marker.getnext()
         if following is not None and following.tag in (_t("p"), _t("h")):
             parent = following.get(_t("style-name")) or ""
-            name = f"{PAGE_BREAK}_{parent}"
+            name = f"{marker_name}_{parent}"
             if name not in made:
                 style = etree.SubElement(styles, f"{{{STYLE}}}style")
                 style.set(f"{{{STYLE}}}name", name)
                 style.set(f"{{{STYLE}}}family", "paragraph")
                 if parent:
                     style.set(f"{{{STYLE}}}parent-style-name", parent)
-                etree.SubElement(style, f"{{{STYLE}}}paragraph-properties").set(f"{{{FO_NS}}}break-before", "page")
+                etree.SubElement(style, f"{{{STYLE}}}paragraph-properties").set(f"{{{FO_NS}}}break-before", value)
                 made.add(name)
             following.set(_t("style-name"), name)
         marker.getparent().remove(marker)
