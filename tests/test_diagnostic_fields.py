@@ -143,6 +143,9 @@ def test_notes_are_numbered_in_reading_order_and_marked_on_their_value():
     assert stat_notes(table) == ["^1^ 2021-2022, A : un", "^2^ 2022-2023, A : deux", "^3^ 2022-2023, B : trois"]
     with_units = {**table, "lignes": [{**table["lignes"][0], "unite": "élèves"}]}
     assert stat_rows(with_units, True)[0][1:4] == ["élèves", "1^1^", "2^2^"]  # the mark follows the value, not the unit
+    # a row's own comment (a series broken) follows the notes on values, after the row's name
+    commented = {**table, "lignes": [{**table["lignes"][0], "commentaire": "Série interrompue en 2022"}, table["lignes"][1]]}
+    assert stat_notes(commented)[3:] == ["*A* : Série interrompue en 2022"]
 
 
 def test_a_bilan_cuts_a_school_year_table_at_the_year_it_ends():

@@ -116,11 +116,14 @@ def stat_rows(table: dict, units: bool = False) -> list[list[str]]:
 
 
 def stat_notes(table: dict) -> list[str]:
-    """The notes printed under the table, each after its mark: « ¹ 2022-2023, indicator : text »."""
-    return [
+    """The notes printed under the table: each note on a value after its mark (« ¹ 2022-2023, indicator : text »),
+    then each row's own comment (a series broken, a method changed), after the row's name."""
+    on_values = [
         f"^{mark}^ {table['annees'][c]}, {_esc(table['lignes'][r]['indicateur'])} : {_esc(text)}"
         for mark, (r, c, text) in enumerate(_value_notes(table), start=1)
     ]
+    on_rows = [f"*{_esc(row['indicateur'])}* : {_esc(row['commentaire'])}" for row in table["lignes"] if row.get("commentaire")]
+    return on_values + on_rows
 
 
 def rate_row(row: dict, comparison: dict | None = None) -> list[str]:
