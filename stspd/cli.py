@@ -831,7 +831,8 @@ def diagnostic_import_ssmsi(
     dry_run: bool,
     force: bool,
 ) -> None:
-    """Écrire dans diagnostic/ssmsi.yaml la délinquance enregistrée de la commune, lue dans FICHIER.
+    """Écrire dans diagnostic/ssmsi.yaml (avec --evaluation, dans evaluations/AAAA.yaml) la délinquance enregistrée de
+    la commune, lue dans FICHIER.
 
     FICHIER est la base statistique communale du SSMSI (data.gouv.fr), telle que téléchargée : .csv ou .csv.gz,
     l'édition actuelle ou une plus ancienne. Un chiffre non diffusé (secret statistique) est noté « secret », jamais
