@@ -337,3 +337,20 @@ def test_sections_after_a_table_tail_follow_on_its_page_and_headers_keep_their_w
     usable = (section.page_width - section.left_margin - section.right_margin) / 12700  # points; the table is full width
     # the column's share of the width holds the word in the table style's 9-point bold and the cell's margins (2 × 85 twips)
     assert widths[4] / sum(widths) * usable >= length("abandonnée", 9, bold=True) + 2 * 85 / 20
+
+
+def test_odt_charts_sit_in_full_height_lines_and_hide_no_text(bilan):
+    """In the ODT, each chart is a character of its line, in a paragraph at a full line height: at the body's 97 %
+    LibreOffice laid the first row of charts over the paragraph before (the « Axe 1 » heading disappeared)."""
+    import re
+    import zipfile
+
+    content = zipfile.ZipFile(bilan / "bilan-2025.odt").read("content.xml").decode()
+    charts = re.findall(r'<text:p text:style-name="([^"]+)"><draw:frame draw:name="img\d+"[^>]*>', content)
+    frames = re.findall(r'<draw:frame draw:name="img\d+"[^>]*>', content)
+    assert charts and frames and all('text:anchor-type="as-char"' in frame for frame in frames)
+    for style in set(charts):
+        assert re.search(
+            rf'<style:style style:name="{style}" style:family="paragraph"[^>]*><style:paragraph-properties fo:line-height="100%"/>',
+            content,
+        ), style

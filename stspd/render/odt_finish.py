@@ -198,16 +198,40 @@ SVG = "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
 
 
 def _frame_positions(content: bytes) -> bytes:
-    """The images' frames (the bilan's charts) placed at their anchor's origin, where LibreOffice puts them anyway:
-    pandoc gives them no position, and validators warn that a frame needs one."""
+    """The images' frames (the charts) set in their line, as characters, at their anchor's origin: pandoc gives them
+    neither, so LibreOffice anchored them to their paragraph and laid them over the paragraph before (a sentence
+    introducing the charts was hidden under their first row); validators warn that a frame needs a position."""
     if b"<draw:frame" not in content:
         return content
     root = etree.fromstring(content)
+    styles = root.find(f"{{{OFFICE}}}automatic-styles")
+    made: set[str] = set()
     for frame in root.iter(f"{{{DRAW}}}frame"):
+        if frame.get(_t("anchor-type")) is None:
+            frame.set(_t("anchor-type"), "as-char")
+            _full_line_height(frame.getparent(), styles, made)
         for axis in ("x", "y"):
             if frame.get(f"{{{SVG}}}{axis}") is None:
                 frame.set(f"{{{SVG}}}{axis}", "0cm")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _full_line_height(paragraph, styles, made: set[str]) -> None:
+    """The paragraph holding charts given its style at a full line height: the body's 97 % shrinks a line as tall
+    as a chart too, and the chart then covers the end of the paragraph before it."""
+    if paragraph is None or paragraph.tag != _t("p"):
+        return
+    parent = paragraph.get(_t("style-name")) or ""
+    name = f"StspdFigures_{parent}"
+    if name not in made:
+        style = etree.SubElement(styles, f"{{{STYLE}}}style")
+        style.set(f"{{{STYLE}}}name", name)
+        style.set(f"{{{STYLE}}}family", "paragraph")
+        if parent:
+            style.set(f"{{{STYLE}}}parent-style-name", parent)
+        etree.SubElement(style, f"{{{STYLE}}}paragraph-properties").set(f"{{{FO_NS}}}line-height", "100%")
+        made.add(name)
+    paragraph.set(_t("style-name"), name)
 
 
 TOC_TITLE_STYLE, TOC_NAME = "Stspd_Sommaire", "Sommaire"
