@@ -176,6 +176,7 @@ def test_the_rates_print_as_published_with_the_populations_they_are_computed_on(
     rows = {row.cells[0].text: [c.text.replace("\u202f", " ") for c in row.cells[1:]] for row in table.rows[1:]}
     assert rows["Vols avec armes"] == ["0,18", "0,13", "0,15", "n.d.", "n.d.", "0,06"]
     assert rows["Cambriolages de logement (pour 1 000 logements)"][-2:] == ["7,54", "6,48"]
+    assert rows["Vols sans violence contre des personnes"][-1] == "6,40"  # the département's at the row's precision
     assert rows["Population de référence (habitants)"] == ["60 120", "60 230", "60 412", "60 510", "60 600", ""]
     assert rows["Logements de référence"][0] == "31 200"
 

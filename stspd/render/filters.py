@@ -131,8 +131,8 @@ def rate_row(row: dict, comparison: dict | None = None) -> list[str]:
     label = _esc(row["indicateur"]) + (" (pour 1 000 logements)" if row.get("base_taux") == "logements" else "")
     rates = row.get("taux") or []
     other = {r["indicateur"]: r["taux"] for r in (comparison or {}).get("lignes", [])}
-    compared = [_figures([(other.get(row["indicateur"]) or [None])[-1]])[0]] if comparison else []
-    return [label, *_figures(rates), *compared]
+    compared = [(other.get(row["indicateur"]) or [None])[-1]] if comparison else []
+    return [label, *_figures(rates + compared)]  # the territory's rate at the row's precision: 6,40 beside 7,54
 
 
 def reference_rows(table: dict, comparison: dict | None = None) -> list[list[str]]:
